@@ -1,0 +1,51 @@
+# The arena's commands. `make help` lists them.
+SHELL := /usr/bin/env bash
+GO ?= go
+SERVICES := eval "$$(infra/local/services.sh up)"
+LAMBDA_ENV := CGO_ENABLED=0 GOOS=linux GOARCH=arm64
+LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w'
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-short bench bench-sse build build-lambda vet fmt services-up services-down clean \
+	build-RpcFunction
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+run: ## bring up the whole arena at http://localhost:8081 (offline; Ctrl-C stops)
+	@infra/local/run.sh
+
+test: ## run every test with the race detector against real PostgreSQL and Redis
+	@$(SERVICES) && $(GO) vet ./... && $(GO) test -race -count=1 -timeout 20m ./...
+
+bench: ## run the benchmarks (exchange, feeds, prompts, API) and print the figures
+	@$(SERVICES) && $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+bench-sse: ## hold 10 000 SSE clients at 20 events/s and report latency and memory
+	@$(SERVICES) && $(GO) run ./worker/cmd/ssebench -clients 10000 -rate 20 -duration 30s
+
+build: ## build every binary into bin/
+	$(GO) build -o bin/ ./...
+
+build-lambda: build-RpcFunction ## build the Lambda artifacts (bootstrap, arm64, provided.al2023) into dist/
+	@echo "Lambda artifacts in dist/: $$(ls dist)"
+
+# SAM's BuildMethod: makefile calls build-<LogicalId> with ARTIFACTS_DIR set.
+build-RpcFunction:
+	mkdir -p $(or $(ARTIFACTS_DIR),dist/rpc)
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(or $(ARTIFACTS_DIR),dist/rpc)/bootstrap ./functions/rpc
+
+vet: ## go vet and gofmt check
+	$(GO) vet ./... && test -z "$$(gofmt -l $$(git ls-files '*.go'))"
+
+fmt: ## format the code
+	gofmt -w $$(git ls-files '*.go')
+
+services-up: ## start (or find) PostgreSQL and Redis and print their URLs
+	@infra/local/services.sh up
+
+services-down: ## stop the private PostgreSQL and Redis that make run/test started
+	@infra/local/services.sh down
+
+clean: ## remove build outputs (keeps the database)
+	rm -rf bin dist .aws-sam

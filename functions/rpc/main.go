@@ -1,0 +1,96 @@
+// Command rpc is the API: the oRPC handler of functions/internal/rpc, run by
+// AWS Lambda behind API Gateway (HTTP API, payload v2) or a function URL, or
+// as a plain HTTP server when started outside Lambda (make run).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/autonome-go/autonome/functions/internal/rpc"
+	"github.com/autonome-go/autonome/shared/config"
+	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/redis"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "rpc:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, stdout io.Writer) error {
+	var cfg config.API
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	log := config.Logger(stdout, cfg.LogLevel, "api")
+	h, closeFn, err := newHandler(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if inLambda() {
+		// The pool and clients above are made once per execution environment
+		// and reused by every invocation it serves.
+		lambda.StartWithOptions(httpadapter.NewV2(h).ProxyWithContext, lambda.WithContext(ctx))
+		return nil
+	}
+	return serve(ctx, cfg.Addr(), h, log)
+}
+
+// inLambda reports whether the Lambda runtime API is present.
+func inLambda() bool { return os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" }
+
+func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("api listening", "addr", addr)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen %s: %w", addr, err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("api stopped")
+	return nil
+}
+
+// newHandler opens the pool and Redis client (without failing when they are
+// down: requests then answer SERVICE_UNAVAILABLE until they return) and
+// builds the handler.
+func newHandler(ctx context.Context, cfg config.API, log *slog.Logger) (http.Handler, func(), error) {
+	rdb, err := redis.Open(cfg.RedisURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{
+		MaxConns: cfg.DBMaxConns, NoStatementCache: cfg.DBProxyMode, ApplicationName: "autonome-api", Lazy: true,
+	})
+	if err != nil {
+		_ = rdb.Close()
+		return nil, nil, err
+	}
+	_ = pool // procedures reading Postgres are registered by the API issue's work
+	h := rpc.NewHandler(rpc.Deps{Marks: redis.NewMarks(rdb, cfg.RedisPrefix)}, rpc.Options{Log: log})
+	return h, func() { pool.Close(); _ = rdb.Close() }, nil
+}

@@ -1,0 +1,115 @@
+// Package infra holds what runs the worker and relay (systemd units, env
+// examples, the local gateway and service scripts) and the repository-wide
+// dependency-rule test below.
+package infra
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/autonome-go/autonome"
+
+type pkg struct {
+	ImportPath string
+	Deps       []string
+	Standard   bool
+}
+
+// listPackages returns every package of the module with its transitive deps.
+func listPackages(t *testing.T) []pkg {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-deps=false", "-json=ImportPath,Deps,Standard", module+"/...")
+	cmd.Dir = ".."
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("go list: %v\n%s", err, errb.String())
+	}
+	var pkgs []pkg
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var p pkg
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	if len(pkgs) < 5 {
+		t.Fatalf("go list found only %d packages", len(pkgs))
+	}
+	return pkgs
+}
+
+func isStd(dep string) bool { return !strings.Contains(strings.SplitN(dep, "/", 2)[0], ".") }
+
+func under(p, dir string) bool {
+	full := module + "/" + dir
+	return p == full || strings.HasPrefix(p, full+"/")
+}
+
+// The dependency rules of STYLE.md, enforced over the real import graph.
+func TestDependencyRules(t *testing.T) {
+	rules := []struct {
+		name    string
+		applies func(p string) bool
+		forbid  func(dep string) bool
+	}{
+		{"the domain package imports only the standard library",
+			func(p string) bool { return under(p, "shared/arena") },
+			func(dep string) bool { return !isStd(dep) }},
+		{"shared/... imports neither functions/... nor worker/...",
+			func(p string) bool { return under(p, "shared") },
+			func(dep string) bool { return under(dep, "functions") || under(dep, "worker") }},
+		{"functions/... never imports worker/...",
+			func(p string) bool { return under(p, "functions") },
+			func(dep string) bool { return under(dep, "worker") }},
+		{"the exchange imports only arena and the standard library",
+			func(p string) bool { return under(p, "worker/internal/exchange") },
+			func(dep string) bool {
+				return !isStd(dep) && !under(dep, "shared/arena") && !under(dep, "worker/internal/exchange")
+			}},
+		{"the Postgres and Redis adapters do not import each other",
+			func(p string) bool { return under(p, "shared/postgres") },
+			func(dep string) bool { return under(dep, "shared/redis") }},
+		{"the Redis adapter does not import the Postgres adapter",
+			func(p string) bool { return under(p, "shared/redis") },
+			func(dep string) bool { return under(dep, "shared/postgres") }},
+	}
+	checked := map[string]int{}
+	for _, p := range listPackages(t) {
+		for _, r := range rules {
+			if !r.applies(p.ImportPath) {
+				continue
+			}
+			checked[r.name]++
+			for _, d := range p.Deps {
+				if r.forbid(d) {
+					t.Errorf("%s: %s imports %s", r.name, p.ImportPath, d)
+				}
+			}
+		}
+	}
+	for _, r := range rules[:3] {
+		if checked[r.name] == 0 {
+			t.Errorf("rule %q matched no package; the layout changed", r.name)
+		}
+	}
+}
+
+// asynq ships client and server in one package, so the import graph cannot
+// tell them apart: the API's code must not construct the server side.
+func TestFunctionsUseOnlyTheAsynqClient(t *testing.T) {
+	out, err := exec.Command("git", "-C", "..", "grep", "-nE", `asynq\.(NewServer|NewScheduler|NewServeMux|NewPeriodicTaskManager)`, "--", "functions/").CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		t.Errorf("functions/ uses asynq's server side:\n%s", out)
+	case !errors.As(err, &exit) || exit.ExitCode() != 1: // 1 = no match
+		t.Fatalf("git grep: %v\n%s", err, out)
+	}
+}

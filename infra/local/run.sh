@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `make run`: the whole arena on this machine, offline by default.
+# Services (PostgreSQL, Redis) -> migrate -> seed -> worker, relay, API and the
+# local gateway, which serves the dashboard, /api/rpc/* and /api/events/* on
+# one port like API Gateway plus a load balancer would. Ctrl-C stops it all.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+
+eval "$(infra/local/services.sh up)"
+export LOG_LEVEL=${LOG_LEVEL:-info}
+export RELAY_ADDR=${RELAY_ADDR:-127.0.0.1:8083}
+export API_ADDR=${API_ADDR:-127.0.0.1:8084}
+export GATEWAY_ADDR=${GATEWAY_ADDR:-127.0.0.1:8081}
+export GATEWAY_API_URL=${GATEWAY_API_URL:-http://$API_ADDR}
+export GATEWAY_RELAY_URL=${GATEWAY_RELAY_URL:-http://$RELAY_ADDR}
+
+echo "run: building binaries into bin/"
+go build -o bin/ ./worker/cmd/worker ./worker/cmd/relay ./functions/rpc ./infra/gateway
+
+bin/worker migrate
+bin/worker seed
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "run: stopping"
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "run: stopped (PostgreSQL and Redis keep running; 'make services-down' stops them)"
+}
+trap stop INT TERM EXIT
+
+start() { # name, command...
+  local name=$1; shift
+  ( exec "$@" 2>&1 | sed -u "s/^/[$name] /" ) &
+  pids+=($!)
+}
+start worker bin/worker
+start relay bin/relay
+start api bin/rpc
+start gateway bin/gateway
+
+url="http://${GATEWAY_ADDR/127.0.0.1/localhost}"
+for _ in $(seq 100); do curl -fsS "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+cat <<MSG
+
+  Arena is up:   $url
+  Prices (RPC):  curl -s -X POST $url/api/rpc/trading/getCryptoPrices -H 'content-type: application/json' -d '{"json":{}}'
+  Prices (SSE):  curl -N $url/api/events/prices
+  Worker admin:  http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/health
+  Ctrl-C stops everything.
+
+MSG
+wait -n "${pids[@]}" || true
+echo "run: a process exited; stopping the rest"

@@ -1,0 +1,89 @@
+package config
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+func TestWorkerDefaults(t *testing.T) {
+	t.Setenv("DATABASE_URL", "postgres://u@localhost/db")
+	var c Worker
+	if err := Load(&c); err != nil {
+		t.Fatal(err)
+	}
+	if c.SimInitialCapital != arena.FixedInt(10_000) || c.TradeInterval != 5*time.Minute ||
+		c.Feed != "synthetic" || c.TradingMode != "simulated" || c.RedisURL == "" || c.LighterAPIKeyIndex != 2 {
+		t.Fatalf("defaults wrong: %+v", c)
+	}
+}
+
+func TestErrorsNameTheVariable(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, "config: DATABASE_URL is required: PostgreSQL URL"},
+		{map[string]string{"DATABASE_URL": "postgres://h/db", "SIM_INITIAL_CAPITAL": "ten"}, `config: SIM_INITIAL_CAPITAL="ten" is not valid: expected a decimal number`},
+		{map[string]string{"DATABASE_URL": "postgres://h/db", "TRADE_INTERVAL": "5"}, `config: TRADE_INTERVAL="5" is not valid: expected a duration such as`},
+		{map[string]string{"DATABASE_URL": "mysql://h/db"}, `config: DATABASE_URL has scheme "mysql": expected postgres or postgresql`},
+		{map[string]string{"DATABASE_URL": "postgres://h/db", "FEED": "binance"}, `config: FEED="binance" is not valid`},
+		{map[string]string{"DATABASE_URL": "postgres://h/db", "FEED": "replay"}, `config: FEED_TAPE is required when FEED=replay`},
+		{map[string]string{"DATABASE_URL": "postgres://h/db", "TRADING_MODE": "live"}, `config: TRADING_MODE=live is not supported`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			for _, v := range Describe(&Worker{}) {
+				t.Setenv(v.Name, "")
+				os.Unsetenv(v.Name)
+			}
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			var c Worker
+			err := Load(&c)
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error = %v, want one line starting %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCORSOriginsMustBeOrigins(t *testing.T) {
+	t.Setenv("CORS_ORIGINS", "https://ok.example.com,evil")
+	var c Relay
+	if err := Load(&c); err == nil || !strings.Contains(err.Error(), `"evil"`) {
+		t.Fatalf("error = %v", err)
+	}
+}
+
+// Every variable of every binary has a row in the README's table, and every
+// row names a real variable.
+func TestREADMETableMatchesSpecs(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Z0-9_]+)` \\|").FindAllStringSubmatch(string(b), -1) {
+		rows[m[1]] = true
+	}
+	known := map[string]bool{}
+	for _, spec := range []any{&Worker{}, &Relay{}, &API{}, &Gateway{}} {
+		for _, v := range Describe(spec) {
+			known[v.Name] = true
+			if !rows[v.Name] {
+				t.Errorf("README configuration table lacks %s", v.Name)
+			}
+		}
+	}
+	for name := range rows {
+		if !known[name] {
+			t.Errorf("README configuration table lists %s, which no binary reads", name)
+		}
+	}
+}

@@ -1,0 +1,233 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+// Common holds what every binary reads.
+type Common struct {
+	RedisURL    string `envconfig:"REDIS_URL" default:"redis://127.0.0.1:6379/0" desc:"Redis URL (events, latest prices, job queue)"`
+	RedisPrefix string `envconfig:"REDIS_PREFIX" desc:"prefix of every key and channel the arena uses in Redis (several arenas can share one Redis)"`
+	LogLevel    string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+}
+
+// Worker is the configuration of worker/cmd/worker, the VPS process that
+// holds the simulator, the market feed, the schedulers and the agents.
+type Worker struct {
+	Common
+	DatabaseURL string        `envconfig:"DATABASE_URL" required:"true" desc:"PostgreSQL URL (source of truth)"`
+	AdminAddr   string        `envconfig:"WORKER_ADMIN_ADDR" default:"127.0.0.1:8082" desc:"worker admin listener (health, asynq monitoring)"`
+	AdminToken  string        `envconfig:"ADMIN_TOKEN" desc:"bearer token for the worker admin listener and mutating RPCs"`
+	TradingMode string        `envconfig:"TRADING_MODE" default:"simulated" desc:"simulated (the only mode this build trades in)"`
+	Feed        string        `envconfig:"FEED" default:"synthetic" desc:"market data: synthetic, lighter or replay"`
+	FeedTape    string        `envconfig:"FEED_TAPE" desc:"tape file for FEED=replay"`
+	FeedTick    time.Duration `envconfig:"FEED_TICK" default:"500ms" desc:"synthetic feed update interval"`
+
+	LighterBaseURL     string `envconfig:"LIGHTER_BASE_URL" default:"https://mainnet.zklighter.elliot.ai" desc:"Lighter REST base URL (FEED=lighter)"`
+	LighterWSURL       string `envconfig:"LIGHTER_WS_URL" default:"wss://mainnet.zklighter.elliot.ai/stream" desc:"Lighter WebSocket URL (FEED=lighter)"`
+	LighterAPIKeyIndex int    `envconfig:"LIGHTER_API_KEY_INDEX" default:"2" desc:"Lighter API key index (live mode, reserved)"`
+
+	SimInitialCapital  arena.Fixed   `envconfig:"SIM_INITIAL_CAPITAL" default:"10000" desc:"starting cash of every account, USDT"`
+	SimQuoteCurrency   string        `envconfig:"SIM_QUOTE_CURRENCY" default:"USDT" desc:"quote currency label"`
+	SimRefreshInterval time.Duration `envconfig:"SIM_REFRESH_INTERVAL" default:"10s" desc:"how often marks, positions and accounts are published"`
+	SimTakerLatency    time.Duration `envconfig:"SIM_TAKER_LATENCY" default:"300ms" desc:"delay before a taker order meets the book (Lighter standard tier)"`
+	SimMakerLatency    time.Duration `envconfig:"SIM_MAKER_LATENCY" default:"200ms" desc:"delay before a maker order or cancel reaches the book"`
+	SimMaxSlippageBps  arena.Fixed   `envconfig:"SIM_MAX_SLIPPAGE_BPS" default:"0" desc:"extra adverse slippage, uniform in [0, max] bps"`
+	SimMakerFeeBps     arena.Fixed   `envconfig:"SIM_MAKER_FEE_BPS" default:"0.4" desc:"maker fee, bps (Lighter premium tier)"`
+	SimTakerFeeBps     arena.Fixed   `envconfig:"SIM_TAKER_FEE_BPS" default:"2.8" desc:"taker fee, bps (Lighter premium tier)"`
+	SimSeed            int64         `envconfig:"SIM_DETERMINISTIC_SEED" default:"1" desc:"seed of the simulator's and synthetic feed's randomness"`
+	SimStaleBook       time.Duration `envconfig:"SIM_STALE_BOOK" default:"5s" desc:"orders are rejected when a book has not updated for this long"`
+
+	NIMAPIKey         string        `envconfig:"NIM_API_KEY" desc:"NVIDIA NIM API key"`
+	NIMAPIKey1        string        `envconfig:"NIM_API_KEY1" desc:"extra NIM key, rotated round-robin"`
+	NIMAPIKey2        string        `envconfig:"NIM_API_KEY2" desc:"extra NIM key, rotated round-robin"`
+	NIMAPIKey3        string        `envconfig:"NIM_API_KEY3" desc:"extra NIM key, rotated round-robin"`
+	NIMBaseURL        string        `envconfig:"NIM_BASE_URL" default:"https://integrate.api.nvidia.com/v1" desc:"NIM OpenAI-compatible base URL"`
+	OpenRouterAPIKey  string        `envconfig:"OPENROUTER_API_KEY" desc:"OpenRouter API key"`
+	OpenRouterBaseURL string        `envconfig:"OPENROUTER_BASE_URL" default:"https://openrouter.ai/api/v1" desc:"OpenRouter base URL"`
+	TradeInterval     time.Duration `envconfig:"TRADE_INTERVAL" default:"5m" desc:"how often every active model decides"`
+	PortfolioInterval time.Duration `envconfig:"PORTFOLIO_INTERVAL" default:"60s" desc:"how often equity snapshots are written"`
+	SecretsKey        string        `envconfig:"SECRETS_KEY" desc:"base64 32-byte key sealing exchange credentials at rest"`
+}
+
+// Validate checks values envconfig cannot.
+func (c *Worker) Validate() error {
+	if err := validURL("DATABASE_URL", c.DatabaseURL, "postgres", "postgresql"); err != nil {
+		return err
+	}
+	if err := validURL("REDIS_URL", c.RedisURL, "redis", "rediss"); err != nil {
+		return err
+	}
+	switch c.TradingMode {
+	case "simulated":
+	case "live":
+		return fmt.Errorf("TRADING_MODE=live is not supported by this build: live orders need Lighter's signer, which is not available; use simulated")
+	default:
+		return fmt.Errorf("TRADING_MODE=%q is not valid: expected simulated", c.TradingMode)
+	}
+	switch c.Feed {
+	case "synthetic", "lighter":
+	case "replay":
+		if c.FeedTape == "" {
+			return fmt.Errorf("FEED_TAPE is required when FEED=replay: the path of a tape written by `tape record`")
+		}
+	default:
+		return fmt.Errorf("FEED=%q is not valid: expected synthetic, lighter or replay", c.Feed)
+	}
+	if c.SimInitialCapital <= 0 {
+		return fmt.Errorf("SIM_INITIAL_CAPITAL=%s is not valid: expected a positive amount", c.SimInitialCapital)
+	}
+	for name, d := range map[string]time.Duration{"FEED_TICK": c.FeedTick, "TRADE_INTERVAL": c.TradeInterval, "PORTFOLIO_INTERVAL": c.PortfolioInterval, "SIM_REFRESH_INTERVAL": c.SimRefreshInterval, "SIM_STALE_BOOK": c.SimStaleBook} {
+		if d <= 0 {
+			return fmt.Errorf("%s=%s is not valid: expected a positive duration", name, d)
+		}
+	}
+	return validLevel(c.LogLevel)
+}
+
+// NIMKeys returns the configured NIM keys in rotation order.
+func (c *Worker) NIMKeys() []string {
+	return nonEmpty(c.NIMAPIKey, c.NIMAPIKey1, c.NIMAPIKey2, c.NIMAPIKey3)
+}
+
+// Relay is the configuration of worker/cmd/relay, the SSE relay.
+type Relay struct {
+	Common
+	Addr            string        `envconfig:"RELAY_ADDR" default:"127.0.0.1:8083" desc:"relay listen address"`
+	CORSOrigins     []string      `envconfig:"CORS_ORIGINS" desc:"comma-separated exact origins allowed to call the API and relay"`
+	SSEToken        string        `envconfig:"SSE_TOKEN" desc:"if set, SSE clients must send it (Bearer header or ?token=)"`
+	MaxClients      int           `envconfig:"SSE_MAX_CLIENTS" default:"20000" desc:"SSE connections per relay"`
+	MaxClientsPerIP int           `envconfig:"SSE_MAX_CLIENTS_PER_IP" default:"32" desc:"SSE connections per client address"`
+	Heartbeat       time.Duration `envconfig:"SSE_HEARTBEAT" default:"15s" desc:"SSE heartbeat comment interval"`
+	TrustProxy      bool          `envconfig:"TRUST_PROXY" default:"false" desc:"take the client address from X-Forwarded-For (behind a load balancer)"`
+}
+
+// Validate checks values envconfig cannot.
+func (c *Relay) Validate() error {
+	if err := validURL("REDIS_URL", c.RedisURL, "redis", "rediss"); err != nil {
+		return err
+	}
+	if err := validOrigins(c.CORSOrigins); err != nil {
+		return err
+	}
+	if c.MaxClients <= 0 || c.MaxClientsPerIP <= 0 {
+		return fmt.Errorf("SSE_MAX_CLIENTS and SSE_MAX_CLIENTS_PER_IP must be positive")
+	}
+	return validLevel(c.LogLevel)
+}
+
+// API is the configuration of functions/rpc, the stateless RPC handler.
+type API struct {
+	Common
+	DatabaseURL    string        `envconfig:"DATABASE_URL" required:"true" desc:"PostgreSQL URL (source of truth)"`
+	Port           int           `envconfig:"PORT" default:"8081" desc:"listen port when run as a plain HTTP server"`
+	APIAddr        string        `envconfig:"API_ADDR" desc:"listen address (overrides PORT), e.g. 127.0.0.1:8084"`
+	CORSOrigins    []string      `envconfig:"CORS_ORIGINS" desc:"comma-separated exact origins allowed to call the API and relay"`
+	AdminTokens    []string      `envconfig:"ADMIN_TOKENS" desc:"comma-separated bearer tokens accepted for mutating RPCs (with ADMIN_TOKEN)"`
+	AdminToken     string        `envconfig:"ADMIN_TOKEN" desc:"bearer token for the worker admin listener and mutating RPCs"`
+	RateLimit      float64       `envconfig:"RATE_LIMIT_RPS" default:"20" desc:"requests per second per client address"`
+	RateBurst      int           `envconfig:"RATE_LIMIT_BURST" default:"40" desc:"burst allowed per client address"`
+	CommandTimeout time.Duration `envconfig:"COMMAND_TIMEOUT" default:"10s" desc:"how long placeOrder/resetAccount wait for the worker"`
+	DBMaxConns     int32         `envconfig:"DB_MAX_CONNS" default:"4" desc:"pool size (Lambda: 1-2 per execution environment)"`
+	DBProxyMode    bool          `envconfig:"DB_PROXY_MODE" default:"false" desc:"no prepared-statement cache (RDS Proxy, PgBouncer transaction mode)"`
+	TrustProxy     bool          `envconfig:"TRUST_PROXY" default:"false" desc:"take the client address from X-Forwarded-For (behind a load balancer)"`
+}
+
+// Validate checks values envconfig cannot.
+func (c *API) Validate() error {
+	if err := validURL("DATABASE_URL", c.DatabaseURL, "postgres", "postgresql"); err != nil {
+		return err
+	}
+	if err := validURL("REDIS_URL", c.RedisURL, "redis", "rediss"); err != nil {
+		return err
+	}
+	if c.Port <= 0 || c.Port > 65535 {
+		return fmt.Errorf("PORT=%d is not valid: expected 1-65535", c.Port)
+	}
+	if c.RateLimit <= 0 || c.RateBurst <= 0 {
+		return fmt.Errorf("RATE_LIMIT_RPS and RATE_LIMIT_BURST must be positive")
+	}
+	if c.CommandTimeout <= 0 || c.DBMaxConns <= 0 {
+		return fmt.Errorf("COMMAND_TIMEOUT and DB_MAX_CONNS must be positive")
+	}
+	if err := validOrigins(c.CORSOrigins); err != nil {
+		return err
+	}
+	return validLevel(c.LogLevel)
+}
+
+// Addr is the address the API listens on when run as an HTTP server.
+func (c *API) Addr() string {
+	if c.APIAddr != "" {
+		return c.APIAddr
+	}
+	return fmt.Sprintf(":%d", c.Port)
+}
+
+// Tokens lists every accepted admin token.
+func (c *API) Tokens() []string { return nonEmpty(append([]string{c.AdminToken}, c.AdminTokens...)...) }
+
+// Gateway is the configuration of infra/gateway, the local stand-in for API
+// Gateway plus a load balancer: one port for the dashboard, RPC and SSE.
+type Gateway struct {
+	Addr     string `envconfig:"GATEWAY_ADDR" default:"127.0.0.1:8081" desc:"local gateway listen address (make run)"`
+	APIURL   string `envconfig:"GATEWAY_API_URL" default:"http://127.0.0.1:8084" desc:"where the gateway sends /api/rpc and /health"`
+	RelayURL string `envconfig:"GATEWAY_RELAY_URL" default:"http://127.0.0.1:8083" desc:"where the gateway sends /api/events"`
+	Title    string `envconfig:"DASHBOARD_TITLE" default:"Autonome Arena" desc:"dashboard title"`
+	APIBase  string `envconfig:"DASHBOARD_API_BASE" desc:"API origin the dashboard calls (empty: same origin)"`
+	SSEBase  string `envconfig:"DASHBOARD_SSE_BASE" desc:"relay origin the dashboard subscribes to (empty: same origin)"`
+}
+
+// Validate checks values envconfig cannot.
+func (c *Gateway) Validate() error {
+	if err := validURL("GATEWAY_API_URL", c.APIURL, "http", "https"); err != nil {
+		return err
+	}
+	return validURL("GATEWAY_RELAY_URL", c.RelayURL, "http", "https")
+}
+
+func validURL(name, raw string, schemes ...string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%s is not a valid URL: expected %s://host[:port]/…", name, schemes[0])
+	}
+	for _, s := range schemes {
+		if u.Scheme == s {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s has scheme %q: expected %s", name, u.Scheme, strings.Join(schemes, " or "))
+}
+
+func validOrigins(origins []string) error {
+	for _, o := range origins {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return fmt.Errorf("CORS_ORIGINS entry %q is not valid: expected an origin such as https://arena.example.com", o)
+		}
+	}
+	return nil
+}
+
+func validLevel(l string) error {
+	switch l {
+	case "debug", "info", "warn", "error":
+		return nil
+	}
+	return fmt.Errorf("LOG_LEVEL=%q is not valid: expected debug, info, warn or error", l)
+}
+
+func nonEmpty(vs ...string) []string {
+	var out []string
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
