@@ -87,3 +87,18 @@ func TestREADMETableMatchesSpecs(t *testing.T) {
 		}
 	}
 }
+
+// infra/env has an example per binary naming every variable it reads.
+func TestEnvExamplesMatchSpecs(t *testing.T) {
+	for name, spec := range map[string]any{"worker": &Worker{}, "relay": &Relay{}, "api": &API{}, "gateway": &Gateway{}} {
+		b, err := os.ReadFile("../../infra/env/" + name + ".env.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range Describe(spec) {
+			if !regexp.MustCompile(`(?m)^#? ?` + v.Name + `=`).Match(b) {
+				t.Errorf("infra/env/%s.env.example lacks %s", name, v.Name)
+			}
+		}
+	}
+}

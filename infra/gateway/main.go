@@ -1,0 +1,106 @@
+// Command gateway is the local stand-in for what fronts the arena in
+// production (API Gateway for the Lambda API, a load balancer for the SSE
+// relays, static hosting for the dashboard): one port that serves the
+// dashboard at /, proxies /api/rpc/* and /health to the API and
+// /api/events/* to a relay. `make run` starts it on :8081.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/autonome-go/autonome/functions/dashboard"
+	"github.com/autonome-go/autonome/shared/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "gateway:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, stdout io.Writer) error {
+	var cfg config.Gateway
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	log := config.Logger(stdout, "info", "gateway")
+	h, err := newHandler(cfg, log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("gateway listening", "addr", cfg.Addr, "api", cfg.APIURL, "relay", cfg.RelayURL)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		_ = srv.Close() // SSE streams do not end by themselves
+	}
+	return nil
+}
+
+func newHandler(cfg config.Gateway, log *slog.Logger) (http.Handler, error) {
+	api, err := proxy(cfg.APIURL, log)
+	if err != nil {
+		return nil, err
+	}
+	relay, err := proxy(cfg.RelayURL, log)
+	if err != nil {
+		return nil, err
+	}
+	relay.FlushInterval = -1 // stream SSE frames as they come
+	opts := dashboard.Options{APIBase: cfg.APIBase, SSEBase: cfg.SSEBase, Title: cfg.Title}
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	dash := dashboard.Handler(opts)
+	mux := http.NewServeMux()
+	mux.Handle("/api/rpc/", api)
+	mux.Handle("/health", api)
+	mux.Handle("/health/", api)
+	mux.Handle("/api/health", api)
+	mux.Handle("/api/events/", relay)
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	mux.Handle("/", dash)
+	return mux, nil
+}
+
+func proxy(target string, log *slog.Logger) (*httputil.ReverseProxy, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("parse upstream %q: %w", target, err)
+	}
+	p := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(u)
+			r.SetXForwarded()
+		},
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			log.Warn("upstream unavailable", "upstream", target, "path", r.URL.Path, "err", err)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadGateway)
+			_, _ = io.WriteString(w, `{"json":{"defined":false,"code":"SERVICE_UNAVAILABLE","status":503,"message":"upstream unavailable"},"meta":[]}`)
+		},
+	}
+	return p, nil
+}
