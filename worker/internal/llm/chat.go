@@ -1,0 +1,192 @@
+package llm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/worker/internal/decision"
+)
+
+// DefaultMaxSteps is the tool loop's step limit, as in the reference.
+const DefaultMaxSteps = 10
+
+// ChatConfig configures a ChatAgent.
+type ChatConfig struct {
+	Provider    arena.Provider
+	Model       string // the provider's model id
+	Client      *Client
+	MaxSteps    int      // default DefaultMaxSteps
+	Temperature *float64 // nil: the variant's temperature
+	MaxTokens   int      // completion budget per step; 0 leaves it to the server
+	// Extra holds provider-specific request fields, e.g. OpenRouter's
+	// "reasoning": {"effort": "high"} or NIM's "chat_template_kwargs".
+	Extra map[string]json.RawMessage
+	Price Price
+	Now   func() time.Time // default time.Now
+}
+
+// ChatAgent is an LLM behind an OpenAI-compatible chat-completions API.
+type ChatAgent struct {
+	cfg ChatConfig
+}
+
+// NewChatAgent checks cfg and applies defaults.
+func NewChatAgent(cfg ChatConfig) (*ChatAgent, error) {
+	if cfg.Client == nil || cfg.Model == "" {
+		return nil, errors.New("chat agent: a client and a model id are required")
+	}
+	if cfg.MaxSteps <= 0 {
+		cfg.MaxSteps = DefaultMaxSteps
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &ChatAgent{cfg: cfg}, nil
+}
+
+// turn is the state of one Decide call.
+type turn struct {
+	a        *ChatAgent
+	inv      arena.Invocation
+	session  *decision.Session
+	exec     decision.Executor
+	req      chatRequest
+	texts    []string
+	thoughts []string
+	handled  int // tool calls processed so far
+}
+
+// Decide runs the tool loop for one turn. See Agent.
+func (a *ChatAgent) Decide(ctx context.Context, in Input, exec decision.Executor) (arena.Invocation, error) {
+	t := &turn{a: a, exec: exec, session: in.session(a.cfg.Now)}
+	start := a.cfg.Now()
+	t.inv = arena.Invocation{Provider: a.cfg.Provider, ProviderModel: a.cfg.Model, SystemPrompt: in.System, UserPrompt: in.User, StartedAt: start.UTC()}
+	t.req = a.request(in)
+	err := t.run(ctx)
+	t.inv.Response = strings.Join(t.texts, "\n\n")
+	t.inv.Reasoning = strings.Join(t.thoughts, "\n\n")
+	t.inv.CostUSD = a.cfg.Price.Cost(t.inv.Usage)
+	t.inv.LatencyMS = a.cfg.Now().Sub(start).Milliseconds()
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			e = permanentErr(arena.FailureProviderError, "internal", "the turn failed", err)
+		}
+		t.inv.Finish, t.inv.Failure = arena.FinishFailed, e.Failure()
+		return t.inv, e
+	}
+	return t.inv, nil
+}
+
+func (a *ChatAgent) request(in Input) chatRequest {
+	temp := a.cfg.Temperature
+	if temp == nil {
+		v := in.Variant.Info().Temperature
+		temp = &v
+	}
+	specs := decision.Tools(arena.Symbols(in.Markets), in.Limits)
+	tools := make([]tool, len(specs))
+	for i, s := range specs {
+		tools[i] = tool{Type: "function", Function: toolFunction{Name: s.Name, Description: s.Description, Parameters: s.Parameters}}
+	}
+	return chatRequest{
+		Model: a.cfg.Model, Tools: tools, ToolChoice: "auto", Temperature: temp, MaxTokens: a.cfg.MaxTokens, Extra: a.cfg.Extra,
+		Messages: []message{{Role: "system", Content: in.System}, {Role: "user", Content: in.User}},
+	}
+}
+
+func (t *turn) run(ctx context.Context) error {
+	for step := 1; step <= t.a.cfg.MaxSteps; step++ {
+		if err := ctx.Err(); err != nil {
+			return contextErr(err)
+		}
+		resp, st, err := t.a.cfg.Client.complete(ctx, &t.req)
+		tel := arena.StepTelemetry{Step: step, Attempts: st.Attempts, LatencyMS: st.Latency.Milliseconds(), Time: t.a.cfg.Now().UTC()}
+		if err != nil {
+			t.inv.Steps = append(t.inv.Steps, tel)
+			return err
+		}
+		done, err := t.step(ctx, step, resp, &tel)
+		t.inv.Steps = append(t.inv.Steps, tel)
+		if err != nil || done {
+			return err
+		}
+	}
+	t.inv.Finish = arena.FinishStepLimit
+	return nil
+}
+
+// step records one response and handles its tool calls. It reports whether
+// the turn is over.
+func (t *turn) step(ctx context.Context, step int, resp *chatResponse, tel *arena.StepTelemetry) (bool, error) {
+	ch := resp.Choices[0]
+	tel.FinishReason, tel.Usage = ch.FinishReason, usageOf(resp.Usage)
+	t.inv.Usage = t.inv.Usage.Add(tel.Usage)
+	t.inv.ResponseID = resp.ID
+	text, inline := splitThink(ch.Message.text())
+	t.think(ch.Message.Reasoning, ch.Message.ReasoningContent, inline)
+	if text != "" {
+		t.texts = append(t.texts, text)
+	}
+	if len(ch.Message.ToolCalls) == 0 {
+		if text == "" && t.handled == 0 {
+			return true, permanentErr(arena.FailureParseError, "empty_reply",
+				fmt.Sprintf("the model returned neither text nor a tool call (finish_reason %q)", ch.FinishReason), nil)
+		}
+		t.inv.Finish = arena.FinishStop
+		return true, nil
+	}
+	echo := message{Role: "assistant", Content: ch.Message.text()}
+	var results []message
+	holding := false
+	for i, call := range ch.Message.ToolCalls {
+		if call.ID == "" {
+			call.ID = fmt.Sprintf("call_%d_%d", step, i)
+		}
+		call.Type = "function"
+		echo.ToolCalls = append(echo.ToolCalls, call)
+		args := call.Function.argumentsText()
+		rec := t.session.Handle(ctx, t.exec, decision.Call{ID: call.ID, Name: call.Function.Name, Arguments: json.RawMessage(args), Step: step})
+		t.inv.ToolCalls = append(t.inv.ToolCalls, rec)
+		tel.ToolNames = append(tel.ToolNames, call.Function.Name)
+		t.handled++
+		results = append(results, message{Role: "tool", ToolCallID: call.ID, Content: rec.Output})
+		holding = holding || rec.Type == arena.ToolHolding && rec.Failure == nil
+	}
+	if holding {
+		t.inv.Finish = arena.FinishHolding
+		return true, nil
+	}
+	t.req.Messages = append(append(t.req.Messages, echo), results...)
+	return false, nil
+}
+
+func (t *turn) think(parts ...string) {
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			t.thoughts = append(t.thoughts, p)
+		}
+	}
+}
+
+func usageOf(u *wireUsage) arena.Usage {
+	if u == nil {
+		return arena.Usage{}
+	}
+	out := arena.Usage{InputTokens: u.PromptTokens, OutputTokens: u.CompletionTokens, TotalTokens: u.TotalTokens}
+	if out.TotalTokens == 0 {
+		out.TotalTokens = out.InputTokens + out.OutputTokens
+	}
+	if u.CompletionTokensDetails != nil {
+		out.ReasoningTokens = u.CompletionTokensDetails.ReasoningTokens
+	}
+	if u.PromptTokensDetails != nil {
+		out.CachedInputTokens = u.PromptTokensDetails.CachedTokens
+	}
+	return out
+}
