@@ -27,14 +27,14 @@ stop() {
   echo
   echo "run: stopping"
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   echo "run: stopped (PostgreSQL and Redis keep running; 'make services-down' stops them)"
 }
 trap stop INT TERM EXIT
 
 start() { # name, command...
   local name=$1; shift
-  ( exec "$@" 2>&1 | sed -u "s/^/[$name] /" ) &
+  "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
   pids+=($!)
 }
 start worker bin/worker

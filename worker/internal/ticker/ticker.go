@@ -1,20 +1,17 @@
-// Package ticker publishes the latest price of every market: it follows the
-// feed's books, and at a fixed interval writes the mids where the API reads
-// them (the marks in Redis) and publishes them on the prices channel for the
-// SSE relays. A Redis outage is logged once when it starts and once when it
-// ends; publishing resumes by itself.
+// Package ticker publishes the latest price of every market: at a fixed
+// interval it reads the mids from its source (the simulator's books), writes
+// them where the API reads them (the marks in Redis) and publishes them on
+// the prices channel for the SSE relays. A Redis outage is logged once when
+// it starts and once when it ends; publishing resumes by itself.
 package ticker
 
 import (
 	"context"
 	"log/slog"
-	"maps"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/worker/internal/marketdata"
 )
 
 // MarkStore keeps the latest price per symbol (redis.Marks).
@@ -32,66 +29,21 @@ type Payload struct {
 	Prices []arena.Price `json:"prices"`
 }
 
-// Ticker is a marketdata.Sink that publishes mids.
+// Ticker publishes mids at an interval.
 type Ticker struct {
+	source   func() []arena.Price
 	marks    MarkStore
 	pub      Publisher
 	interval time.Duration
 	log      *slog.Logger
 
-	mu    sync.Mutex
-	books map[arena.Symbol]*marketdata.Book
-	dirty bool
-
-	failing bool // owned by Run
+	last    []arena.Price
+	failing bool
 }
 
-// New returns a Ticker publishing every interval.
-func New(marks MarkStore, pub Publisher, interval time.Duration, log *slog.Logger) *Ticker {
-	return &Ticker{marks: marks, pub: pub, interval: interval, log: log, books: map[arena.Symbol]*marketdata.Book{}}
-}
-
-// OnBook implements marketdata.Sink.
-func (t *Ticker) OnBook(_ context.Context, u arena.BookUpdate) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	b, ok := t.books[u.Symbol]
-	if !ok {
-		b = marketdata.NewBook(u.Symbol)
-		t.books[u.Symbol] = b
-	}
-	if err := b.Apply(u); err != nil {
-		// A delta that does not fit is the feed's problem to resynchronise;
-		// the next snapshot repairs the book.
-		t.log.Debug("book update not applied", "symbol", u.Symbol, "err", err)
-		return nil
-	}
-	t.dirty = true
-	return nil
-}
-
-// OnTrade implements marketdata.Sink; trades do not move the published mid.
-func (t *Ticker) OnTrade(context.Context, arena.TradePrint) error { return nil }
-
-// OnStats implements marketdata.Sink.
-func (t *Ticker) OnStats(context.Context, arena.MarketStats) error { return nil }
-
-// Prices returns the current mid of every symbol with a two-sided book.
-func (t *Ticker) Prices() []arena.Price {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.pricesLocked()
-}
-
-func (t *Ticker) pricesLocked() []arena.Price {
-	out := make([]arena.Price, 0, len(t.books))
-	for _, sym := range sortedSymbols(t.books) {
-		b := t.books[sym]
-		if mid, ok := b.Mid(); ok {
-			out = append(out, arena.Price{Symbol: sym, Price: mid, Time: b.Time()})
-		}
-	}
-	return out
+// New returns a Ticker publishing source's prices every interval.
+func New(source func() []arena.Price, marks MarkStore, pub Publisher, interval time.Duration, log *slog.Logger) *Ticker {
+	return &Ticker{source: source, marks: marks, pub: pub, interval: interval, log: log}
 }
 
 // Run publishes until ctx is done.
@@ -108,16 +60,10 @@ func (t *Ticker) Run(ctx context.Context) error {
 	}
 }
 
+// publish sends the prices when they changed (or the last attempt failed).
 func (t *Ticker) publish(ctx context.Context) {
-	t.mu.Lock()
-	if !t.dirty && !t.failing {
-		t.mu.Unlock()
-		return
-	}
-	prices := t.pricesLocked()
-	t.dirty = false
-	t.mu.Unlock()
-	if len(prices) == 0 {
+	prices := t.source()
+	if len(prices) == 0 || (!t.failing && slices.Equal(prices, t.last)) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, t.interval+2*time.Second)
@@ -134,8 +80,7 @@ func (t *Ticker) publish(ctx context.Context) {
 		t.failing = false
 		t.log.Info("publishing prices recovered")
 	}
-}
-
-func sortedSymbols(m map[arena.Symbol]*marketdata.Book) []arena.Symbol {
-	return slices.Sorted(maps.Keys(m))
+	if err == nil {
+		t.last = prices
+	}
 }

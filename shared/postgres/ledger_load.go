@@ -1,0 +1,150 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+// recentOrders is how many finished orders per account LoadState returns,
+// so a client order id retried after a restart is still recognised.
+const recentOrders = 200
+
+// LoadState reads everything the exchange needs to continue exactly where
+// the last persisted batch left it: counters, every account's ledger totals,
+// open positions, live orders and recently finished orders. It reads in one
+// repeatable-read transaction so the parts agree.
+func LoadState(ctx context.Context, pool *pgxpool.Pool) (arena.ExchangeState, error) {
+	var st arena.ExchangeState
+	tx, err := pool.BeginTx(ctx, txRepeatableRead)
+	if err != nil {
+		return st, fmt.Errorf("begin load: %w", err)
+	}
+	defer tx.Rollback(ctx)
+
+	var batchSeq, recordSeq int64
+	var clock, lastFunding *time.Time
+	err = tx.QueryRow(ctx, `SELECT "batchSeq", "recordSeq", "clock", "lastFunding" FROM "SimulatorState"`).
+		Scan(&batchSeq, &recordSeq, &clock, &lastFunding)
+	if err != nil {
+		return st, fmt.Errorf("read simulator state: %w", err)
+	}
+	st.BatchSeq, st.RecordSeq = uint64(batchSeq), uint64(recordSeq)
+	if clock != nil {
+		st.Time = clock.UTC()
+	}
+	if lastFunding != nil {
+		st.LastFunding = lastFunding.UTC()
+	}
+
+	accounts := map[string]*arena.AccountState{}
+	rows, err := tx.Query(ctx, `SELECT "modelId", "initialCapital"::text, "cash"::text, "realizedPnl"::text,
+		"feesPaid"::text, "fundingPnl"::text, "insuranceCredit"::text FROM "Accounts" ORDER BY "modelId"`)
+	if err != nil {
+		return st, fmt.Errorf("read accounts: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		var vals [6]string
+		if err := rows.Scan(&id, &vals[0], &vals[1], &vals[2], &vals[3], &vals[4], &vals[5]); err != nil {
+			return st, fmt.Errorf("scan account: %w", err)
+		}
+		f, err := parseFixeds(vals[:]...)
+		if err != nil {
+			return st, fmt.Errorf("account %s: %w", id, err)
+		}
+		st.Accounts = append(st.Accounts, arena.AccountState{AccountID: id, Capital: f[0], Cash: f[1],
+			RealizedPnL: f[2], Fees: f[3], Funding: f[4], Insurance: f[5], Positions: []arena.Position{}, Orders: []arena.Order{}})
+	}
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("read accounts: %w", err)
+	}
+	for i := range st.Accounts {
+		accounts[st.Accounts[i].AccountID] = &st.Accounts[i]
+	}
+
+	if err := loadJSON(ctx, tx, `SELECT "modelId", "state" FROM "Orders" WHERE "status" = 'OPEN' AND "state" IS NOT NULL ORDER BY "openedAt", "id"`,
+		func(a *arena.AccountState, raw []byte) error {
+			var p arena.Position
+			if err := json.Unmarshal(raw, &p); err != nil {
+				return err
+			}
+			a.Positions = append(a.Positions, p)
+			return nil
+		}, accounts); err != nil {
+		return st, fmt.Errorf("read open positions: %w", err)
+	}
+	if err := loadJSON(ctx, tx, `SELECT "modelId", "state" FROM "SimOrders" WHERE "status" IN ('PENDING', 'RESTING') AND "state" IS NOT NULL ORDER BY "createdAt", "id"`,
+		func(a *arena.AccountState, raw []byte) error {
+			var o arena.Order
+			if err := json.Unmarshal(raw, &o); err != nil {
+				return err
+			}
+			a.Orders = append(a.Orders, o)
+			return nil
+		}, accounts); err != nil {
+		return st, fmt.Errorf("read live orders: %w", err)
+	}
+	if err := loadJSON(ctx, tx, `SELECT "modelId", "state" FROM (
+			SELECT "modelId", "state", "updatedAt", "id", row_number() OVER (PARTITION BY "modelId" ORDER BY "updatedAt" DESC, "id" DESC) AS n
+			FROM "SimOrders" WHERE "status" NOT IN ('PENDING', 'RESTING') AND "state" IS NOT NULL) r
+		WHERE n <= $1 ORDER BY "updatedAt", "id"`,
+		func(a *arena.AccountState, raw []byte) error {
+			var o arena.Order
+			if err := json.Unmarshal(raw, &o); err != nil {
+				return err
+			}
+			a.Recent = append(a.Recent, o)
+			return nil
+		}, accounts, recentOrders); err != nil {
+		return st, fmt.Errorf("read recent orders: %w", err)
+	}
+	return st, tx.Commit(ctx)
+}
+
+var txRepeatableRead = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+
+// loadJSON runs query (rows of modelId, jsonb) and hands each document to
+// add with its account. A row whose account is unknown is an error: the
+// ledger would not balance without it.
+func loadJSON(ctx context.Context, tx pgx.Tx, query string, add func(*arena.AccountState, []byte) error,
+	accounts map[string]*arena.AccountState, args ...any) error {
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var raw []byte
+		if err := rows.Scan(&id, &raw); err != nil {
+			return err
+		}
+		a, ok := accounts[id]
+		if !ok {
+			return fmt.Errorf("row of model %s, which has no account", id)
+		}
+		if err := add(a, raw); err != nil {
+			return fmt.Errorf("decode row of %s: %w", id, err)
+		}
+	}
+	return rows.Err()
+}
+
+func parseFixeds(vals ...string) ([]arena.Fixed, error) {
+	out := make([]arena.Fixed, len(vals))
+	for i, v := range vals {
+		f, err := arena.ParseFixed(v)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = f
+	}
+	return out, nil
+}

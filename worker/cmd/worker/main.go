@@ -1,0 +1,70 @@
+// Command worker is the long-running process on the VPS: the market feed,
+// the exchange simulator, the schedulers and the agents. Subcommands:
+//
+//	worker           run until SIGINT/SIGTERM
+//	worker migrate   apply the database migrations and exit
+//	worker seed      create the default roster (idempotent) and exit
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/config"
+	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/worker/internal/service"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "worker:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg config.Worker
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	log := config.Logger(stdout, cfg.LogLevel, "worker")
+	cmd := "run"
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch cmd {
+	case "run":
+		return service.Run(ctx, cfg, log)
+	case "migrate", "seed":
+		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		pool, err := postgres.Open(dctx, cfg.DatabaseURL, postgres.Options{MaxConns: 2, ApplicationName: "autonome-" + cmd})
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		if cmd == "migrate" {
+			applied, err := postgres.Migrate(dctx, pool)
+			if err != nil {
+				return err
+			}
+			log.Info("migrations applied", "count", len(applied), "files", applied)
+			return nil
+		}
+		res, err := postgres.Seed(dctx, pool, arena.DefaultRoster(), cfg.SimInitialCapital)
+		if err != nil {
+			return err
+		}
+		log.Info("seed done", "modelsCreated", res.ModelsCreated, "accountsCreated", res.AccountsCreated)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q: expected run, migrate or seed", cmd)
+}

@@ -1,0 +1,39 @@
+package exchange
+
+import (
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+// ResetAccount wipes an account back to the starting capital: live orders
+// are cancelled, positions discarded (recorded CLOSED with the RESET
+// trigger; nothing trades) and the ledger restarts, recorded as an
+// AccountReset. Client order ids already used stay used.
+func (e *Exchange) ResetAccount(now time.Time, accountID string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.tick(now)
+	a, err := e.account(accountID)
+	if err != nil {
+		return err
+	}
+	e.cancelAll(a, "cancelled by account reset")
+	for i := range a.slots {
+		p := &a.slots[i].pos
+		if p.Quantity == 0 {
+			continue
+		}
+		p.Quantity, p.Margin, p.Leverage = 0, 0, 0
+		e.closePosition(p, arena.TriggerReset)
+		*p = arena.Position{}
+		e.syncTriggers(a, i)
+	}
+	a.capital = e.cfg.StartingCapital
+	a.cash, a.realized, a.fees, a.funding, a.insurance = a.capital, 0, 0, 0, 0
+	a.orderMargin = 0
+	e.setUnderwater(a, false)
+	e.emitReset(&arena.AccountReset{AccountID: a.id, Capital: a.capital})
+	e.flush()
+	return nil
+}

@@ -1,0 +1,153 @@
+package exchange
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+// Export returns the exchange's restorable state: per account the ledger
+// totals, open positions, live orders and recently finished orders, plus
+// the clock, the last funding hour, the record and batch sequences and the
+// slippage generator. Restore(Export()) on a new exchange with the same
+// configuration continues exactly; books come from the feed.
+func (e *Exchange) Export() arena.ExchangeState {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	rng, _ := e.pcg.MarshalBinary() // never fails
+	st := arena.ExchangeState{
+		Time: e.now, LastFunding: time.Unix(e.fundingHour*3600, 0).UTC(),
+		RecordSeq: e.recordSeq, BatchSeq: e.batchSeq, RNG: rng,
+	}
+	for _, a := range e.accounts {
+		as := arena.AccountState{
+			AccountID: a.id, Capital: a.capital, Cash: a.cash,
+			RealizedPnL: a.realized, Fees: a.fees, Funding: a.funding, Insurance: a.insurance,
+			Positions: []arena.Position{}, Orders: e.liveOrders(a), Recent: a.recentOrders(),
+		}
+		for i := range a.slots {
+			if p := a.slots[i].pos; p.Quantity > 0 {
+				as.Positions = append(as.Positions, p)
+			}
+		}
+		st.Accounts = append(st.Accounts, as)
+	}
+	return st
+}
+
+// Restore loads persisted state into an exchange that has no accounts yet.
+// It validates everything first and changes nothing on error. Positions
+// need Margin, or Leverage to derive it from; resting orders keep their
+// queue position; pending orders execute at their DueAt. No records are
+// emitted: this is the state the records already describe.
+func (e *Exchange) Restore(st arena.ExchangeState) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.accounts) > 0 {
+		return arena.Errorf(arena.CodeConflict, "restore: the exchange already has accounts")
+	}
+	if err := e.validateState(&st); err != nil {
+		return err
+	}
+	if len(st.RNG) > 0 {
+		if err := e.pcg.UnmarshalBinary(st.RNG); err != nil {
+			return arena.WrapError(arena.CodeInvalid, err, "restore: slippage generator state")
+		}
+	}
+	e.now = st.Time
+	e.fundingHour = unixHour(st.Time)
+	if !st.LastFunding.IsZero() {
+		e.fundingHour = unixHour(st.LastFunding)
+	}
+	e.recordSeq, e.batchSeq = st.RecordSeq, st.BatchSeq
+	for i := range st.Accounts {
+		e.restoreAccount(&st.Accounts[i])
+	}
+	e.flush() // risk checks only; restoring emits no records
+	return nil
+}
+
+func (e *Exchange) restoreAccount(s *arena.AccountState) {
+	a := e.addAccount(s.AccountID, s.Capital)
+	a.cash, a.realized, a.fees, a.funding, a.insurance = s.Cash, s.RealizedPnL, s.Fees, s.Funding, s.Insurance
+	for _, p := range s.Positions {
+		m := e.bySymbol[p.Symbol]
+		if p.Margin == 0 {
+			p.Margin = p.EntryPrice.Mul(p.Quantity).Div(p.Leverage)
+		}
+		p.AccountID, p.Status = a.id, arena.PositionOpen
+		p.Leverage = leverage(&p)
+		a.slots[m.idx].pos = p
+		e.syncTriggers(a, m.idx)
+	}
+	for _, o := range s.Recent {
+		a.remember(o)
+	}
+	for _, o := range s.Orders {
+		lo := &liveOrder{order: o, acct: a, m: e.bySymbol[o.Symbol]}
+		a.live[o.OrderID] = lo
+		if o.State == arena.OrderPending {
+			lo.busy = 1
+			e.pushPending(pendingOp{due: o.DueAt, seq: e.nextOp(), lo: lo})
+			continue
+		}
+		queue := o.QueueAhead
+		e.rest(lo)
+		lo.order.QueueAhead = queue
+	}
+	e.markDirty(a)
+}
+
+func (e *Exchange) validateState(st *arena.ExchangeState) error {
+	seen := map[string]bool{}
+	for _, a := range st.Accounts {
+		if a.AccountID == "" || seen[a.AccountID] {
+			return arena.Errorf(arena.CodeInvalid, "restore: account id %q empty or repeated", a.AccountID)
+		}
+		seen[a.AccountID] = true
+		if err := e.validateAccountState(&a); err != nil {
+			return arena.WrapError(arena.CodeInvalid, err, "restore: account %q", a.AccountID)
+		}
+	}
+	return nil
+}
+
+func (e *Exchange) validateAccountState(a *arena.AccountState) error {
+	if a.Capital <= 0 {
+		return fmt.Errorf("capital %s is not positive", a.Capital)
+	}
+	var symbols []arena.Symbol
+	for _, p := range a.Positions {
+		switch _, ok := e.bySymbol[p.Symbol]; {
+		case !ok:
+			return fmt.Errorf("position %s: unknown symbol %q", p.ID, p.Symbol)
+		case slices.Contains(symbols, p.Symbol):
+			return fmt.Errorf("position %s: a second %s position", p.ID, p.Symbol)
+		case p.ID == "" || !p.Side.Valid() || p.Quantity <= 0 || p.EntryPrice <= 0:
+			return fmt.Errorf("position %q: needs an id, a side, and a positive quantity and entry price", p.ID)
+		case p.Margin < 0 || (p.Margin == 0 && p.Leverage < arena.One):
+			return fmt.Errorf("position %s: needs a positive margin or a leverage of at least 1", p.ID)
+		}
+		symbols = append(symbols, p.Symbol)
+	}
+	ids := map[string]bool{}
+	for _, o := range a.Orders {
+		m, ok := e.bySymbol[o.Symbol]
+		switch {
+		case !ok:
+			return fmt.Errorf("order %s: unknown symbol %q", o.OrderID, o.Symbol)
+		case o.OrderID == "" || ids[o.OrderID] || o.AccountID != a.AccountID:
+			return fmt.Errorf("order %q: empty or repeated id, or another account's", o.OrderID)
+		case o.State != arena.OrderPending && o.State != arena.OrderResting:
+			return fmt.Errorf("order %s: state %s is not live", o.OrderID, o.State)
+		case o.State == arena.OrderResting && (o.Type != arena.OrderLimit || !o.Price.IsMultipleOf(m.spec.TickSize)):
+			return fmt.Errorf("order %s: a resting order needs a limit price on the tick", o.OrderID)
+		case o.Filled < 0 || (!o.ClosePosition && (o.Quantity <= 0 || o.Filled >= o.Quantity)) || o.QueueAhead < 0:
+			return fmt.Errorf("order %s: quantities out of range", o.OrderID)
+		}
+		ids[o.OrderID] = true
+	}
+	return nil
+}

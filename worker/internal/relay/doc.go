@@ -1,0 +1,78 @@
+// Package relay serves the arena's live events to browsers as Server-Sent
+// Events. A relay is stateless: everything it sends comes from the Redis event
+// log (shared/redis.EventLog), so relays scale out behind a load balancer, any
+// relay can resume any client, and a restart loses nothing a reconnecting
+// client asks for.
+//
+// # Endpoints
+//
+// GET /api/events/{channel} for every arena channel: prices, positions,
+// trades, conversations, portfolio, workflow. OPTIONS answers CORS preflights.
+//
+// # What a client receives
+//
+//  1. "retry: <ms>", the reconnection delay hint.
+//  2. On the workflow channel, "event: connected" with {"type","timestamp"}, as
+//     the reference sends.
+//  3. Either the events it missed, when it sent a Last-Event-ID (header, or the
+//     ?lastEventId= query parameter for clients that cannot set headers) that
+//     is still inside the history window; or, for a new client or one whose ID
+//     fell outside the window, the channel's current snapshot (read from Redis:
+//     no database query, nothing broadcast to other clients). A client whose
+//     ID fell outside the window is first sent "event: reset" with
+//     {"reason":"history","lastEventId":...} so it knows it missed events.
+//  4. Live events, in order, each with "id: <id>". IDs are the event log's
+//     (Redis stream entry IDs), identical on every relay.
+//  5. A heartbeat comment (": ping") every Heartbeat (15 s).
+//  6. On Shutdown, a short jittered "retry:" and "event: reconnect"
+//     {"reason":"shutdown"}, then the end of the stream, so EventSource
+//     reconnects (to another relay) at once, resuming by Last-Event-ID.
+//
+// # Framing and reference compatibility
+//
+// The reference dashboard listens with EventSource.onmessage, i.e. unnamed
+// events whose data is the raw payload, on positions, trades, conversations
+// and portfolio (and prices here), and with named events on workflow. So:
+//
+//   - On the data channels, events and snapshots are sent without an "event:"
+//     line: "id: <id>\ndata: <payload>\n\n". A snapshot is the state stored
+//     with EventLog.PublishState, which publishers make the same shape as the
+//     event payload (e.g. the full positions array), so the reference client
+//     treats both alike. With ?named=1, every event carries its type
+//     ("event: positions:updated", "event: snapshot") for clients that want to
+//     tell them apart.
+//   - On workflow, events are always named by their type and carry the payload
+//     as published.
+//   - Control events (connected, reset, reconnect) are always named, so
+//     onmessage clients never mistake them for data. A channel with no
+//     snapshot yet gets "id: <id>" alone, which sets the client's
+//     Last-Event-ID without dispatching anything.
+//
+// # Delivery
+//
+// One subscription per relay (Run) receives every channel's events in order
+// and gap-free (the event log repairs pub/sub gaps from the stream) and
+// appends them, encoded once, to an in-memory ring per channel. Each client's
+// goroutine copies frames from the ring and writes them with a write deadline;
+// the subscription only wakes clients and never waits for one. A client that
+// falls more than ClientBuffer events behind, or cannot take a write within
+// WriteTimeout, is disconnected; it resumes from Redis when it reconnects. A
+// client whose position is older than what a ring frame follows (it connected
+// while the subscription was catching up) fills the gap from Redis first.
+//
+// # Admission and access
+//
+// Cross-origin requests are allowed only from AllowedOrigins (exact match of
+// the Origin header; no substring or suffix tricks), with credentials. When
+// Token is set every request needs "Authorization: Bearer <token>" or
+// ?token=. MaxClients bounds the relay's streams (503 beyond it) and
+// MaxClientsPerIP a single client address's (429). Behind a load balancer set
+// TrustForwardedFor so the address is the rightmost X-Forwarded-For entry.
+//
+// # Serving
+//
+// Serve Handler with an http.Server that has ReadHeaderTimeout set; its
+// ReadTimeout and WriteTimeout do not apply to streams (the relay manages its
+// own deadlines). To stop: Shutdown the relay (clients are told to
+// reconnect), then the http.Server.
+package relay

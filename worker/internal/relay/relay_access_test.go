@@ -1,0 +1,201 @@
+package relay_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/redis"
+	"github.com/autonome-go/autonome/shared/testenv"
+	"github.com/autonome-go/autonome/worker/internal/relay"
+)
+
+func status(t *testing.T, method, url string, header http.Header) (int, http.Header) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, nil)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header
+}
+
+func TestAccessControl(t *testing.T) {
+	log, _ := newLog(t, redis.EventLogOptions{})
+	r := startRelay(t, log, relay.Options{AllowedOrigins: []string{"https://arena.example.com"}, Token: "s3cret"})
+	url := eventsURL(r.url, arena.ChannelTrades)
+	auth := func(h http.Header) http.Header { h.Set("Authorization", "Bearer s3cret"); return h }
+
+	tests := []struct {
+		name   string
+		method string
+		url    string
+		header http.Header
+		want   int
+	}{
+		{"no token", "GET", url, http.Header{}, http.StatusUnauthorized},
+		{"wrong token", "GET", url, http.Header{"Authorization": {"Bearer nope"}}, http.StatusUnauthorized},
+		{"substring origin", "GET", url, auth(http.Header{"Origin": {"https://evil-arena.example.com"}}), http.StatusForbidden},
+		{"suffix origin", "GET", url, auth(http.Header{"Origin": {"https://arena.example.com.evil.net"}}), http.StatusForbidden},
+		{"unknown channel", "GET", r.url + "/api/events/secrets", auth(http.Header{}), http.StatusNotFound},
+		{"preflight allowed", "OPTIONS", url, http.Header{"Origin": {"https://arena.example.com"}}, http.StatusNoContent},
+		{"preflight refused", "OPTIONS", url, http.Header{"Origin": {"https://localhost.evil.net"}}, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		if got, _ := status(t, tt.method, tt.url, tt.header); got != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, got, tt.want)
+		}
+	}
+
+	c := dial(t, url+"?token=s3cret", http.Header{"Origin": {"https://arena.example.com"}})
+	if got := c.resp.Header.Get("Access-Control-Allow-Origin"); got != "https://arena.example.com" {
+		t.Errorf("Access-Control-Allow-Origin = %q", got)
+	}
+	if got := c.resp.Header.Get("Access-Control-Allow-Credentials"); got != "true" {
+		t.Errorf("Access-Control-Allow-Credentials = %q", got)
+	}
+}
+
+func TestConnectionLimits(t *testing.T) {
+	log, _ := newLog(t, redis.EventLogOptions{})
+	r := startRelay(t, log, relay.Options{MaxClients: 3, MaxClientsPerIP: 2, TrustForwardedFor: true})
+	url := eventsURL(r.url, arena.ChannelPrices)
+	from := func(ip string) http.Header { return http.Header{"X-Forwarded-For": {ip}} }
+
+	a1 := dial(t, url, from("192.0.2.1"))
+	dial(t, url, from("192.0.2.1"))
+	if got, h := status(t, "GET", url, from("192.0.2.1")); got != http.StatusTooManyRequests || h.Get("Retry-After") == "" {
+		t.Errorf("third stream from one address: %d (Retry-After %q), want 429 with Retry-After", got, h.Get("Retry-After"))
+	}
+	dial(t, url, from("192.0.2.2"))
+	if got, _ := status(t, "GET", url, from("192.0.2.3")); got != http.StatusServiceUnavailable {
+		t.Errorf("stream over the relay's limit: %d, want 503", got)
+	}
+	a1.Close()
+	waitFor(t, func() bool { return r.srv.Stats().Clients == 2 })
+	dial(t, url, from("192.0.2.3"))
+	if s := r.srv.Stats(); s.Rejected != 2 {
+		t.Errorf("Rejected = %d, want 2", s.Rejected)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 10 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestHeartbeatsAndShutdown(t *testing.T) {
+	log, _ := newLog(t, redis.EventLogOptions{})
+	r := startRelay(t, log, relay.Options{Heartbeat: 20 * time.Millisecond, Retry: time.Second})
+	c := dial(t, eventsURL(r.url, arena.ChannelPortfolio), nil)
+	c.next(t)
+	for b := c.nextBlock(t); !b.Comment; b = c.nextBlock(t) {
+		if b.HasID || b.Data != "" {
+			t.Fatalf("unexpected event %+v", b)
+		}
+	}
+
+	r.stop()
+	bye := c.next(t)
+	if bye.Event != "reconnect" || bye.Data != `{"reason":"shutdown"}` {
+		t.Errorf("on shutdown: %+v", bye)
+	}
+	if ms := bye.Retry; ms == "" || len(ms) > 4 {
+		t.Errorf("shutdown retry hint %q, want a short delay", ms)
+	}
+	c.waitClosed(t, 5*time.Second)
+}
+
+func TestShutdownRefusesNewStreams(t *testing.T) {
+	log, _ := newLog(t, redis.EventLogOptions{})
+	srv := relay.New(log, relay.Options{Logger: quiet})
+	if err := srv.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", "/api/events/trades", nil)
+	w := &recorder{header: http.Header{}}
+	srv.Handler().ServeHTTP(w, req)
+	if w.status != http.StatusServiceUnavailable {
+		t.Errorf("status %d, want 503", w.status)
+	}
+}
+
+type recorder struct {
+	header http.Header
+	status int
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return len(b), nil }
+func (r *recorder) WriteHeader(s int)           { r.status = s }
+
+// TestSlowClientIsDisconnectedWithoutDelayingOthers opens a stream that never
+// reads. Once the socket buffers fill, its writes block, and it is dropped by
+// the write deadline or by falling out of the ring, while a reading client
+// receives every event.
+func TestSlowClientIsDisconnectedWithoutDelayingOthers(t *testing.T) {
+	log, _ := newLog(t, redis.EventLogOptions{MaxLen: 500})
+	r := startRelay(t, log, relay.Options{ClientBuffer: 64, WriteTimeout: 300 * time.Millisecond})
+	url := eventsURL(r.url, arena.ChannelConversations)
+
+	slow, err := net.Dial("tcp", strings.TrimPrefix(r.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	fmt.Fprintf(slow, "GET /api/events/conversations HTTP/1.1\r\nHost: relay\r\n\r\n")
+	status, err := bufio.NewReader(slow).ReadString('\n')
+	if err != nil || !strings.Contains(status, "200") {
+		t.Fatalf("slow client: %q, %v", status, err)
+	}
+	fast := dial(t, url, nil)
+	fast.next(t)
+	waitFor(t, func() bool { return r.srv.Stats().Clients == 2 })
+
+	big := strings.Repeat("x", 64<<10)
+	ctx := testenv.Context(t, 30*time.Second)
+	var published []arena.Event
+	start := time.Now()
+	for i := range 200 { // 12.8 MB: more than loopback socket buffers hold
+		ev, err := log.Publish(ctx, arena.ChannelConversations, arena.EventConversationsUpdated, map[string]any{"i": i, "pad": big})
+		if err != nil {
+			t.Fatal(err)
+		}
+		published = append(published, ev)
+	}
+	expectEvents(t, fast, published, false)
+	if d := time.Since(start); d > 8*time.Second {
+		t.Errorf("the reading client needed %s for 200 events: held up by the slow one?", d)
+	}
+	waitFor(t, func() bool { s := r.srv.Stats(); return s.Clients == 1 && s.Evicted == 1 })
+
+	// The relay closed the slow connection: draining it ends in EOF or a reset.
+	_ = slow.SetReadDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 1<<20)
+	for {
+		if _, err := slow.Read(buf); err != nil {
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Fatal("slow connection still open")
+			}
+			break
+		}
+	}
+}

@@ -1,0 +1,206 @@
+package relay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+// Log is what the relay needs from the event log (shared/redis.EventLog).
+type Log interface {
+	// State returns a channel's snapshot and the ID of the last event it reflects.
+	State(ctx context.Context, ch arena.Channel) (json.RawMessage, string, error)
+	// Since returns events after afterID; ok is false when afterID is outside the history.
+	Since(ctx context.Context, ch arena.Channel, afterID string, limit int) ([]arena.Event, bool, error)
+	// Follow delivers live, gap-free batches until ctx is done.
+	Follow(ctx context.Context, chs []arena.Channel, deliver func(arena.EventBatch)) error
+}
+
+// Server is an SSE relay. Create it with New, serve Handler, run Run, and
+// stop it with Shutdown.
+type Server struct {
+	log   Log
+	opts  Options
+	hubs  map[arena.Channel]*hub
+	cors  cors
+	admit *admission
+	reads singleflight.Group // coalesces identical Redis reads of many clients (mass reconnects)
+	beat  atomic.Uint64      // heartbeat generation
+
+	unsynced map[arena.Channel]bool // channels the subscription has not reported yet; Run's goroutine only
+	ready    chan struct{}          // closed when unsynced empties
+
+	mu       sync.Mutex
+	closed   bool
+	shutdown atomic.Bool // read by streams on every wake-up
+	streams  sync.WaitGroup
+
+	evicted, rejected atomic.Int64
+}
+
+// Stats is a point-in-time view of a relay, for logs and load tests.
+type Stats struct {
+	Clients  int   // streams open now
+	Evicted  int64 // clients disconnected for falling behind, since start
+	Rejected int64 // requests refused by connection limits, since start
+}
+
+// readTimeout bounds a Redis read made on behalf of clients.
+const readTimeout = 5 * time.Second
+
+// New returns a relay over log.
+func New(log Log, opts Options) *Server {
+	opts = opts.withDefaults()
+	s := &Server{
+		log: log, opts: opts, hubs: make(map[arena.Channel]*hub),
+		cors: newCORS(opts.AllowedOrigins), admit: newAdmission(opts.MaxClients, opts.MaxClientsPerIP),
+		unsynced: make(map[arena.Channel]bool), ready: make(chan struct{}),
+	}
+	for _, ch := range arena.Channels() {
+		s.hubs[ch] = newHub(ch, ch == arena.ChannelWorkflow, opts.ClientBuffer, opts.RingBytes)
+		s.unsynced[ch] = true
+	}
+	return s
+}
+
+// Handler serves GET (and CORS preflight OPTIONS) /api/events/{channel}.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/events/{channel}", s.serveEvents)
+	mux.HandleFunc("OPTIONS /api/events/{channel}", s.cors.preflight)
+	return mux
+}
+
+// Run follows the event log and sends heartbeats until ctx is done. Streams
+// served before Run starts still get their snapshot or missed events; live
+// events flow once it runs.
+func (s *Server) Run(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.log.Follow(ctx, arena.Channels(), s.deliver) })
+	g.Go(func() error { s.heartbeats(ctx); return nil })
+	return g.Wait()
+}
+
+// deliver is called by the subscription, from one goroutine.
+func (s *Server) deliver(b arena.EventBatch) {
+	h := s.hubs[b.Channel]
+	if h == nil {
+		return
+	}
+	h.publish(h.framesOf(b))
+	if s.unsynced[b.Channel] {
+		delete(s.unsynced, b.Channel)
+		if len(s.unsynced) == 0 {
+			close(s.ready)
+		}
+	}
+}
+
+// Ready is closed once Run's subscription follows every channel live: a
+// readiness probe for the load balancer.
+func (s *Server) Ready() <-chan struct{} { return s.ready }
+
+func (s *Server) heartbeats(ctx context.Context) {
+	t := time.NewTicker(s.opts.Heartbeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.beat.Add(1)
+			for _, h := range s.hubs {
+				h.wakeAll()
+			}
+		}
+	}
+}
+
+// Shutdown tells every client to reconnect (to another relay, after a short
+// jittered delay, resuming by Last-Event-ID), ends their streams and refuses
+// new ones. It returns when all streams have ended or ctx is done. Shut the
+// http.Server down after it.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	s.shutdown.Store(true)
+	s.mu.Unlock()
+	for _, h := range s.hubs {
+		h.wakeAll()
+	}
+	done := make(chan struct{})
+	go func() { s.streams.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return errors.New("relay shutdown: streams still open: " + ctx.Err().Error())
+	}
+}
+
+// enter registers a stream unless the relay is shutting down.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.streams.Add(1)
+	return true
+}
+
+// Stats reports current counters.
+func (s *Server) Stats() Stats {
+	s.admit.mu.Lock()
+	n := s.admit.total
+	s.admit.mu.Unlock()
+	return Stats{Clients: n, Evicted: s.evicted.Load(), Rejected: s.rejected.Load()}
+}
+
+type stateResult struct {
+	snapshot json.RawMessage
+	lastID   string
+}
+
+// state reads a channel's snapshot, shared by every client asking at once.
+func (s *Server) state(ctx context.Context, ch arena.Channel) (stateResult, error) {
+	v, err, _ := s.reads.Do("state\x00"+string(ch), func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
+		defer cancel()
+		snap, id, err := s.log.State(ctx, ch)
+		return stateResult{snap, id}, err
+	})
+	if err != nil {
+		return stateResult{}, err
+	}
+	return v.(stateResult), nil
+}
+
+type sinceResult struct {
+	events []arena.Event
+	ok     bool
+}
+
+// since reads history after an ID, shared by every client asking at once
+// (after a relay restart, many clients resume from the same ID).
+func (s *Server) since(ctx context.Context, ch arena.Channel, after string, limit int) (sinceResult, error) {
+	v, err, _ := s.reads.Do("since\x00"+string(ch)+"\x00"+after, func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
+		defer cancel()
+		evs, ok, err := s.log.Since(ctx, ch, after, limit)
+		return sinceResult{evs, ok}, err
+	})
+	if err != nil {
+		return sinceResult{}, err
+	}
+	return v.(sinceResult), nil
+}

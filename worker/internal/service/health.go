@@ -1,0 +1,73 @@
+package service
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/worker/internal/marketdata"
+)
+
+// priceInterval is how often prices are published to Redis and the relays.
+const priceInterval = time.Second
+
+// health collects what the admin endpoint reports.
+type health struct {
+	mu       sync.Mutex
+	started  time.Time
+	lastBook map[arena.Symbol]time.Time
+}
+
+func newHealth() *health {
+	return &health{started: time.Now(), lastBook: map[arena.Symbol]time.Time{}}
+}
+
+// feedSink records when each market last updated.
+func (h *health) feedSink() marketdata.Sink {
+	return marketdata.SinkFunc(func(_ context.Context, m marketdata.Message) error {
+		if m.Kind == marketdata.KindBook {
+			h.mu.Lock()
+			h.lastBook[m.Book.Symbol] = time.Now()
+			h.mu.Unlock()
+		}
+		return nil
+	})
+}
+
+// FeedStatus is one market's freshness.
+type FeedStatus struct {
+	Symbol     arena.Symbol `json:"symbol"`
+	LastUpdate time.Time    `json:"lastUpdate"`
+	AgeMs      int64        `json:"ageMs"`
+	Healthy    bool         `json:"healthy"`
+}
+
+// Report is the admin /health body.
+type Report struct {
+	Status        string       `json:"status"` // ok | degraded
+	StartedAt     time.Time    `json:"startedAt"`
+	UptimeSeconds int64        `json:"uptimeSeconds"`
+	Feed          []FeedStatus `json:"feed"`
+}
+
+// staleFeed is when a market without updates makes the worker degraded.
+const staleFeed = 30 * time.Second
+
+func (h *health) report(now time.Time) Report {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := Report{Status: "ok", StartedAt: h.started, UptimeSeconds: int64(now.Sub(h.started).Seconds())}
+	for sym, t := range h.lastBook {
+		fs := FeedStatus{Symbol: sym, LastUpdate: t, AgeMs: now.Sub(t).Milliseconds()}
+		fs.Healthy = now.Sub(t) < staleFeed
+		if !fs.Healthy {
+			r.Status = "degraded"
+		}
+		r.Feed = append(r.Feed, fs)
+	}
+	if len(r.Feed) == 0 && now.Sub(h.started) > staleFeed {
+		r.Status = "degraded"
+	}
+	return r
+}

@@ -1,0 +1,121 @@
+// Package service assembles the worker: it opens the connections, becomes
+// the one simulator (a leader lock in PostgreSQL), restores the exchange,
+// starts the market feed, the price ticker, the schedulers and the agents,
+// and runs every long-running part under one errgroup until the context
+// ends. Mains call Run; tests boot it the same way.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/autonome-go/autonome/shared/config"
+	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/redis"
+	"github.com/autonome-go/autonome/worker/internal/marketdata"
+	"github.com/autonome-go/autonome/worker/internal/simulator"
+	"github.com/autonome-go/autonome/worker/internal/ticker"
+)
+
+// Run runs the worker until ctx is done or a part fails for good.
+func Run(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
+	rdb, err := redis.Open(cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	events := redis.NewEventLog(rdb, redis.EventLogOptions{Prefix: cfg.RedisPrefix})
+	marks := redis.NewMarks(rdb, cfg.RedisPrefix)
+
+	pool, err := openPool(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	lead, err := postgres.AcquireLeadership(ctx, pool, postgres.SimulatorLockKey, 2*time.Second, func() {
+		log.Warn("another worker holds the simulator lock; waiting for it to stop before trading")
+	})
+	if err != nil {
+		return err
+	}
+	defer lead.Release()
+	log.Info("simulator leadership acquired")
+
+	feed, err := newFeed(cfg, log)
+	if err != nil {
+		return err
+	}
+	sim, err := simulator.Open(ctx, pool, simulator.Options{
+		Exchange: exchangeConfig(cfg), Log: log.With("part", "simulator"),
+	})
+	if err != nil {
+		return err
+	}
+	tick := ticker.New(sim.Prices, marks, events, priceInterval, log.With("part", "ticker"))
+	health := newHealth()
+	admin := newAdmin(cfg.AdminAddr, health, log.With("part", "admin"))
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return runFeed(gctx, feed, marketdata.Tee(sim, health.feedSink()), log) })
+	g.Go(func() error { return sim.Run(gctx) })
+	g.Go(func() error { return tick.Run(gctx) })
+	g.Go(func() error { return admin.Run(gctx) })
+	g.Go(func() error {
+		select {
+		case <-lead.Lost():
+			return errors.New("lost the simulator lock (database connection broke); stopping so another worker can take over")
+		case <-gctx.Done():
+			return nil
+		}
+	})
+	log.Info("worker started", "feed", cfg.Feed, "admin", cfg.AdminAddr)
+	err = g.Wait()
+	log.Info("worker stopped")
+	return err
+}
+
+// openPool connects to PostgreSQL, waiting (with one log line) while it is
+// down at start-up.
+func openPool(ctx context.Context, cfg config.Worker, log *slog.Logger) (*pgxpool.Pool, error) {
+	warned := false
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		pool, err := postgres.Open(pctx, cfg.DatabaseURL, postgres.Options{MaxConns: 16, ApplicationName: "autonome-worker"})
+		cancel()
+		if err == nil {
+			if warned {
+				log.Info("postgres is reachable")
+			}
+			return pool, nil
+		}
+		if !warned {
+			log.Error("postgres unreachable; retrying every 2s", "err", err)
+			warned = true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("open postgres: %w", ctx.Err())
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+// runFeed runs the feed; a feed that ends while the worker runs is an error.
+func runFeed(ctx context.Context, f marketdata.Feed, sink marketdata.Sink, log *slog.Logger) error {
+	err := f.Run(ctx, sink)
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err == nil {
+		log.Info("market feed finished (tape exhausted)")
+		<-ctx.Done()
+		return nil
+	}
+	return fmt.Errorf("market feed: %w", err)
+}

@@ -1,0 +1,96 @@
+package simulator
+
+import (
+	"context"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+// Markets lists the traded markets.
+func (s *Simulator) Markets() []arena.Market { return s.ex.Markets() }
+
+// Prices returns every market's mid.
+func (s *Simulator) Prices() []arena.Price { return s.ex.Prices() }
+
+// Snapshot values one account at the current marks.
+func (s *Simulator) Snapshot(accountID string) (arena.AccountSnapshot, error) {
+	return s.ex.Snapshot(accountID)
+}
+
+// Snapshots values every account.
+func (s *Simulator) Snapshots() []arena.AccountSnapshot { return s.ex.Snapshots() }
+
+// PlaceOrder submits req and waits until it is final or resting and its
+// records are written. A request repeated with the same OrderID returns the
+// first one's result instead of trading again.
+func (s *Simulator) PlaceOrder(ctx context.Context, req arena.OrderRequest) (arena.Order, error) {
+	if err := s.available(); err != nil {
+		return arena.Order{}, err
+	}
+	if _, err := s.ex.SubmitOrder(s.now(), req); err != nil {
+		return arena.Order{}, err
+	}
+	return s.settle(ctx, req.AccountID, req.OrderID)
+}
+
+// ClosePosition closes the account's whole position in sym at market
+// (reduce-only, no margin check) and waits as PlaceOrder does.
+func (s *Simulator) ClosePosition(ctx context.Context, accountID, orderID string, sym arena.Symbol) (arena.Order, error) {
+	if err := s.available(); err != nil {
+		return arena.Order{}, err
+	}
+	if _, err := s.ex.ClosePosition(s.now(), accountID, orderID, sym); err != nil {
+		return arena.Order{}, err
+	}
+	return s.settle(ctx, accountID, orderID)
+}
+
+// settle waits for the order to reach the engine, then for its records.
+func (s *Simulator) settle(ctx context.Context, accountID, orderID string) (arena.Order, error) {
+	o, err := s.ex.Wait(ctx, accountID, orderID)
+	if werr := s.waitPersisted(ctx, o.Seq); werr != nil && err == nil {
+		return o, werr
+	}
+	return o, err
+}
+
+// UpdateExitPlan replaces the exit plan of the account's position in sym
+// (stops may only tighten) and waits for the change to be written.
+func (s *Simulator) UpdateExitPlan(ctx context.Context, accountID string, sym arena.Symbol, plan arena.ExitPlan) (arena.Position, error) {
+	if err := s.available(); err != nil {
+		return arena.Position{}, err
+	}
+	p, err := s.ex.UpdateExitPlan(s.now(), accountID, sym, plan)
+	if err != nil {
+		return p, err
+	}
+	return p, s.waitPersisted(ctx, p.Seq)
+}
+
+// ResetAccount wipes the account back to the starting capital and waits
+// for the reset to be written.
+func (s *Simulator) ResetAccount(ctx context.Context, accountID string) error {
+	if err := s.available(); err != nil {
+		return err
+	}
+	if err := s.ex.ResetAccount(s.now(), accountID); err != nil {
+		return err
+	}
+	return s.waitEmitted(ctx)
+}
+
+// OpenAccounts opens accounts for ids the exchange does not know yet (models
+// seeded while the worker runs).
+func (s *Simulator) OpenAccounts(ids []string) {
+	known := map[string]bool{}
+	for _, id := range s.ex.Accounts() {
+		known[id] = true
+	}
+	for _, id := range ids {
+		if !known[id] {
+			if err := s.ex.OpenAccount(id); err == nil {
+				s.log.Info("account opened", "account", id)
+			}
+		}
+	}
+}
