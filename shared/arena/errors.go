@@ -11,15 +11,15 @@ type Code string
 
 // Error codes.
 const (
-	CodeInvalid      Code = "invalid"       // the caller's input is wrong
-	CodeNotFound     Code = "not_found"     // the thing asked for does not exist
-	CodeConflict     Code = "conflict"      // the request contradicts current state
-	CodeRejected     Code = "rejected"      // a valid order the exchange refuses (margin, stale book…)
-	CodeUnauthorized Code = "unauthorized"  // missing or wrong credentials
-	CodeRateLimited  Code = "rate_limited"  // too many requests
-	CodeTimeout      Code = "timeout"       // the operation did not finish in time
-	CodeUnavailable  Code = "unavailable"   // a dependency is down; retry later
-	CodeInternal     Code = "internal"      // a bug or unexpected failure; details are logged, not shown
+	CodeInvalid      Code = "invalid"      // the caller's input is wrong
+	CodeNotFound     Code = "not_found"    // the thing asked for does not exist
+	CodeConflict     Code = "conflict"     // the request contradicts current state
+	CodeRejected     Code = "rejected"     // a valid order the exchange refuses (margin, stale book…)
+	CodeUnauthorized Code = "unauthorized" // missing or wrong credentials
+	CodeRateLimited  Code = "rate_limited" // too many requests
+	CodeTimeout      Code = "timeout"      // the operation did not finish in time
+	CodeUnavailable  Code = "unavailable"  // a dependency is down; retry later
+	CodeInternal     Code = "internal"     // a bug or unexpected failure; details are logged, not shown
 )
 
 // Error is a coded domain error. Message is safe to show to a client.

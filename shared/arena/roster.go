@@ -23,8 +23,8 @@ const (
 
 // RosterEntry is one account the seed creates: a model under one variant.
 type RosterEntry struct {
-	Name          string    // display name, unique with Variant
-	ProviderModel string    // the provider's model id ("openRouterModelName")
+	Name          string // display name, unique with Variant
+	ProviderModel string // the provider's model id ("openRouterModelName")
 	Provider      Provider
 	Kind          ModelKind
 	Variant       Variant
