@@ -20,13 +20,14 @@ type Common struct {
 // holds the simulator, the market feed, the schedulers and the agents.
 type Worker struct {
 	Common
-	DatabaseURL string        `envconfig:"DATABASE_URL" required:"true" desc:"PostgreSQL URL (source of truth)"`
-	AdminAddr   string        `envconfig:"WORKER_ADMIN_ADDR" default:"127.0.0.1:8082" desc:"worker admin listener (health, asynq monitoring)"`
-	AdminToken  string        `envconfig:"ADMIN_TOKEN" desc:"bearer token for the worker admin listener and mutating RPCs"`
-	TradingMode string        `envconfig:"TRADING_MODE" default:"simulated" desc:"simulated (the only mode this build trades in)"`
-	Feed        string        `envconfig:"FEED" default:"synthetic" desc:"market data: synthetic, lighter or replay"`
-	FeedTape    string        `envconfig:"FEED_TAPE" desc:"tape file for FEED=replay"`
-	FeedTick    time.Duration `envconfig:"FEED_TICK" default:"500ms" desc:"synthetic feed update interval"`
+	DatabaseURL     string        `envconfig:"DATABASE_URL" required:"true" desc:"PostgreSQL URL (source of truth)"`
+	AdminAddr       string        `envconfig:"WORKER_ADMIN_ADDR" default:"127.0.0.1:8082" desc:"worker admin listener (health, asynq monitoring)"`
+	AdminToken      string        `envconfig:"ADMIN_TOKEN" desc:"bearer token for the worker admin listener and mutating RPCs"`
+	TradingMode     string        `envconfig:"TRADING_MODE" default:"simulated" desc:"simulated (the only mode this build trades in)"`
+	Feed            string        `envconfig:"FEED" default:"synthetic" desc:"market data: synthetic, lighter or replay"`
+	FeedTape        string        `envconfig:"FEED_TAPE" desc:"tape file for FEED=replay"`
+	FeedTick        time.Duration `envconfig:"FEED_TICK" default:"500ms" desc:"synthetic feed update interval"`
+	FeedReplaySpeed float64       `envconfig:"FEED_REPLAY_SPEED" default:"1" desc:"FEED=replay pace: 1 as recorded, 2 twice as fast, 0 as fast as possible"`
 
 	LighterBaseURL     string `envconfig:"LIGHTER_BASE_URL" default:"https://mainnet.zklighter.elliot.ai" desc:"Lighter REST base URL (FEED=lighter)"`
 	LighterWSURL       string `envconfig:"LIGHTER_WS_URL" default:"wss://mainnet.zklighter.elliot.ai/stream" desc:"Lighter WebSocket URL (FEED=lighter)"`
@@ -78,6 +79,9 @@ func (c *Worker) Validate() error {
 		}
 	default:
 		return fmt.Errorf("FEED=%q is not valid: expected synthetic, lighter or replay", c.Feed)
+	}
+	if c.FeedReplaySpeed < 0 {
+		return fmt.Errorf("FEED_REPLAY_SPEED=%v is not valid: expected 0 (as fast as possible) or a positive factor", c.FeedReplaySpeed)
 	}
 	if c.SimInitialCapital <= 0 {
 		return fmt.Errorf("SIM_INITIAL_CAPITAL=%s is not valid: expected a positive amount", c.SimInitialCapital)

@@ -3,6 +3,7 @@ package marketdata_test
 import (
 	"go/build"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,18 +30,9 @@ func TestImports(t *testing.T) {
 			if !strings.Contains(strings.Split(imp, "/")[0], ".") {
 				continue // standard library
 			}
-			if !contains(ok, imp) {
+			if !slices.Contains(ok, imp) {
 				t.Errorf("package %s imports %s", dir, imp)
 			}
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -47,12 +47,13 @@ func Run(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 	defer lead.Release()
 	log.Info("simulator leadership acquired")
 
-	feed, err := newFeed(cfg, log)
+	src, err := newSource(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
+	defer src.close()
 	sim, err := simulator.Open(ctx, pool, simulator.Options{
-		Exchange: exchangeConfig(cfg), Log: log.With("part", "simulator"),
+		Exchange: exchangeConfig(cfg, src.markets), Log: log.With("part", "simulator"),
 	})
 	if err != nil {
 		return err
@@ -62,7 +63,7 @@ func Run(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 	admin := newAdmin(cfg.AdminAddr, health, log.With("part", "admin"))
 
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return runFeed(gctx, feed, marketdata.Tee(sim, health.feedSink()), log) })
+	g.Go(func() error { return runFeed(gctx, src.feed, marketdata.Tee(sim, health.feedSink()), log) })
 	g.Go(func() error { return sim.Run(gctx) })
 	g.Go(func() error { return tick.Run(gctx) })
 	g.Go(func() error { return admin.Run(gctx) })

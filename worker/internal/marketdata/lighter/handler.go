@@ -187,42 +187,6 @@ func (h *handler) checkResync() error {
 	return nil
 }
 
-// bookUpdate converts the wire book. Snapshots are sorted best first and
-// lose empty levels; deltas keep the venue's order and zeros.
-func bookUpdate(sym arena.Symbol, m *wsMessage, snapshot bool) arena.BookUpdate {
-	t := epoch(m.Timestamp)
-	if t.IsZero() {
-		t = epoch(m.OrderBook.LastUpdatedAt)
-	}
-	u := arena.BookUpdate{
-		Symbol: sym, Time: t, Seq: uint64(max(m.OrderBook.Nonce, 0)), Snapshot: snapshot,
-		Bids: levels(m.OrderBook.Bids, snapshot), Asks: levels(m.OrderBook.Asks, snapshot),
-	}
-	if snapshot {
-		sortSide(u.Bids, func(a, b arena.Fixed) int { return cmp.Compare(b, a) })
-		sortSide(u.Asks, cmp.Compare[arena.Fixed])
-	}
-	return u
-}
-
-func levels(src []wsLevel, dropEmpty bool) []arena.Level {
-	out := make([]arena.Level, 0, len(src))
-	for _, l := range src {
-		if dropEmpty && l.Size == 0 {
-			continue
-		}
-		out = append(out, arena.Level{Price: arena.Fixed(l.Price), Size: arena.Fixed(l.Size)})
-	}
-	return out
-}
-
-func sortSide(ls []arena.Level, order func(a, b arena.Fixed) int) {
-	byPrice := func(x, y arena.Level) int { return order(x.Price, y.Price) }
-	if !slices.IsSortedFunc(ls, byPrice) {
-		slices.SortStableFunc(ls, byPrice)
-	}
-}
-
 // onTrades delivers new trade prints. The subscription's first message
 // lists recent history: on the first connection it only sets the
 // watermark; after a reconnect the trades missed meanwhile are delivered.
@@ -256,13 +220,6 @@ func (h *handler) onTrades(ctx context.Context, sink marketdata.Sink, subscribed
 	return nil
 }
 
-func tradeTime(tr wsTrade, msgTime int64) time.Time {
-	if t := epoch(tr.Timestamp); !t.IsZero() {
-		return t
-	}
-	return epoch(msgTime)
-}
-
 // onStats delivers market stats. Lighter's funding rates are percent per
 // hour; arena's are fractions per hour, so they are divided by 100. The
 // current (estimated) rate is preferred to the last settled one.
@@ -294,18 +251,4 @@ func (h *handler) onStats(ctx context.Context, sink marketdata.Sink) error {
 		return sinkError{err}
 	}
 	return nil
-}
-
-func errCode(e *wsError) int {
-	if e == nil {
-		return 0
-	}
-	return e.Code
-}
-
-func errMessage(e *wsError) string {
-	if e == nil {
-		return ""
-	}
-	return e.Message
 }

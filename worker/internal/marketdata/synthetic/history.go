@@ -40,6 +40,9 @@ func backfill(seed uint64, m arena.Market, p Params, start time.Time) []arena.Ca
 	for k := 0; k <= steps; k++ {
 		t := start.Add(-time.Duration(steps-k) * backfillStep)
 		price := math.Exp(logs[k])
+		if k == steps {
+			price = p.StartPrice.Float64() // exactly, not exp(log(price))
+		}
 		bs := marketdata.BarStart(t, marketdata.Resolution5m)
 		if n := len(bars); n > 0 && bars[n-1].Start.Equal(bs) {
 			c := &bars[n-1]
