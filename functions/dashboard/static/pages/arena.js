@@ -197,8 +197,9 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
 
   // ---- trades -------------------------------------------------------------
   const trades = resource((signal) => rpc("trading/getTrades", { ...variantInput(), limit: TRADES_LIMIT }, { signal }), {
+    // Merge, never replace: closed trades do not change, and an answer that
+    // was in flight while a live trade arrived must not erase it.
     onData(out) {
-      st.trades = [];
       mergeTrades(list(out, "trades") || []);
     },
     onError(err) {
@@ -239,8 +240,8 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
   // ---- model chat ---------------------------------------------------------
   const chats = resource((signal) => rpc("models/getInvocations", {}, { signal }), {
     onData(out) {
-      st.chats = [];
-      mergeChats(list(out, "conversations") || []);
+      mergeChats(list(out, "conversations") || []); // merge, as for trades
+
     },
     onError(err) {
       st.err.chats = err;
