@@ -27,7 +27,8 @@ import (
 //	P state:{C}    hash: d (snapshot JSON), id (ID of the event that wrote it)
 //
 // The pub/sub channel is named like the stream. The braces are Redis Cluster
-// hash tags, so a channel's stream and state live in one slot.
+// hash tags, so a channel's stream and state live in one slot. Requires Redis
+// 7.0 or later (XSETID MAXDELETEDID, XINFO max-deleted-entry-id).
 type EventLog struct {
 	rdb  goredis.UniversalClient
 	opts EventLogOptions

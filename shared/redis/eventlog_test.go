@@ -332,14 +332,14 @@ func TestSubscriptionRepairsLostMessagesFromHistory(t *testing.T) {
 
 // proxiedLog returns an event log whose Redis traffic goes through a proxy the
 // test can cut, and one sharing its keys that talks to Redis directly.
-func proxiedLog(t *testing.T, opts redis.EventLogOptions) (viaProxy, direct *redis.EventLog, p *cutProxy) {
+func proxiedLog(t *testing.T, opts redis.EventLogOptions) (viaProxy, direct *redis.EventLog, p *testenv.Proxy) {
 	t.Helper()
 	direct, _, prefix := newLog(t, opts)
 	ropts, err := goredis.ParseURL(testenv.RedisURL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	p = newCutProxy(t, ropts.Addr)
+	p = testenv.NewProxy(t, ropts.Addr)
 	ropts.Addr = p.Addr()
 	ropts.DialTimeout, ropts.ReadTimeout, ropts.WriteTimeout = time.Second, time.Second, time.Second
 	ropts.MaxRetries = 0

@@ -52,13 +52,25 @@
 //
 // One subscription per relay (Run) receives every channel's events in order
 // and gap-free (the event log repairs pub/sub gaps from the stream) and
-// appends them, encoded once, to an in-memory ring per channel. Each client's
-// goroutine copies frames from the ring and writes them with a write deadline;
-// the subscription only wakes clients and never waits for one. A client that
-// falls more than ClientBuffer events behind, or cannot take a write within
-// WriteTimeout, is disconnected; it resumes from Redis when it reconnects. A
-// client whose position is older than what a ring frame follows (it connected
-// while the subscription was catching up) fills the gap from Redis first.
+// appends them, encoded once, to an in-memory ring per channel. An HTTP/1.1
+// stream is taken over (hijacked) once its headers are checked: its body runs
+// until the connection closes, without chunked framing. A few shard writers
+// per channel (one per CPU) then send each new event to their clients with one
+// non-blocking write per client: no goroutine and no buffer per client while
+// it keeps up, so 10 000 clients cost about 1 KiB each in user space and the
+// CPU goes to the write system calls. A client whose socket cannot take a
+// write, or that must read missed events from Redis (it connected while the
+// subscription was catching up, or the subscription lost history), is served
+// by a goroutine of its own with blocking writes under WriteTimeout until it
+// has caught up, then handed back. A client that falls more than ClientBuffer
+// events behind, or cannot take a write within WriteTimeout, is disconnected
+// and resumes from Redis when it reconnects. Nothing reads a hijacked
+// connection, so idle ones are probed once a second for a client that hung
+// up, freeing its connection slot.
+//
+// Connections that cannot be taken over (HTTP/2) keep their handler
+// goroutine and write through the ResponseWriter, with the same events,
+// deadlines and eviction.
 //
 // # Admission and access
 //
@@ -73,6 +85,8 @@
 //
 // Serve Handler with an http.Server that has ReadHeaderTimeout set; its
 // ReadTimeout and WriteTimeout do not apply to streams (the relay manages its
-// own deadlines). To stop: Shutdown the relay (clients are told to
-// reconnect), then the http.Server.
+// own deadlines). Serve plain HTTP/1.1 behind the TLS-terminating load
+// balancer for the cheap path. To stop: Shutdown the relay (clients are told
+// to reconnect, and its writer goroutines end), then the http.Server, whose
+// own Shutdown does not see taken-over connections.
 package relay

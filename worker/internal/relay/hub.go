@@ -6,56 +6,44 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-// hub holds one channel's recent frames and its clients. The subscription
-// appends (publish) and wakes every client without waiting for any; each
-// client's goroutine copies frames out (read) under the read lock and writes
-// them outside it, so a slow client never holds up the others.
+// hub holds one channel's recent frames (a ring) and its clients, spread over
+// shards. The subscription appends to the ring and wakes the shards; each
+// shard's writer sends the new frames to its clients without blocking. No
+// one ever waits for a client.
 type hub struct {
 	channel  arena.Channel
 	named    bool // the channel's events are always sent named (workflow)
-	maxCount int
+	shards   []*shard
+	next     int // round-robin shard for the next client; guarded by mu
 	maxBytes int
 
-	mu      sync.RWMutex
-	frames  []*frame // ring: frame with sequence q is frames[q%len(frames)]
-	head    uint64   // sequence of the next frame appended
-	tail    uint64   // oldest sequence still held
-	bytes   int
-	last    string // ID of the newest event appended ("" before any)
-	clients map[*client]struct{}
+	mu     sync.RWMutex
+	frames []*frame // ring: frame with sequence q is frames[q%len(frames)]
+	head   uint64   // sequence of the next frame appended
+	tail   uint64   // oldest sequence still held
+	bytes  int
+	last   string // ID of the newest event (or mark) appended; "" before any
 }
 
-// client is what the hub knows of a stream: how to wake it.
-type client struct {
-	wake chan struct{} // capacity 1: "frames, a heartbeat or shutdown are waiting"
-}
-
-func newClient() *client { return &client{wake: make(chan struct{}, 1)} }
-
-func (c *client) notify() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
+func newHub(s *Server, ch arena.Channel, named bool, nshards int) *hub {
+	h := &hub{
+		channel: ch, named: named, maxBytes: s.opts.RingBytes,
+		frames: make([]*frame, s.opts.ClientBuffer),
 	}
-}
-
-func newHub(ch arena.Channel, named bool, maxCount, maxBytes int) *hub {
-	return &hub{
-		channel: ch, named: named, maxCount: maxCount, maxBytes: maxBytes,
-		frames: make([]*frame, maxCount), clients: make(map[*client]struct{}),
+	for range nshards {
+		h.shards = append(h.shards, newShard(s))
 	}
+	return h
 }
 
-// publish appends frames and wakes every client.
+// publish appends frames and wakes the shards.
 func (h *hub) publish(fs []*frame) {
 	h.mu.Lock()
 	for _, f := range fs {
 		h.append(f)
 	}
-	for c := range h.clients {
-		c.notify()
-	}
 	h.mu.Unlock()
+	h.wakeAll()
 }
 
 func (h *hub) append(f *frame) {
@@ -80,28 +68,26 @@ func (h *hub) drop() {
 	h.tail++
 }
 
-// register adds c. If resumeID is an event still in the ring, the client
-// continues right after it (no Redis read needed) and found is true;
-// otherwise it starts at the ring's head.
-func (h *hub) register(c *client, resumeID string) (cursor uint64, found bool) {
+// register adds c to a shard and places it in the ring. If resumeID is an
+// event still in the ring, the client continues right after it (no Redis read
+// needed) and found is true; otherwise it starts at the ring's head.
+func (h *hub) register(c *client, resumeID string) (found bool) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.clients[c] = struct{}{}
+	c.shard = h.shards[h.next%len(h.shards)]
+	h.next++
+	c.cursor = h.head
 	if resumeID != "" {
 		for q := h.head; q > h.tail; q-- {
 			f := h.frames[(q-1)%uint64(len(h.frames))]
 			if f.kind == frameEvent && f.id == resumeID {
-				return q, true
+				c.cursor, found = q, true
+				break
 			}
 		}
 	}
-	return h.head, false
-}
-
-func (h *hub) unregister(c *client) {
-	h.mu.Lock()
-	delete(h.clients, c)
 	h.mu.Unlock()
+	c.shard.add(c)
+	return found
 }
 
 // read copies frames from cursor into buf and returns how many and the next
@@ -127,19 +113,11 @@ func (h *hub) lastID() string {
 	return h.last
 }
 
-// wakeAll wakes every client (heartbeats, shutdown).
+// wakeAll wakes every shard (new frames, heartbeats, probes, shutdown).
 func (h *hub) wakeAll() {
-	h.mu.RLock()
-	for c := range h.clients {
-		c.notify()
+	for _, sh := range h.shards {
+		sh.notify()
 	}
-	h.mu.RUnlock()
-}
-
-func (h *hub) count() int {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	return len(h.clients)
 }
 
 // framesOf encodes a batch from the event log, once for every client.

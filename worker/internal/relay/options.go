@@ -12,7 +12,8 @@ type Options struct {
 	// Origin header (same-origin, curl) are allowed; others are refused (403).
 	AllowedOrigins []string
 	// Token, when set, is required on every request, as
-	// "Authorization: Bearer <token>" or ?token=<token>.
+	// "Authorization: Bearer <token>" or ?token=<token> (EventSource cannot
+	// set headers; the query form shows in proxy access logs).
 	Token string
 	// MaxClients bounds concurrent streams on this relay. Default 20 000.
 	MaxClients int

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -153,7 +155,8 @@ func (r *recorder) WriteHeader(s int)           { r.status = s }
 // receives every event.
 func TestSlowClientIsDisconnectedWithoutDelayingOthers(t *testing.T) {
 	log, _ := newLog(t, redis.EventLogOptions{MaxLen: 500})
-	r := startRelay(t, log, relay.Options{ClientBuffer: 64, WriteTimeout: 300 * time.Millisecond})
+	r := startRelay(t, log, relay.Options{ClientBuffer: 256, WriteTimeout: 500 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	url := eventsURL(r.url, arena.ChannelConversations)
 
 	slow, err := net.Dial("tcp", strings.TrimPrefix(r.url, "http://"))
@@ -180,6 +183,7 @@ func TestSlowClientIsDisconnectedWithoutDelayingOthers(t *testing.T) {
 			t.Fatal(err)
 		}
 		published = append(published, ev)
+		time.Sleep(time.Millisecond) // a pace any reading client keeps up with, even under -race
 	}
 	expectEvents(t, fast, published, false)
 	if d := time.Since(start); d > 8*time.Second {
@@ -198,4 +202,50 @@ func TestSlowClientIsDisconnectedWithoutDelayingOthers(t *testing.T) {
 			break
 		}
 	}
+}
+
+type tWriter struct{ t *testing.T }
+
+func (w tWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
+
+// TestHTTP2StreamsThroughTheResponseWriter covers connections that cannot be
+// taken over (HTTP/2): the stream keeps its handler goroutine and writes
+// through the ResponseWriter, with the same events, heartbeats and shutdown.
+func TestHTTP2StreamsThroughTheResponseWriter(t *testing.T) {
+	log, _ := newLog(t, redis.EventLogOptions{})
+	first := publishPositions(t, log, 0, 1)
+	srv := relay.New(log, relay.Options{Logger: quiet, Heartbeat: 20 * time.Millisecond})
+	hs := httptest.NewUnstartedServer(srv.Handler())
+	hs.EnableHTTP2 = true
+	hs.StartTLS()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; hs.Close() })
+	<-srv.Ready()
+
+	c, code := tryDialWith(t, hs.Client(), eventsURL(hs.URL, arena.ChannelPositions), nil)
+	if code != http.StatusOK || c.resp.ProtoMajor != 2 {
+		t.Fatalf("status %d over %s, want 200 over HTTP/2", code, c.resp.Proto)
+	}
+	if snap := c.next(t); snap.ID != first[0].ID || snap.Data != `[{"n":0}]` {
+		t.Errorf("snapshot %+v", snap)
+	}
+	live := publishPositions(t, log, 1, 20)
+	expectEvents(t, c, live, false)
+	for b := c.nextBlock(t); !b.Comment; b = c.nextBlock(t) {
+	}
+
+	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		t.Fatal(err)
+	}
+	if bye := c.next(t); bye.Event != "reconnect" {
+		t.Errorf("on shutdown: %+v", bye)
+	}
+	c.waitClosed(t, 5*time.Second)
 }

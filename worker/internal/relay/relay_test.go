@@ -295,7 +295,7 @@ func TestRedisOutageIsSurvivedWithoutLosingEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := newCutProxy(t, ropts.Addr)
+	p := testenv.NewProxy(t, ropts.Addr)
 	ropts.Addr, ropts.MaxRetries = p.Addr(), 0
 	ropts.DialTimeout, ropts.ReadTimeout, ropts.WriteTimeout = time.Second, time.Second, time.Second
 	rdb := goredis.NewClient(ropts)
@@ -347,4 +347,34 @@ func TestEventsFromManyPublishersArriveInIDOrder(t *testing.T) {
 		t.Fatalf("history: %d events, %v", len(history), err)
 	}
 	expectEvents(t, c, history, false)
+}
+
+// TestClientConnectedBeforeTheSubscriptionMissesNothing covers the window
+// between a client's snapshot and the subscription's start: the
+// subscription's position mark tells the client to read the gap from Redis.
+func TestClientConnectedBeforeTheSubscriptionMissesNothing(t *testing.T) {
+	log, _ := newLog(t, redis.EventLogOptions{})
+	first := publishPositions(t, log, 0, 1)
+	srv := relay.New(log, relay.Options{Logger: quiet})
+	hs := httptest.NewServer(srv.Handler())
+	c := dial(t, eventsURL(hs.URL, arena.ChannelPositions), nil)
+	if snap := c.next(t); snap.ID != first[0].ID {
+		t.Fatalf("snapshot %+v", snap)
+	}
+	gap := publishPositions(t, log, 1, 3) // no subscription yet: nobody relays these live
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	t.Cleanup(func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer scancel()
+		_ = srv.Shutdown(sctx)
+		hs.Close()
+		cancel()
+		<-done
+	})
+	expectEvents(t, c, gap, false)
+	live := publishPositions(t, log, 4, 2)
+	expectEvents(t, c, live, false)
 }

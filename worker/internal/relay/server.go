@@ -3,8 +3,9 @@ package relay
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,17 +29,20 @@ type Log interface {
 // Server is an SSE relay. Create it with New, serve Handler, run Run, and
 // stop it with Shutdown.
 type Server struct {
-	log   Log
-	opts  Options
-	hubs  map[arena.Channel]*hub
-	cors  cors
-	admit *admission
-	reads singleflight.Group // coalesces identical Redis reads of many clients (mass reconnects)
-	beat  atomic.Uint64      // heartbeat generation
+	log    Log
+	opts   Options
+	hubs   map[arena.Channel]*hub
+	cors   cors
+	admit  *admission
+	reads  singleflight.Group // coalesces identical Redis reads of many clients (mass reconnects)
+	beat   atomic.Uint64      // heartbeat generation
+	probes atomic.Uint64      // closed-connection probe generation
+	stop   chan struct{}      // ends the shard writers
 
 	unsynced map[arena.Channel]bool // channels the subscription has not reported yet; Run's goroutine only
 	ready    chan struct{}          // closed when unsynced empties
 
+	stopOnce sync.Once
 	mu       sync.Mutex
 	closed   bool
 	shutdown atomic.Bool // read by streams on every wake-up
@@ -57,16 +61,21 @@ type Stats struct {
 // readTimeout bounds a Redis read made on behalf of clients.
 const readTimeout = 5 * time.Second
 
-// New returns a relay over log.
+// New returns a relay over log. Its shard writers run until Shutdown.
 func New(log Log, opts Options) *Server {
 	opts = opts.withDefaults()
 	s := &Server{
 		log: log, opts: opts, hubs: make(map[arena.Channel]*hub),
 		cors: newCORS(opts.AllowedOrigins), admit: newAdmission(opts.MaxClients, opts.MaxClientsPerIP),
-		unsynced: make(map[arena.Channel]bool), ready: make(chan struct{}),
+		unsynced: make(map[arena.Channel]bool), ready: make(chan struct{}), stop: make(chan struct{}),
 	}
+	nshards := max(2, runtime.GOMAXPROCS(0))
 	for _, ch := range arena.Channels() {
-		s.hubs[ch] = newHub(ch, ch == arena.ChannelWorkflow, opts.ClientBuffer, opts.RingBytes)
+		h := newHub(s, ch, ch == arena.ChannelWorkflow, nshards)
+		for _, sh := range h.shards {
+			go sh.run(s.stop)
+		}
+		s.hubs[ch] = h
 		s.unsynced[ch] = true
 	}
 	return s
@@ -109,26 +118,34 @@ func (s *Server) deliver(b arena.EventBatch) {
 // readiness probe for the load balancer.
 func (s *Server) Ready() <-chan struct{} { return s.ready }
 
+// probeInterval is how often idle connections are checked for a client that
+// hung up, which frees its connection slot (nothing reads a hijacked one).
+const probeInterval = time.Second
+
 func (s *Server) heartbeats(ctx context.Context) {
-	t := time.NewTicker(s.opts.Heartbeat)
-	defer t.Stop()
+	beat := time.NewTicker(s.opts.Heartbeat)
+	defer beat.Stop()
+	probe := time.NewTicker(probeInterval)
+	defer probe.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-beat.C:
 			s.beat.Add(1)
-			for _, h := range s.hubs {
-				h.wakeAll()
-			}
+		case <-probe.C:
+			s.probes.Add(1)
+		}
+		for _, h := range s.hubs {
+			h.wakeAll()
 		}
 	}
 }
 
 // Shutdown tells every client to reconnect (to another relay, after a short
 // jittered delay, resuming by Last-Event-ID), ends their streams and refuses
-// new ones. It returns when all streams have ended or ctx is done. Shut the
-// http.Server down after it.
+// new ones. It returns when all streams have ended, and then stops the
+// relay's goroutines, or when ctx is done. Shut the http.Server down after it.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closed = true
@@ -141,9 +158,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	go func() { s.streams.Wait(); close(done) }()
 	select {
 	case <-done:
+		s.stopOnce.Do(func() { close(s.stop) })
 		return nil
 	case <-ctx.Done():
-		return errors.New("relay shutdown: streams still open: " + ctx.Err().Error())
+		return fmt.Errorf("relay shutdown: streams still open: %w", ctx.Err())
 	}
 }
 
@@ -172,9 +190,9 @@ type stateResult struct {
 }
 
 // state reads a channel's snapshot, shared by every client asking at once.
-func (s *Server) state(ctx context.Context, ch arena.Channel) (stateResult, error) {
+func (s *Server) state(ch arena.Channel) (stateResult, error) {
 	v, err, _ := s.reads.Do("state\x00"+string(ch), func() (any, error) {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
 		defer cancel()
 		snap, id, err := s.log.State(ctx, ch)
 		return stateResult{snap, id}, err
@@ -192,9 +210,9 @@ type sinceResult struct {
 
 // since reads history after an ID, shared by every client asking at once
 // (after a relay restart, many clients resume from the same ID).
-func (s *Server) since(ctx context.Context, ch arena.Channel, after string, limit int) (sinceResult, error) {
+func (s *Server) since(ch arena.Channel, after string, limit int) (sinceResult, error) {
 	v, err, _ := s.reads.Do("since\x00"+string(ch)+"\x00"+after, func() (any, error) {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
 		defer cancel()
 		evs, ok, err := s.log.Since(ctx, ch, after, limit)
 		return sinceResult{evs, ok}, err

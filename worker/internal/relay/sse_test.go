@@ -35,6 +35,11 @@ func dial(t *testing.T, url string, header http.Header) *sseConn {
 
 func tryDial(t *testing.T, url string, header http.Header) (*sseConn, int) {
 	t.Helper()
+	return tryDialWith(t, http.DefaultClient, url, header)
+}
+
+func tryDialWith(t *testing.T, client *http.Client, url string, header http.Header) (*sseConn, int) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
@@ -43,7 +48,7 @@ func tryDial(t *testing.T, url string, header http.Header) (*sseConn, int) {
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		cancel()
 		t.Fatalf("GET %s: %v", url, err)
