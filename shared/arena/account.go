@@ -3,6 +3,7 @@ package arena
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -162,6 +163,7 @@ type ExchangeState struct {
 	LastFunding time.Time      `json:"lastFunding"` // the last funding hour settled
 	RecordSeq   uint64         `json:"recordSeq"`   // last record Seq issued
 	BatchSeq    uint64         `json:"batchSeq"`    // last Batch Seq issued
+	OrderSeq    uint64         `json:"orderSeq"`    // last Order.Priority issued (the highest in any order record)
 	RNG         []byte         `json:"rng,omitempty"`
 	Accounts    []AccountState `json:"accounts"`
 }
@@ -188,7 +190,33 @@ type LedgerTotals struct {
 //
 // It returns the recomputed totals, to compare with the account itself.
 func CheckLedger(accountID string, capital Fixed, batches []Batch) (LedgerTotals, error) {
-	l := ledger{LedgerTotals: LedgerTotals{Capital: capital, Cash: capital, Positions: map[Symbol]Fixed{}}}
+	return CheckLedgerFrom(accountID, LedgerTotals{Capital: capital, Cash: capital}, batches)
+}
+
+// OpeningLedger is the ledger an account restored from s starts from, for
+// CheckLedgerFrom.
+func OpeningLedger(s AccountState) LedgerTotals {
+	l := LedgerTotals{
+		Capital: s.Capital, Cash: s.Cash, RealizedPnL: s.RealizedPnL, Fees: s.Fees,
+		Funding: s.Funding, Insurance: s.Insurance, Positions: map[Symbol]Fixed{},
+	}
+	for _, p := range s.Positions {
+		l.Positions[p.Symbol] = p.Signed()
+	}
+	return l
+}
+
+// CheckLedgerFrom is CheckLedger starting from an opening ledger (such as
+// OpeningLedger of a restored account) instead of a fresh one.
+func CheckLedgerFrom(accountID string, opening LedgerTotals, batches []Batch) (LedgerTotals, error) {
+	l := ledger{LedgerTotals: opening}
+	l.Positions = maps.Clone(opening.Positions)
+	if l.Positions == nil {
+		l.Positions = map[Symbol]Fixed{}
+	}
+	if want := l.Capital + l.RealizedPnL - l.Fees + l.Funding + l.Insurance; l.Cash != want {
+		return l.LedgerTotals, fmt.Errorf("opening cash %s ≠ capital + realized − fees + funding + insurance = %s", l.Cash, want)
+	}
 	for i := range batches {
 		if err := l.batch(accountID, &batches[i]); err != nil {
 			return l.LedgerTotals, fmt.Errorf("batch %d: %w", batches[i].Seq, err)

@@ -62,7 +62,7 @@ type OrderRequest struct {
 	Side        Side        `json:"side"` // LONG buys, SHORT sells
 	Type        OrderType   `json:"type"`
 	TimeInForce TimeInForce `json:"timeInForce,omitempty"` // LIMIT only; empty means GTC
-	Quantity    Fixed       `json:"quantity"`              // base units; ignored when ClosePosition is set
+	Quantity    Fixed       `json:"quantity"`              // base units; a ClosePosition order's is set when it executes
 	Price       Fixed       `json:"price,omitzero"`        // LIMIT only
 	// Leverage applies to the margin of what this order opens: margin =
 	// opened notional / Leverage. Zero means 1x.
@@ -72,7 +72,8 @@ type OrderRequest struct {
 	// as it stands when the order reaches the engine.
 	ClosePosition bool `json:"closePosition,omitempty"`
 	// ExitPlan, when set, is attached to the position the order opens or
-	// increases (subject to the tighten-only rule for stops).
+	// increases (subject to the tighten-only rule for stops); it is ignored
+	// when the order only reduces a position.
 	ExitPlan ExitPlan `json:"exitPlan,omitzero"`
 }
 
@@ -89,8 +90,13 @@ type Order struct {
 	Reason      string       `json:"reason,omitempty"`    // why rejected or cancelled
 	SubmittedAt time.Time    `json:"submittedAt"`         // when the command was received
 	DueAt       time.Time    `json:"dueAt"`               // when it reaches the engine (SubmittedAt + latency)
+	CancelAt    time.Time    `json:"cancelAt,omitzero"`   // when a requested cancel reaches the engine
 	UpdatedAt   time.Time    `json:"updatedAt"`           // last state change
 	Seq         uint64       `json:"seq"`                 // record sequence of this version
+	// Priority orders live orders in time: set when the order is accepted
+	// with latency and again when it starts resting (exchange-assigned,
+	// increasing). Restoring needs it to keep queues in the same order.
+	Priority uint64 `json:"priority,omitempty"`
 }
 
 // Remaining is the quantity not yet filled.

@@ -43,6 +43,14 @@ func LoadState(ctx context.Context, pool *pgxpool.Pool) (arena.ExchangeState, er
 		st.LastFunding = lastFunding.UTC()
 	}
 
+	// The exchange numbers orders by priority; continue after the highest.
+	var orderSeq int64
+	err = tx.QueryRow(ctx, `SELECT COALESCE(MAX(("state"->>'priority')::bigint), 0) FROM "SimOrders" WHERE "state" IS NOT NULL`).Scan(&orderSeq)
+	if err != nil {
+		return st, fmt.Errorf("read order sequence: %w", err)
+	}
+	st.OrderSeq = uint64(orderSeq)
+
 	accounts := map[string]*arena.AccountState{}
 	rows, err := tx.Query(ctx, `SELECT "modelId", "initialCapital"::text, "cash"::text, "realizedPnl"::text,
 		"feesPaid"::text, "fundingPnl"::text, "insuranceCredit"::text FROM "Accounts" ORDER BY "modelId"`)

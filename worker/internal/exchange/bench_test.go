@@ -124,7 +124,7 @@ func BenchmarkMarketOrder(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	btc := cfg.Markets[1-1]
+	btc := cfg.Markets[0]
 	if btc.Symbol != "BTC" {
 		b.Fatal("first default market is not BTC")
 	}
@@ -155,5 +155,59 @@ func BenchmarkMarketOrder(b *testing.B) {
 			m.book.opposite(req.Side).levels[j].used = 0
 		}
 		i++
+	}
+}
+
+// TestHotPathsDoNotAllocate guards the benchmarks' zero-allocation claim in
+// the ordinary test run.
+func TestHotPathsDoNotAllocate(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.TakerLatency, cfg.StaleAfter = 0, 0
+	cfg.StartingCapital = arena.FixedInt(1_000_000_000)
+	ex, _ := New(cfg)
+	ex.OpenAccount("a")
+	btc := cfg.Markets[0]
+	ex.ApplyBook(t0, benchBook(btc, fx("97000"), 50, fx("0.01")))
+	ids := make([]string, 4096)
+	for i := range ids {
+		ids[i] = "o" + strconv.Itoa(i)
+	}
+	m := ex.bySymbol["BTC"]
+	i := 0
+	order := func() {
+		side := arena.Long
+		if i%2 == 1 {
+			side = arena.Short
+		}
+		req := arena.OrderRequest{AccountID: "a", OrderID: ids[i%len(ids)], Symbol: "BTC", Side: side,
+			Type: arena.OrderMarket, Quantity: fx("0.3"), Leverage: fx("10"),
+			ExitPlan: arena.ExitPlan{Stop: fx("90000"), Target: fx("99000")}}
+		if side == arena.Short {
+			req.ExitPlan = arena.ExitPlan{}
+		}
+		if o, err := ex.SubmitOrder(t0, req); err != nil || o.State != arena.OrderFilled {
+			t.Fatalf("%+v %v", o, err)
+		}
+		for j := range m.book.opposite(side).levels {
+			m.book.opposite(side).levels[j].used = 0
+		}
+		i++
+	}
+	for range 3000 { // fill the idempotency window first
+		order()
+	}
+	if n := testing.AllocsPerRun(1000, order); n != 0 {
+		t.Errorf("market order: %v allocations per run", n)
+	}
+	up := arena.BookUpdate{Symbol: "BTC", Bids: []arena.Level{{Price: fx("97000"), Size: fx("1")}}}
+	down := arena.BookUpdate{Symbol: "BTC", Bids: []arena.Level{{Price: fx("97000"), Size: 0}}}
+	now := t0
+	update := func() {
+		now = now.Add(time.Millisecond)
+		ex.ApplyBook(now, up)
+		ex.ApplyBook(now, down)
+	}
+	if n := testing.AllocsPerRun(1000, update); n != 0 {
+		t.Errorf("book update: %v allocations per run", n)
 	}
 }

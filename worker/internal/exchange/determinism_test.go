@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -144,6 +145,16 @@ func TestDeterministicReplay(t *testing.T) {
 	}
 	first, second := run(), run()
 	compareBatches(t, first, second)
+	// Records are serialisable: they survive JSON exactly.
+	raw, err := json.Marshal(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded []arena.Batch
+	if err := json.Unmarshal(raw, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	compareBatches(t, first, decoded)
 	fills := 0
 	for _, b := range first {
 		fills += len(b.Fills)

@@ -125,11 +125,12 @@ func (e *Exchange) account(id string) (*account, error) {
 }
 
 func (e *Exchange) market(sym arena.Symbol) (*market, error) {
-	m, ok := e.bySymbol[sym]
-	if !ok {
-		return nil, arena.Errorf(arena.CodeInvalid, "unknown symbol %q", string(sym))
+	for _, m := range e.markets { // a handful: faster than hashing
+		if m.spec.Symbol == sym {
+			return m, nil
+		}
 	}
-	return m, nil
+	return nil, arena.Errorf(arena.CodeInvalid, "unknown symbol %q", string(sym))
 }
 
 // staleReason says why m's book cannot be traded on now, or "".

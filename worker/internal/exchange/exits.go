@@ -31,6 +31,9 @@ func (e *Exchange) UpdateExitPlan(now time.Time, accountID string, sym arena.Sym
 	if p.Quantity == 0 {
 		return arena.Position{}, arena.Errorf(arena.CodeRejected, "no open %s position", sym)
 	}
+	if reason := e.staleReason(m); reason != "" {
+		return arena.Position{}, arena.Errorf(arena.CodeRejected, "%s", reason)
+	}
 	if err := e.checkPlan(p, m, p.Side, plan); err != nil {
 		return arena.Position{}, err
 	}

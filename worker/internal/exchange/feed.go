@@ -48,16 +48,16 @@ func (e *Exchange) applyLevels(m *market, u *arena.BookUpdate) {
 	if u.Snapshot {
 		m.book.bids.replace(u.Bids)
 		m.book.asks.replace(u.Asks)
-		capAllQueues(m)
+		e.capAllQueues(m)
 		return
 	}
 	for _, l := range u.Bids {
 		m.book.bids.set(l.Price, l.Size)
-		capQueues(m, arena.Long, l.Price, l.Size)
+		e.capQueues(m, arena.Long, l.Price, l.Size)
 	}
 	for _, l := range u.Asks {
 		m.book.asks.set(l.Price, l.Size)
-		capQueues(m, arena.Short, l.Price, l.Size)
+		e.capQueues(m, arena.Short, l.Price, l.Size)
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 
 // walkFill is one fill of the order being executed: the book level it
 // takes from (-1 for a maker fill, whose caller consumes the book), the
-// price and quantity, and its amounts, computed once by price() and used
+// price and quantity, and its amounts, computed once by addFill and used
 // both by the margin projection and by the booking.
 type walkFill struct {
 	idx      int
@@ -21,41 +21,51 @@ type walkFill struct {
 	closing  bool // reduces the current position; otherwise opens
 }
 
-// price splits the fill that crosses zero (if any) into its closing and
-// opening parts, computes every fill's amounts against position p, and
-// totals them in e.closing and e.opening.
-func (e *Exchange) price(m *market, o *arena.Order, p *arena.Position, liq arena.Liquidity) {
+// pricer prices the fills of one order against the position it meets.
+type pricer struct {
+	rate     arena.Fixed // fee fraction
+	closable arena.Fixed // position still to reduce before the order opens
+	entry    arena.Fixed
+	short    bool // the position reduced is a short
+}
+
+// startFills empties the fill scratch for an order of side o.Side meeting
+// position p with liquidity liq.
+func (e *Exchange) startFills(m *market, o *arena.Order, p *arena.Position, liq arena.Liquidity) pricer {
+	e.walked = e.walked[:0]
 	e.closing, e.opening = sums{}, sums{}
-	rate := m.feeRate(liq)
-	closable := arena.Fixed(0)
+	pr := pricer{rate: m.feeRate(liq)}
 	if p.Quantity > 0 && p.Side != o.Side {
-		closable = p.Quantity
+		pr.closable, pr.entry, pr.short = p.Quantity, p.EntryPrice, p.Side == arena.Short
 	}
-	for i := 0; i < len(e.walked); i++ {
-		f := &e.walked[i]
-		if closable > 0 {
-			if f.qty > closable {
-				open := *f
-				open.qty -= closable
-				f.qty = closable
-				e.walked = slices.Insert(e.walked, i+1, open)
-				f = &e.walked[i]
-			}
-			f.closing = true
-			closable -= f.qty
-		}
-		f.notional = mul(f.price, f.qty)
-		f.fee = mul(f.notional, rate)
-		if !f.closing {
-			e.opening.add(f)
-			continue
-		}
-		f.realized = mul(f.price-p.EntryPrice, f.qty)
-		if p.Side == arena.Short {
+	return pr
+}
+
+// addFill prices a fill of qty at price from book level idx, splitting it
+// where it crosses zero into a closing and an opening part, and totals it
+// in e.closing or e.opening.
+func (e *Exchange) addFill(pr *pricer, idx int, price, qty arena.Fixed) {
+	if pr.closable > 0 {
+		c := min(qty, pr.closable)
+		pr.closable -= c
+		f := walkFill{idx: idx, price: price, qty: c, closing: true}
+		f.notional = mul(price, c)
+		f.fee = mul(f.notional, pr.rate)
+		f.realized = mul(price-pr.entry, c)
+		if pr.short {
 			f.realized = -f.realized
 		}
-		e.closing.add(f)
+		e.walked = append(e.walked, f)
+		e.closing.add(&f)
+		if qty -= c; qty == 0 {
+			return
+		}
 	}
+	f := walkFill{idx: idx, price: price, qty: qty}
+	f.notional = mul(price, qty)
+	f.fee = mul(f.notional, pr.rate)
+	e.walked = append(e.walked, f)
+	e.opening.add(&f)
 }
 
 // project returns what p becomes after the priced fills, and the cash change.
@@ -135,13 +145,16 @@ func orderLeverage(o *arena.Order) arena.Fixed {
 // recordFill appends the fill's record in place (it is the hot path's
 // biggest write).
 func (e *Exchange) recordFill(a *account, m *market, o *arena.Order, posID string, f *walkFill, liq arena.Liquidity) {
-	e.batch.Fills = append(e.batch.Fills, arena.Fill{})
-	r := &e.batch.Fills[len(e.batch.Fills)-1]
-	r.Seq, r.Time = e.nextSeq(), e.now
-	r.AccountID, r.OrderID, r.PositionID = a.id, o.OrderID, posID
-	r.Symbol, r.Side = m.spec.Symbol, o.Side
-	r.Price, r.Quantity, r.Notional, r.Fee, r.RealizedPnL = f.price, f.qty, f.notional, f.fee, f.realized
-	r.Liquidity, r.Trigger, r.CashAfter = liq, o.Trigger, a.cash
+	fills := slices.Grow(e.batch.Fills, 1)
+	n := len(fills)
+	fills = fills[:n+1]
+	fills[n] = arena.Fill{
+		Seq: e.nextSeq(), Time: e.now,
+		AccountID: a.id, OrderID: o.OrderID, PositionID: posID, Symbol: m.spec.Symbol, Side: o.Side,
+		Price: f.price, Quantity: f.qty, Notional: f.notional, Fee: f.fee, RealizedPnL: f.realized,
+		Liquidity: liq, Trigger: o.Trigger, CashAfter: a.cash,
+	}
+	e.batch.Fills = fills
 }
 
 // newPosition starts the position order o opens.

@@ -32,7 +32,7 @@ func TestFundingSign(t *testing.T) {
 			if got := h.snapshot("a").Cash; got != before {
 				t.Fatalf("funding before the hour: %s → %s", before, got)
 			}
-			h.snap("BTC", "99.9:10", "100.1:10") // keep the book fresh
+			h.snap("BTC", "99.9:10", "100.1:10")              // keep the book fresh
 			h.ex.Advance(t0.Add(2*time.Hour + 5*time.Minute)) // crosses 13:00 and 14:00
 			var pays []arena.FundingPayment
 			for _, b := range h.rec.Batches() {

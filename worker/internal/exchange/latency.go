@@ -15,17 +15,27 @@ type pendingOp struct {
 	cancel bool
 }
 
-// pushPending keeps e.pending sorted with the next op (earliest due, then
-// lowest seq) last.
+// pushPending keeps e.pending sorted with the next op last: earliest due,
+// then lowest seq (the order's Priority), an order's arrival before its
+// cancel. Everything in the key is persisted, so a restored exchange
+// replays ties in the same order.
 func (e *Exchange) pushPending(op pendingOp) {
 	i, _ := slices.BinarySearchFunc(e.pending, op, func(x, t pendingOp) int {
 		switch {
-		case x.due.After(t.due) || (x.due.Equal(t.due) && x.seq > t.seq):
-			return -1
-		case x.due.Equal(t.due) && x.seq == t.seq:
-			return 0
+		case !x.due.Equal(t.due):
+			if x.due.After(t.due) {
+				return -1
+			}
+			return 1
+		case x.seq != t.seq:
+			return -cmpU64(x.seq, t.seq)
+		case x.cancel != t.cancel:
+			if x.cancel {
+				return -1
+			}
+			return 1
 		}
-		return 1
+		return 0
 	})
 	e.pending = slices.Insert(e.pending, i, op)
 }

@@ -109,9 +109,9 @@ func TestBandsDoNotMissCrossAccountMoves(t *testing.T) {
 	h.mustSubmit(arena.OrderRequest{AccountID: "a", OrderID: "e", Symbol: "ETH", Side: arena.Long, Type: arena.OrderMarket, Quantity: fx("4750"), Leverage: fx("10")})
 	for i, mid := range []string{"98", "97", "96", "95", "94.5", "94", "93.5"} {
 		m := fx(mid)
-		h.snap("BTC", (m - fx("0.1")).String()+":2000", (m + fx("0.1")).String()+":2000")
+		h.snap("BTC", (m-fx("0.1")).String()+":2000", (m+fx("0.1")).String()+":2000")
 		em := m.Div(fx("10")).RoundTo(fx("0.01"))
-		h.snap("ETH", (em - fx("0.01")).String()+":20000", (em + fx("0.01")).String()+":20000")
+		h.snap("ETH", (em-fx("0.01")).String()+":20000", (em+fx("0.01")).String()+":20000")
 		s := h.snapshot("a")
 		if len(s.Positions) > 0 && s.Equity < s.MaintenanceMargin {
 			t.Fatalf("step %d: equity %s below maintenance %s but not liquidated", i, s.Equity, s.MaintenanceMargin)

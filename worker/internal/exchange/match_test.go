@@ -134,6 +134,23 @@ func TestTakerMatching(t *testing.T) {
 			}
 			h.checkLedger("a")
 			h.checkLedger("b")
+			for _, s := range tt.steps {
+				var last arena.Order
+				for _, b := range h.rec.Batches() {
+					for _, o := range b.Orders {
+						if o.OrderID == s.req.OrderID {
+							last = o
+						}
+					}
+				}
+				acct := s.acct
+				if acct == "" {
+					acct = "a"
+				}
+				if cur, _ := h.ex.Order(acct, s.req.OrderID); last != cur {
+					t.Errorf("%s: recorded %+v, exchange has %+v", s.req.OrderID, last, cur)
+				}
+			}
 		})
 	}
 }

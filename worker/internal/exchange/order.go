@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -15,7 +14,6 @@ type liveOrder struct {
 	acct     *account
 	m        *market
 	reserved arena.Fixed // margin held while resting
-	prio     uint64      // time priority among resting orders
 	busy     int         // pending arrivals and cancels not yet processed
 	done     chan struct{}
 	system   bool // placed by the exchange itself (exit plans, liquidation)
@@ -58,18 +56,20 @@ func (e *Exchange) ClosePosition(now time.Time, accountID, orderID string, sym a
 }
 
 func (e *Exchange) submit(a *account, m *market, req *arena.OrderRequest) arena.Order {
-	o := arena.Order{OrderRequest: *req, State: arena.OrderPending, SubmittedAt: e.now}
-	lat := e.latency(m, &o)
+	lo := &e.inline // built in place: an Order is a large value
+	*lo = liveOrder{acct: a, m: m}
+	o := &lo.order
+	o.OrderRequest, o.State, o.SubmittedAt = *req, arena.OrderPending, e.now
+	lat := e.latency(m, o)
 	o.DueAt = e.now.Add(lat)
 	if lat == 0 {
-		lo := &e.inline
-		*lo = liveOrder{order: o, acct: a, m: m}
 		return e.arrive(lo).order
 	}
-	lo := &liveOrder{order: o, acct: a, m: m, busy: 1}
+	o.Priority = e.nextOp()
+	lo = &liveOrder{order: *o, acct: a, m: m, busy: 1}
 	a.live[o.OrderID] = lo
 	e.emitOrder(&lo.order)
-	e.pushPending(pendingOp{due: o.DueAt, seq: e.nextOp(), lo: lo})
+	e.pushPending(pendingOp{due: o.DueAt, seq: o.Priority, lo: lo})
 	return lo.order
 }
 
@@ -92,62 +92,89 @@ func (e *Exchange) latency(m *market, o *arena.Order) time.Duration {
 // arrive executes lo at the engine against the book as it stands and
 // returns where the order now lives (a resting copy of an inline order).
 func (e *Exchange) arrive(lo *liveOrder) *liveOrder {
-	o, a, m := &lo.order, lo.acct, lo.m
-	if reason := e.staleReason(m); reason != "" {
+	qty, reason := e.admit(lo)
+	if reason != "" {
 		return e.reject(lo, reason)
 	}
-	p := &a.slots[m.idx].pos
+	taken, rest, reason := e.match(lo, qty)
+	if reason != "" {
+		return e.reject(lo, reason)
+	}
+	e.commitWalk(lo)
+	e.afterFills(lo, taken > 0)
+	return e.conclude(lo, rest)
+}
+
+// admit checks lo against what it meets at the engine (a fresh book, a
+// position to close or reduce, an exit plan valid at the mark) and returns
+// how much of it may execute now, or why it is rejected.
+func (e *Exchange) admit(lo *liveOrder) (arena.Fixed, string) {
+	o, m := &lo.order, lo.m
+	if reason := e.staleReason(m); reason != "" {
+		return 0, reason
+	}
+	p := &lo.acct.slots[m.idx].pos
 	if o.ClosePosition {
 		if p.Quantity == 0 {
-			return e.reject(lo, fmt.Sprintf("no open %s position to close", m.spec.Symbol))
+			return 0, fmt.Sprintf("no open %s position to close", m.spec.Symbol)
 		}
 		o.Side, o.Quantity = p.Side.Opposite(), p.Quantity
 	}
 	qty := o.Remaining()
 	if o.ReduceOnly {
 		if p.Quantity == 0 || p.Side == o.Side {
-			return e.reject(lo, "reduce-only order would not reduce a position")
+			return 0, "reduce-only order would not reduce a position"
 		}
 		qty = min(qty, p.Quantity)
 	}
 	if !o.ExitPlan.IsZero() && (p.Quantity == 0 || p.Side == o.Side || qty > p.Quantity) {
 		if err := e.checkPlan(p, m, o.Side, o.ExitPlan); err != nil {
-			return e.reject(lo, arena.ErrorMessage(err))
+			return 0, arena.ErrorMessage(err)
 		}
 	}
-	limit := arena.Fixed(0)
-	if o.Type == arena.OrderLimit {
-		limit = o.Price
-	}
-	e.walked = e.walked[:0]
-	taken := arena.Fixed(0)
+	return qty, ""
+}
+
+// match works out lo's taker fills for qty (none for post-only), prices
+// them, and checks the margin for them and for the remainder that would
+// rest. Nothing changes but the slippage generator.
+func (e *Exchange) match(lo *liveOrder, qty arena.Fixed) (taken, rest arena.Fixed, reason string) {
+	o, m := &lo.order, lo.m
+	pr := e.startFills(m, o, &lo.acct.slots[m.idx].pos, arena.Taker)
 	if o.TimeInForce == arena.PostOnly {
 		opp := m.book.opposite(o.Side)
 		if best, ok := opp.bestAvailable(); ok && !opp.better(o.Price, best) {
-			return e.reject(lo, fmt.Sprintf("post-only order at %s would take liquidity at %s", o.Price, best))
+			return 0, 0, fmt.Sprintf("post-only order at %s would take liquidity at %s", o.Price, best)
 		}
 	} else {
-		taken = e.walk(m, o.Side, qty, limit)
+		limit := arena.Fixed(0)
+		if o.Type == arena.OrderLimit {
+			limit = o.Price
+		}
+		taken = e.walk(m, o.Side, qty, limit, &pr)
 	}
-	e.price(m, o, p, arena.Taker)
-	rest := arena.Fixed(0)
 	if o.Type == arena.OrderLimit && o.TimeInForce != arena.IOC {
 		rest = o.Remaining() - taken
 	}
 	if !o.ReduceOnly {
 		if before, after, opens := e.projectMargin(lo, rest); opens && after < 0 {
-			return e.reject(lo, fmt.Sprintf("insufficient margin: the order needs %s USDT of margin and fees, %s is available",
-				before-after, max(before, 0)))
+			return 0, 0, fmt.Sprintf("insufficient margin: the order needs %s USDT of margin and fees, %s is available",
+				before-after, max(before, 0))
 		}
 	}
-	e.commitWalk(lo)
-	e.afterFills(lo, taken > 0)
+	return taken, rest, ""
+}
+
+// conclude settles an executed order: filled, resting, or ended with the
+// remainder cancelled (rejected when nothing filled at all).
+func (e *Exchange) conclude(lo *liveOrder, rest arena.Fixed) *liveOrder {
+	o := &lo.order
 	switch {
 	case o.Remaining() == 0:
 		o.State = arena.OrderFilled
 	case rest > 0:
 		lo = e.rest(lo)
-		e.emitOrder(o)
+		e.emitOrder(&lo.order)
 		return lo
 	case o.Filled == 0:
 		return e.reject(lo, "no liquidity available")
@@ -204,7 +231,9 @@ func (e *Exchange) finish(lo *liveOrder) {
 		return
 	}
 	a := lo.acct
-	delete(a.live, lo.order.OrderID)
+	if lo != &e.inline { // an order executed on submission was never live
+		delete(a.live, lo.order.OrderID)
+	}
 	a.remember(lo.order)
 	lo.wake()
 }
@@ -221,140 +250,4 @@ func orderError(o *arena.Order) error {
 		return arena.Errorf(arena.CodeRejected, "%s", o.Reason)
 	}
 	return nil
-}
-
-// duplicate answers a repeated client order id.
-func duplicate(prev arena.Order, req *arena.OrderRequest) (arena.Order, error) {
-	if !sameRequest(&prev.OrderRequest, req) {
-		return arena.Order{}, arena.Errorf(arena.CodeConflict, "order id %q was already used for a different order", req.OrderID)
-	}
-	return prev, orderError(&prev)
-}
-
-func sameRequest(a, b *arena.OrderRequest) bool {
-	if a.AccountID != b.AccountID || a.Symbol != b.Symbol || a.ClosePosition != b.ClosePosition {
-		return false
-	}
-	if a.ClosePosition {
-		return true // side and quantity are set when it executes
-	}
-	return a.PositionID == b.PositionID && a.Side == b.Side && a.Type == b.Type &&
-		a.TimeInForce == b.TimeInForce && a.Quantity == b.Quantity && a.Price == b.Price &&
-		a.Leverage == b.Leverage && a.ReduceOnly == b.ReduceOnly && samePlan(a.ExitPlan, b.ExitPlan)
-}
-
-func samePlan(a, b arena.ExitPlan) bool {
-	return a.Stop == b.Stop && a.Target == b.Target && a.Invalidation == b.Invalidation &&
-		a.InvalidationPrice == b.InvalidationPrice && a.TimeExit.Equal(b.TimeExit) && a.Confidence == b.Confidence
-}
-
-// CancelOrder cancels a live order. With MakerLatency the cancel reaches the
-// engine later, and the order may fill meanwhile; the returned order is its
-// state now (see Wait for the outcome).
-func (e *Exchange) CancelOrder(now time.Time, accountID, orderID string) (arena.Order, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.tick(now)
-	a, err := e.account(accountID)
-	if err != nil {
-		return arena.Order{}, err
-	}
-	lo, ok := a.live[orderID]
-	if !ok {
-		if o, found := a.lookup(orderID); found {
-			return o, arena.Errorf(arena.CodeConflict, "order %q is already %s", orderID, o.State)
-		}
-		return arena.Order{}, arena.Errorf(arena.CodeNotFound, "unknown order %q", orderID)
-	}
-	if e.cfg.MakerLatency == 0 {
-		e.cancel(lo, "cancelled by request")
-	} else {
-		lo.busy++
-		e.pushPending(pendingOp{due: e.now.Add(e.cfg.MakerLatency), seq: e.nextOp(), lo: lo, cancel: true})
-	}
-	o := lo.order
-	e.flush()
-	return o, nil
-}
-
-// cancel ends a live order (pending or resting) with reason.
-func (e *Exchange) cancel(lo *liveOrder, reason string) {
-	if lo.order.State.Final() {
-		return
-	}
-	if lo.order.State == arena.OrderResting {
-		e.unrest(lo)
-	}
-	lo.order.State, lo.order.Reason = arena.OrderCancelled, reason
-	e.emitOrder(&lo.order)
-	e.finish(lo)
-}
-
-// cancelAll cancels every live order of a.
-func (e *Exchange) cancelAll(a *account, reason string) {
-	for _, op := range e.pending {
-		if op.lo.acct == a && !op.cancel {
-			e.cancel(op.lo, reason)
-		}
-	}
-	for _, m := range e.markets {
-		for _, list := range []*[]*liveOrder{&m.restBids, &m.restAsks} {
-			for i := 0; i < len(*list); {
-				if lo := (*list)[i]; lo.acct == a {
-					e.cancel(lo, reason)
-					continue
-				}
-				i++
-			}
-		}
-	}
-}
-
-// Order returns an order by client id: live, or among the recently finished.
-func (e *Exchange) Order(accountID, orderID string) (arena.Order, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	a, err := e.account(accountID)
-	if err != nil {
-		return arena.Order{}, err
-	}
-	o, ok := a.lookup(orderID)
-	if !ok {
-		return arena.Order{}, arena.Errorf(arena.CodeNotFound, "unknown order %q", orderID)
-	}
-	return o, nil
-}
-
-// Wait blocks until the order has reached the engine and any cancel sent
-// for it has been processed, then returns it (with a CodeRejected error if
-// it was rejected). Something else must advance the clock meanwhile (the
-// feed, or Advance).
-func (e *Exchange) Wait(ctx context.Context, accountID, orderID string) (arena.Order, error) {
-	for {
-		e.mu.Lock()
-		a, err := e.account(accountID)
-		if err != nil {
-			e.mu.Unlock()
-			return arena.Order{}, err
-		}
-		lo, live := a.live[orderID]
-		if !live || lo.busy == 0 {
-			o, ok := a.lookup(orderID)
-			e.mu.Unlock()
-			if !ok {
-				return arena.Order{}, arena.Errorf(arena.CodeNotFound, "unknown order %q", orderID)
-			}
-			return o, orderError(&o)
-		}
-		if lo.done == nil {
-			lo.done = make(chan struct{})
-		}
-		done := lo.done
-		e.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return arena.Order{}, fmt.Errorf("wait for order %s: %w", orderID, ctx.Err())
-		case <-done:
-		}
-	}
 }

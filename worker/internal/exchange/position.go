@@ -69,12 +69,17 @@ func avgWith(avg, qty arena.Fixed, s *sums) arena.Fixed {
 	return div128(hi, lo, uint64(qty+s.qty))
 }
 
-// leverage is the effective leverage: entry notional / margin.
+// leverage is the effective leverage: entry notional / margin (0 when it
+// cannot be expressed, e.g. for a restored position with a tiny margin).
 func leverage(p *arena.Position) arena.Fixed {
-	if p.Quantity == 0 || p.Margin == 0 {
+	if p.Quantity <= 0 || p.Margin <= 0 {
 		return 0
 	}
-	return mulDiv(p.EntryPrice, p.Quantity, p.Margin).RoundTo(leverageStep)
+	hi, lo := bits.Mul64(uint64(p.EntryPrice), uint64(p.Quantity))
+	if hi >= uint64(p.Margin)/2 {
+		return 0
+	}
+	return div128(hi, lo, uint64(p.Margin)).RoundTo(leverageStep)
 }
 
 // leverageStep is the precision of the derived leverage (the "Orders"
@@ -148,6 +153,9 @@ const satLimit = arena.Fixed(100_000_000_000_000_000)
 // mulSat multiplies for valuation (marks come from the feed), clamping to
 // ±satLimit instead of overflowing.
 func mulSat(a, b arena.Fixed) arena.Fixed {
+	if hi, lo := bits.Mul64(absU(a), absU(b)); hi == 0 && lo <= math.MaxUint64-arena.FixedScale/2 {
+		return mul(a, b) // the common case, without a hardware divide
+	}
 	r, err := a.MulChecked(b)
 	if err != nil || r > satLimit || r < -satLimit {
 		if (a < 0) != (b < 0) {

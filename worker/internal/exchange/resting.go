@@ -7,7 +7,7 @@ import (
 )
 
 // Resting orders live in the market's lists, best price first and then by
-// time. They never enter the venue's book (which we only mirror): they fill
+// time. Every change to one, its queue position included, is recorded. They never enter the venue's book (which we only mirror): they fill
 // as makers, at their own price, when
 //   - the venue book crosses them: the opposite side offers unconsumed size
 //     at or through their price (that size is then consumed), or
@@ -16,9 +16,14 @@ import (
 //     it, a level shrinking below it caps it; trades through the price fill
 //     up to the traded size).
 
-// rest puts lo on the book and returns where it lives (an inline order is
-// copied to the heap and becomes live).
+// rest puts lo on the book behind everything already there and returns
+// where it lives (an inline order is copied to the heap and becomes live).
 func (e *Exchange) rest(lo *liveOrder) *liveOrder {
+	return e.restAt(lo, e.nextOp())
+}
+
+// restAt puts lo on the book with time priority prio.
+func (e *Exchange) restAt(lo *liveOrder, prio uint64) *liveOrder {
 	if lo == &e.inline {
 		c := new(liveOrder)
 		*c = *lo
@@ -28,14 +33,14 @@ func (e *Exchange) rest(lo *liveOrder) *liveOrder {
 	o, m := &lo.order, lo.m
 	o.State = arena.OrderResting
 	o.QueueAhead = m.book.same(o.Side).sizeAt(o.Price)
-	lo.prio = e.nextOp()
+	o.Priority = prio
 	e.reserve(lo)
 	list := m.resting(o.Side)
 	bid := o.Side == arena.Long
 	i, _ := slices.BinarySearchFunc(*list, lo, func(x, t *liveOrder) int {
 		switch {
 		case x.order.Price == t.order.Price:
-			return cmpU64(x.prio, t.prio)
+			return cmpU64(x.order.Priority, t.order.Priority)
 		case (x.order.Price > t.order.Price) == bid:
 			return -1
 		}
@@ -144,18 +149,21 @@ func (e *Exchange) tradeResting(m *market, t arena.TradePrint) {
 		if (s == arena.Long && o.Price < t.Price) || (s == arena.Short && o.Price > t.Price) {
 			break
 		}
-		free := t.Size
+		free, queue := t.Size, arena.Fixed(0)
 		if o.Price == t.Price {
 			free = max(0, t.Size-o.QueueAhead)
-			o.QueueAhead = max(0, o.QueueAhead-t.Size)
-		} else {
-			o.QueueAhead = 0
+			queue = max(0, o.QueueAhead-t.Size)
 		}
-		if want := min(free, left, fillable(lo)); want > 0 {
+		moved := queue != o.QueueAhead
+		o.QueueAhead = queue
+		switch want := min(free, left, fillable(lo)); {
+		case want > 0:
 			left -= want
 			e.fillResting(lo, want)
-		} else if fillable(lo) == 0 && free > 0 {
+		case fillable(lo) == 0 && free > 0:
 			e.cancel(lo, "reduce-only order cancelled: no position left to reduce")
+		case moved:
+			e.emitOrder(o) // the queue position is state too
 		}
 		if i < len(*list) && (*list)[i] == lo {
 			i++
@@ -169,8 +177,8 @@ func (e *Exchange) fillResting(lo *liveOrder, qty arena.Fixed) {
 		return
 	}
 	a, m, o := lo.acct, lo.m, &lo.order
-	e.walked = append(e.walked[:0], walkFill{idx: -1, price: o.Price, qty: qty})
-	e.price(m, o, &a.slots[m.idx].pos, arena.Maker)
+	pr := e.startFills(m, o, &a.slots[m.idx].pos, arena.Maker)
+	e.addFill(&pr, -1, o.Price, qty)
 	e.book(a, m, o, arena.Maker)
 	e.afterFills(lo, true)
 	if o.Remaining() == 0 {
@@ -186,20 +194,24 @@ func (e *Exchange) fillResting(lo *liveOrder, qty arena.Fixed) {
 
 // capQueues applies a book change to the queue ahead of our resting orders:
 // displayed size at their price that shrank below their queue caps it.
-func capQueues(m *market, s arena.Side, price, size arena.Fixed) {
+func (e *Exchange) capQueues(m *market, s arena.Side, price, size arena.Fixed) {
 	for _, lo := range *m.resting(s) {
 		if lo.order.Price == price && lo.order.QueueAhead > size {
 			lo.order.QueueAhead = size
+			e.emitOrder(&lo.order)
 		}
 	}
 }
 
 // capAllQueues re-caps every resting order after a snapshot.
-func capAllQueues(m *market) {
+func (e *Exchange) capAllQueues(m *market) {
 	for _, s := range [2]arena.Side{arena.Long, arena.Short} {
 		side := m.book.same(s)
 		for _, lo := range *m.resting(s) {
-			lo.order.QueueAhead = min(lo.order.QueueAhead, side.sizeAt(lo.order.Price))
+			if size := side.sizeAt(lo.order.Price); lo.order.QueueAhead > size {
+				lo.order.QueueAhead = size
+				e.emitOrder(&lo.order)
+			}
 		}
 	}
 }

@@ -19,7 +19,7 @@ func (e *Exchange) Export() arena.ExchangeState {
 	rng, _ := e.pcg.MarshalBinary() // never fails
 	st := arena.ExchangeState{
 		Time: e.now, LastFunding: time.Unix(e.fundingHour*3600, 0).UTC(),
-		RecordSeq: e.recordSeq, BatchSeq: e.batchSeq, RNG: rng,
+		RecordSeq: e.recordSeq, BatchSeq: e.batchSeq, OrderSeq: e.opSeq, RNG: rng,
 	}
 	for _, a := range e.accounts {
 		as := arena.AccountState{
@@ -40,7 +40,8 @@ func (e *Exchange) Export() arena.ExchangeState {
 // Restore loads persisted state into an exchange that has no accounts yet.
 // It validates everything first and changes nothing on error. Positions
 // need Margin, or Leverage to derive it from; resting orders keep their
-// queue position; pending orders execute at their DueAt. No records are
+// queue position; pending orders execute at their DueAt and requested
+// cancels land at their CancelAt. No records are
 // emitted: this is the state the records already describe.
 func (e *Exchange) Restore(st arena.ExchangeState) error {
 	e.mu.Lock()
@@ -61,12 +62,25 @@ func (e *Exchange) Restore(st arena.ExchangeState) error {
 	if !st.LastFunding.IsZero() {
 		e.fundingHour = unixHour(st.LastFunding)
 	}
-	e.recordSeq, e.batchSeq = st.RecordSeq, st.BatchSeq
+	e.recordSeq, e.batchSeq, e.opSeq = st.RecordSeq, st.BatchSeq, st.OrderSeq
 	for i := range st.Accounts {
 		e.restoreAccount(&st.Accounts[i])
 	}
+	e.restoreCancels()
 	e.flush() // risk checks only; restoring emits no records
 	return nil
+}
+
+// restoreCancels re-sends the cancels that were on their way, once every
+// order's priority is known (their sequence numbers come after).
+func (e *Exchange) restoreCancels() {
+	for _, a := range e.accounts {
+		for _, lo := range e.liveOrders(a) {
+			if !lo.CancelAt.IsZero() {
+				e.queueCancel(a.live[lo.OrderID])
+			}
+		}
+	}
 }
 
 func (e *Exchange) restoreAccount(s *arena.AccountState) {
@@ -84,18 +98,24 @@ func (e *Exchange) restoreAccount(s *arena.AccountState) {
 	}
 	for _, o := range s.Recent {
 		a.remember(o)
+		e.opSeq = max(e.opSeq, o.Priority)
 	}
 	for _, o := range s.Orders {
 		lo := &liveOrder{order: o, acct: a, m: e.bySymbol[o.Symbol]}
 		a.live[o.OrderID] = lo
+		prio := o.Priority
+		if prio == 0 { // persisted without one: keep the given order
+			prio = e.nextOp()
+		}
+		e.opSeq = max(e.opSeq, prio)
 		if o.State == arena.OrderPending {
 			lo.busy = 1
-			e.pushPending(pendingOp{due: o.DueAt, seq: e.nextOp(), lo: lo})
-			continue
+			lo.order.Priority = prio
+			e.pushPending(pendingOp{due: o.DueAt, seq: prio, lo: lo})
+		} else {
+			e.restAt(lo, prio)
+			lo.order.QueueAhead = o.QueueAhead
 		}
-		queue := o.QueueAhead
-		e.rest(lo)
-		lo.order.QueueAhead = queue
 	}
 	e.markDirty(a)
 }
@@ -125,7 +145,7 @@ func (e *Exchange) validateAccountState(a *arena.AccountState) error {
 			return fmt.Errorf("position %s: unknown symbol %q", p.ID, p.Symbol)
 		case slices.Contains(symbols, p.Symbol):
 			return fmt.Errorf("position %s: a second %s position", p.ID, p.Symbol)
-		case p.ID == "" || !p.Side.Valid() || p.Quantity <= 0 || p.EntryPrice <= 0:
+		case p.ID == "" || !p.Side.Valid() || p.Quantity <= 0 || p.EntryPrice <= 0 || !fitsProduct(p.EntryPrice, p.Quantity):
 			return fmt.Errorf("position %q: needs an id, a side, and a positive quantity and entry price", p.ID)
 		case p.Margin < 0 || (p.Margin == 0 && p.Leverage < arena.One):
 			return fmt.Errorf("position %s: needs a positive margin or a leverage of at least 1", p.ID)

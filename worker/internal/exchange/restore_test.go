@@ -15,21 +15,47 @@ import (
 // exchange, and checks that both value every account identically at the
 // same marks and then produce identical records for the same future.
 func TestRestoreRoundTrip(t *testing.T) {
-	withSlippage := func(c *Config) { c.SlippageBps = fx("3"); c.TakerLatency = 100 * time.Millisecond }
+	withSlippage := func(c *Config) {
+		c.SlippageBps, c.TakerLatency, c.MakerLatency = fx("3"), 100*time.Millisecond, 30*time.Millisecond
+	}
 	orig := newScripted(t, 5, withSlippage)
 	orig.book("BTC")
 	orig.book("ETH")
 	for range 1200 {
 		orig.op()
 	}
+	// Make sure every kind of live state is there: a resting order, one with
+	// a cancel on its way, and an order still travelling to the engine.
+	orig.book("BTC")
+	low := (orig.mids["BTC"] * 9 / 10).FloorTo(fx("0.1"))
+	for _, id := range []string{"deep1", "deep2"} {
+		if _, err := orig.h.ex.SubmitOrder(orig.h.step(time.Millisecond), arena.OrderRequest{AccountID: "b", OrderID: id, Symbol: "BTC",
+			Side: arena.Long, Type: arena.OrderLimit, Quantity: fx("0.01"), Price: low, Leverage: fx("2")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	orig.h.ex.Advance(orig.h.step(50 * time.Millisecond))
+	orig.h.ex.CancelOrder(orig.h.step(time.Millisecond), "b", "deep2")
+	orig.h.ex.SubmitOrder(orig.h.step(time.Millisecond), arena.OrderRequest{AccountID: "c", OrderID: "late", Symbol: "BTC",
+		Side: arena.Short, Type: arena.OrderMarket, Quantity: fx("0.01"), Leverage: fx("2")})
 	st := orig.h.ex.Export()
-	var positions, live int
+	var positions, resting, pending, cancelling int
 	for _, a := range st.Accounts {
 		positions += len(a.Positions)
-		live += len(a.Orders)
+		for _, o := range a.Orders {
+			switch {
+			case !o.CancelAt.IsZero():
+				cancelling++
+			case o.State == arena.OrderPending:
+				pending++
+			default:
+				resting++
+			}
+		}
 	}
-	if positions == 0 || live == 0 {
-		t.Fatalf("the script left %d positions and %d live orders; nothing to restore", positions, live)
+	t.Logf("restoring %d positions, %d resting orders, %d pending, %d being cancelled", positions, resting, pending, cancelling)
+	if positions == 0 || resting == 0 || pending == 0 || cancelling == 0 {
+		t.Fatal("the script no longer leaves every kind of state to restore")
 	}
 	raw, err := json.Marshal(st)
 	if err != nil {
@@ -92,6 +118,17 @@ func TestRestoreRoundTrip(t *testing.T) {
 	copyScript.n = orig.n
 	a, b := future(orig, 77), future(copyScript, 77)
 	compareBatches(t, a, b)
+	// The restored exchange's records check out from the restored ledger.
+	for _, as := range loaded.Accounts {
+		got, err := arena.CheckLedgerFrom(as.AccountID, arena.OpeningLedger(as), b)
+		if err != nil {
+			t.Fatalf("ledger of %s after restore: %v", as.AccountID, err)
+		}
+		s, _ := restored.Snapshot(as.AccountID)
+		if got.Cash != s.Cash || got.Fees != s.Fees || got.Funding != s.Funding {
+			t.Fatalf("ledger of %s after restore: recomputed %+v, account %+v", as.AccountID, got, s)
+		}
+	}
 	if diff := cmp.Diff(orig.h.ex.Snapshots(), restored.Snapshots()); diff != "" {
 		t.Fatalf("snapshots diverged (-orig +restored):\n%s", diff)
 	}

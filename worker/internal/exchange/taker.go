@@ -4,13 +4,12 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-// walk computes, without changing anything but the slippage generator, how
-// an order of side s for qty would fill against the opposite side of m's
-// book, taking only unconsumed size and never a price worse than limit
-// (0: no limit). The fills go to e.walked; it returns the quantity filled.
-func (e *Exchange) walk(m *market, s arena.Side, qty, limit arena.Fixed) arena.Fixed {
-	walked := e.walked[:0]
-	defer func() { e.walked = walked }()
+// walk works out, without changing anything but the slippage generator,
+// how an order of side s for qty would fill against the opposite side of
+// m's book, taking only unconsumed size and never a price worse than limit
+// (0: no limit). The priced fills go to e.walked; it returns the quantity
+// filled.
+func (e *Exchange) walk(m *market, s arena.Side, qty, limit arena.Fixed, pr *pricer) arena.Fixed {
 	side := m.book.opposite(s)
 	rem := qty
 	for i := len(side.levels) - 1; i >= 0 && rem > 0; i-- {
@@ -22,12 +21,14 @@ func (e *Exchange) walk(m *market, s arena.Side, qty, limit arena.Fixed) arena.F
 		if avail <= 0 {
 			continue
 		}
-		take := min(rem, avail)
-		price := e.slip(lv.price, s, limit)
+		take, price := min(rem, avail), lv.price
+		if e.cfg.SlippageBps != 0 {
+			price = e.slip(price, s, limit)
+		}
 		if !fitsProduct(price, take) {
 			break // a nonsensical level; treat the book as ending here
 		}
-		walked = append(walked, walkFill{idx: i, price: price, qty: take})
+		e.addFill(pr, i, price, take)
 		rem -= take
 	}
 	return qty - rem
@@ -36,9 +37,6 @@ func (e *Exchange) walk(m *market, s arena.Side, qty, limit arena.Fixed) arena.F
 // slip moves a taker fill price against the taker by a uniform draw in
 // [0, SlippageBps], never past the order's limit.
 func (e *Exchange) slip(price arena.Fixed, s arena.Side, limit arena.Fixed) arena.Fixed {
-	if e.cfg.SlippageBps == 0 {
-		return price
-	}
 	frac := arena.Fixed(e.rng.Uint64N(uint64(e.cfg.SlippageBps)+1)) / 10_000
 	adj := mul(price, frac)
 	if s == arena.Long {

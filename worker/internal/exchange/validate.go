@@ -91,8 +91,7 @@ func validateSize(r *arena.OrderRequest, m *market) error {
 	case r.Leverage < 0 || (r.Leverage != 0 && (r.Leverage < arena.One || r.Leverage > m.maxLev)):
 		return arena.Errorf(arena.CodeInvalid, "leverage %s is outside 1 to %s for %s", r.Leverage, m.maxLev, m.spec.Symbol)
 	}
-	ref := max(r.Price, m.mark)
-	if _, err := r.Quantity.MulChecked(max(ref, arena.One)); err != nil {
+	if !fitsProduct(r.Quantity, max(r.Price, m.mark, arena.One)) {
 		return arena.Errorf(arena.CodeInvalid, "order of %s %s is too large", r.Quantity, m.spec.Symbol)
 	}
 	return nil
