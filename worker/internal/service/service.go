@@ -15,9 +15,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
+	"github.com/autonome-go/autonome/worker/internal/broadcast"
 	"github.com/autonome-go/autonome/worker/internal/marketdata"
 	"github.com/autonome-go/autonome/worker/internal/simulator"
 	"github.com/autonome-go/autonome/worker/internal/ticker"
@@ -52,8 +54,12 @@ func Run(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 		return err
 	}
 	defer src.close()
-	sim, err := simulator.Open(ctx, pool, simulator.Options{
+	var sim *simulator.Simulator
+	bc := broadcast.New(postgres.NewReader(pool), func() []arena.Price { return sim.Prices() }, events,
+		cfg.SimRefreshInterval, log.With("part", "broadcast"))
+	sim, err = simulator.Open(ctx, pool, simulator.Options{
 		Exchange: exchangeConfig(cfg, src.markets), Log: log.With("part", "simulator"),
+		OnPersisted: []func(arena.Batch){bc.OnPersisted},
 	})
 	if err != nil {
 		return err
@@ -66,6 +72,7 @@ func Run(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 	g.Go(func() error { return runFeed(gctx, src.feed, marketdata.Tee(sim, health.feedSink()), log) })
 	g.Go(func() error { return sim.Run(gctx) })
 	g.Go(func() error { return tick.Run(gctx) })
+	g.Go(func() error { return bc.Run(gctx) })
 	g.Go(func() error { return admin.Run(gctx) })
 	g.Go(func() error {
 		select {

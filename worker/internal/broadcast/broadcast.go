@@ -1,0 +1,190 @@
+// Package broadcast publishes what the simulator changed on the positions,
+// trades and workflow channels, in the reference's SSE payload shapes (the
+// same shapes the API answers with, from shared/views). It is driven by the
+// simulator's persisted batches, so it only ever announces what is already
+// in PostgreSQL, and it refreshes positions periodically because their
+// unrealized PnL moves with the marks.
+package broadcast
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/views"
+)
+
+// Publisher is the event log (redis.EventLog).
+type Publisher interface {
+	Publish(ctx context.Context, ch arena.Channel, typ string, data any) (arena.Event, error)
+	PublishState(ctx context.Context, ch arena.Channel, typ string, data, state any) (arena.Event, error)
+}
+
+// Reader reads the rows to shape (postgres.Reader).
+type Reader interface {
+	Models(ctx context.Context) ([]postgres.Model, error)
+	OpenPositions(ctx context.Context, ids []string) ([]postgres.Position, error)
+	Accounts(ctx context.Context, ids []string) ([]postgres.Account, error)
+	Trades(ctx context.Context, ids []string, limit int) ([]postgres.Trade, error)
+}
+
+// recentTrades is how many trades the trades channel's state holds.
+const recentTrades = 100
+
+// debounce groups the batches of a burst into one publication.
+const debounce = 200 * time.Millisecond
+
+// Broadcaster publishes positions and trades.
+type Broadcaster struct {
+	db      Reader
+	prices  func() []arena.Price
+	pub     Publisher
+	refresh time.Duration
+	log     *slog.Logger
+
+	mu        sync.Mutex
+	positions bool     // positions changed since the last publication
+	closed    []string // position ids closed since the last publication
+	wake      chan struct{}
+
+	failing bool // owned by Run
+}
+
+// New returns a Broadcaster; refresh is how often positions are published
+// even without a change (marks move).
+func New(db Reader, prices func() []arena.Price, pub Publisher, refresh time.Duration, log *slog.Logger) *Broadcaster {
+	return &Broadcaster{db: db, prices: prices, pub: pub, refresh: refresh, log: log, wake: make(chan struct{}, 1)}
+}
+
+// OnPersisted is the simulator hook: note what the batch changed.
+func (b *Broadcaster) OnPersisted(batch arena.Batch) {
+	if len(batch.Positions) == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.positions = true
+	for _, p := range batch.Positions {
+		if p.Status == arena.PositionClosed && p.CloseTrigger != arena.TriggerReset {
+			b.closed = append(b.closed, p.ID)
+		}
+	}
+	b.mu.Unlock()
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run publishes until ctx is done.
+func (b *Broadcaster) Run(ctx context.Context) error {
+	tick := time.NewTicker(b.refresh)
+	defer tick.Stop()
+	b.publish(ctx, true) // the channels' state as of start-up
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			b.publish(ctx, true)
+		case <-b.wake:
+			select { // let the rest of a burst arrive
+			case <-ctx.Done():
+				return nil
+			case <-time.After(debounce):
+			}
+			b.publish(ctx, false)
+		}
+	}
+}
+
+func (b *Broadcaster) publish(ctx context.Context, periodic bool) {
+	b.mu.Lock()
+	positions, closed := b.positions || periodic || b.failing, b.closed
+	b.positions, b.closed = false, nil
+	b.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	models, err := b.db.Models(ctx)
+	if err == nil && positions {
+		err = b.publishPositions(ctx, models)
+	}
+	if err == nil && len(closed) > 0 {
+		err = b.publishTrades(ctx, models, closed)
+	}
+	if err == nil && len(closed) > 0 {
+		_, err = b.pub.Publish(ctx, arena.ChannelWorkflow, arena.EventTradesChanged, map[string]any{
+			"type": arena.EventTradesChanged, "timestamp": views.ISO(time.Now()), "positionIds": closed})
+	}
+	if err != nil {
+		b.mu.Lock() // try again with the next tick, nothing forgotten
+		b.positions = true
+		b.closed = append(closed, b.closed...)
+		b.mu.Unlock()
+	}
+	switch {
+	case err != nil && !b.failing:
+		b.failing = true
+		b.log.Error("publishing positions and trades failed; retrying", "err", err)
+	case err == nil && b.failing:
+		b.failing = false
+		b.log.Info("publishing positions and trades recovered")
+	}
+}
+
+func (b *Broadcaster) publishPositions(ctx context.Context, models []postgres.Model) error {
+	pos, err := b.db.OpenPositions(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("read positions: %w", err)
+	}
+	accts, err := b.db.Accounts(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("read accounts: %w", err)
+	}
+	cash := make(map[string]arena.Fixed, len(accts))
+	for _, a := range accts {
+		cash[a.ModelID] = a.Cash
+	}
+	marks := map[arena.Symbol]arena.Fixed{}
+	for _, p := range b.prices() {
+		marks[p.Symbol] = p.Price
+	}
+	out, err := views.Positions(models, pos, cash, marks)
+	if err != nil {
+		return err
+	}
+	_, err = b.pub.PublishState(ctx, arena.ChannelPositions, arena.EventPositionsUpdated, out, out)
+	return err
+}
+
+// publishTrades sends the newly closed trades as the event and the latest
+// trades as the channel's state.
+func (b *Broadcaster) publishTrades(ctx context.Context, models []postgres.Model, closed []string) error {
+	rows, err := b.db.Trades(ctx, nil, recentTrades)
+	if err != nil {
+		return fmt.Errorf("read trades: %w", err)
+	}
+	byID := make(map[string]postgres.Model, len(models))
+	for _, m := range models {
+		byID[m.ID] = m
+	}
+	state := make([]views.TradeItem, 0, len(rows))
+	var fresh []views.TradeItem
+	for i := range rows {
+		item := views.Trade(&rows[i], byID[rows[i].ModelID])
+		state = append(state, item)
+		if slices.Contains(closed, rows[i].ID) {
+			fresh = append(fresh, item)
+		}
+	}
+	if len(fresh) == 0 && len(closed) > 0 {
+		return nil // closed rows beyond the recent window: nothing new to show
+	}
+	_, err = b.pub.PublishState(ctx, arena.ChannelTrades, arena.EventTradesUpdated, fresh, state)
+	return err
+}
