@@ -9,6 +9,12 @@ cd "$root"
 
 eval "$(infra/local/services.sh up)"
 export LOG_LEVEL=${LOG_LEVEL:-info}
+# A local admin token (mutating RPCs, queue monitoring), kept across runs.
+if [ -z "${ADMIN_TOKEN:-}" ]; then
+  [ -s .run/admin-token ] || head -c 18 /dev/urandom | base64 | tr -d '/+=' > .run/admin-token
+  ADMIN_TOKEN=$(cat .run/admin-token)
+fi
+export ADMIN_TOKEN
 export RELAY_ADDR=${RELAY_ADDR:-127.0.0.1:8083}
 export API_ADDR=${API_ADDR:-127.0.0.1:8084}
 export GATEWAY_ADDR=${GATEWAY_ADDR:-127.0.0.1:8081}
@@ -50,6 +56,8 @@ cat <<MSG
   Prices (RPC):  curl -s -X POST $url/api/rpc/trading/getCryptoPrices -H 'content-type: application/json' -d '{"json":{}}'
   Prices (SSE):  curl -N $url/api/events/prices
   Worker admin:  http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/health
+  Job queues:    http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/monitoring/  (any user, password: the admin token)
+  Admin token:   $ADMIN_TOKEN  (Authorization: Bearer … for simulator.placeOrder / resetAccount)
   Ctrl-C stops everything.
 
 MSG

@@ -20,6 +20,7 @@ import (
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/worker/internal/broadcast"
+	"github.com/autonome-go/autonome/worker/internal/jobs"
 	"github.com/autonome-go/autonome/worker/internal/marketdata"
 	"github.com/autonome-go/autonome/worker/internal/simulator"
 	"github.com/autonome-go/autonome/worker/internal/ticker"
@@ -65,14 +66,27 @@ func Run(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 		return err
 	}
 	tick := ticker.New(sim.Prices, marks, events, priceInterval, log.With("part", "ticker"))
+	js, err := newJobs(ctx, cfg, rdb, pool, sim, src, events, log)
+	if err != nil {
+		return err
+	}
 	health := newHealth()
 	admin := newAdmin(cfg.AdminAddr, health, log.With("part", "admin"))
+	mon, err := jobs.NewMonitor(cfg.RedisURL, cfg.AdminToken, log.With("part", "admin"))
+	if err != nil {
+		return err
+	}
+	if mon != nil {
+		defer mon.Close()
+		admin.mux.Handle(jobs.MonitorPath, mon)
+	}
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return runFeed(gctx, src.feed, marketdata.Tee(sim, health.feedSink()), log) })
 	g.Go(func() error { return sim.Run(gctx) })
 	g.Go(func() error { return tick.Run(gctx) })
 	g.Go(func() error { return bc.Run(gctx) })
+	g.Go(func() error { return js.Run(gctx) })
 	g.Go(func() error { return admin.Run(gctx) })
 	g.Go(func() error {
 		select {

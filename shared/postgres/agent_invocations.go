@@ -1,0 +1,214 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+// Agents is the worker's side of the agent tables: it records decisions
+// ("Invocations", "ToolCalls", the "Models" counters), tracks decision
+// cycles, writes and rolls up equity snapshots, and reads what a decision
+// needs to know about the past. Every write that belongs together happens
+// in one transaction.
+type Agents struct {
+	pool *pgxpool.Pool
+}
+
+// NewAgents returns the store on pool.
+func NewAgents(pool *pgxpool.Pool) *Agents { return &Agents{pool: pool} }
+
+// Errors of BeginInvocation.
+var (
+	// ErrDecisionRecorded means the model already has an invocation for
+	// this cycle slot: the decision ran (or is running) and must not run
+	// again.
+	ErrDecisionRecorded = errors.New("a decision is already recorded for this model and cycle slot")
+	// ErrModelBusy means another decision of the model is running.
+	ErrModelBusy = errors.New("another decision of this model is running")
+	// ErrNotRunning means the invocation is no longer running: it was
+	// failed as abandoned while it ran past the decision timeout.
+	ErrNotRunning = errors.New("the invocation is no longer running")
+)
+
+// Invocation statuses.
+const (
+	StatusRunning = "running"
+	StatusSuccess = "success"
+	StatusFailed  = "failed"
+)
+
+// abandonedFailure is what a decision left running by a dead worker is
+// recorded as.
+const abandonedFailure = `{"failureReason": "timeout", "failure": {"reason": "timeout", "code": "abandoned",
+	"message": "the decision did not finish before the decision timeout; its worker stopped or hung"}}`
+
+// BeginInvocation records that a decision of modelID for cycleSlot starts:
+// a 'running' row with id, created at startedAt. It returns
+// ErrDecisionRecorded when the slot already has a row and ErrModelBusy when
+// another decision of the model is running. A running row of the model
+// last touched before staleBefore is a decision whose worker died: it is
+// failed as abandoned (and counted as a failed workflow) and the new
+// decision starts.
+func (s *Agents) BeginInvocation(ctx context.Context, id, modelID, cycleSlot string, startedAt, staleBefore time.Time) error {
+	err := s.insertRunning(ctx, id, modelID, cycleSlot, startedAt)
+	if !errors.Is(err, ErrModelBusy) {
+		return err
+	}
+	abandoned, aerr := s.abandon(ctx, modelID, staleBefore)
+	if aerr != nil || !abandoned {
+		return errors.Join(err, aerr)
+	}
+	return s.insertRunning(ctx, id, modelID, cycleSlot, startedAt)
+}
+
+func (s *Agents) insertRunning(ctx context.Context, id, modelID, cycleSlot string, startedAt time.Time) error {
+	_, err := s.pool.Exec(ctx, `
+		INSERT INTO "Invocations" ("id", "modelId", "status", "cycleSlot", "createdAt", "updatedAt")
+		VALUES ($1, $2, 'running', $3, $4, $4)`, id, modelID, cycleSlot, startedAt)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		switch pe.ConstraintName {
+		case "Invocations_modelId_cycleSlot_key":
+			return ErrDecisionRecorded
+		case "Invocations_one_running_per_model":
+			return ErrModelBusy
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("insert invocation: %w", err)
+	}
+	return nil
+}
+
+// abandon fails the model's running rows not touched since staleBefore and
+// counts them on the model, in one statement; it reports whether it failed
+// any.
+func (s *Agents) abandon(ctx context.Context, modelID string, staleBefore time.Time) (bool, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `
+		WITH ab AS (
+			UPDATE "Invocations" SET "status" = 'failed', "failureReason" = 'timeout', "updatedAt" = now(),
+			       "response" = CASE WHEN "response" = '' THEN 'Decision abandoned: it did not finish before the decision timeout.' ELSE "response" END,
+			       "responsePayload" = coalesce("responsePayload", '{}'::jsonb) || $3::jsonb
+			WHERE "modelId" = $1 AND "status" = 'running' AND "updatedAt" < $2
+			RETURNING 1
+		), m AS (
+			UPDATE "Models" SET "failedWorkflowCount" = "failedWorkflowCount" + (SELECT count(*) FROM ab), "updatedAt" = now()
+			WHERE "id" = $1 AND EXISTS (SELECT 1 FROM ab)
+			RETURNING 1
+		)
+		SELECT count(*) FROM ab`, modelID, staleBefore, abandonedFailure).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("fail abandoned invocations: %w", err)
+	}
+	return n > 0, nil
+}
+
+// InvocationStatus returns the status of the model's invocation for
+// cycleSlot; ok is false when there is none.
+func (s *Agents) InvocationStatus(ctx context.Context, modelID, cycleSlot string) (status string, ok bool, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT "status" FROM "Invocations" WHERE "modelId" = $1 AND "cycleSlot" = $2`,
+		modelID, cycleSlot).Scan(&status)
+	if IsNotFound(err) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("read invocation status: %w", err)
+	}
+	return status, true, nil
+}
+
+// FinishedInvocation is what a decision recorded when it ended.
+type FinishedInvocation struct {
+	ID              string
+	ModelID         string
+	Failure         *arena.FailureReason // nil: success
+	Response        string
+	Payload         []byte // responsePayload (JSON)
+	LatencyMS       int64
+	InputTokens     int64
+	OutputTokens    int64
+	CostUSD         arena.Fixed
+	FinishedAt      time.Time
+	ToolCalls       []ToolCallRecord
+	FailedToolCalls int // tool calls that failed wholly or in part
+}
+
+// ToolCallRecord is one "ToolCalls" row to insert. Metadata is JSON text.
+type ToolCallRecord struct {
+	ID        string
+	Type      arena.ToolCallType
+	Metadata  string
+	Success   bool
+	CreatedAt time.Time
+}
+
+// FinishInvocation stores a decision's outcome in one statement (so
+// atomically, in one round trip): the invocation row (which must still be
+// running), its tool calls, and the model's counters. A success adds one
+// invocation and the real minutes since the model's previous decision
+// started (0 for its first); a failure adds one failed workflow and is
+// never counted as an invocation. Failed tool calls are counted either way.
+func (s *Agents) FinishInvocation(ctx context.Context, f FinishedInvocation) error {
+	status, reason := StatusSuccess, (*string)(nil)
+	if f.Failure != nil {
+		r := string(*f.Failure)
+		status, reason = StatusFailed, &r
+	}
+	n := len(f.ToolCalls)
+	ids, types, metas := make([]string, n), make([]string, n), make([]string, n)
+	oks, ats := make([]bool, n), make([]time.Time, n)
+	for i, c := range f.ToolCalls {
+		ids[i], types[i], metas[i], oks[i], ats[i] = c.ID, string(c.Type), c.Metadata, c.Success, c.CreatedAt
+	}
+	var done bool
+	err := s.pool.QueryRow(ctx, `
+		WITH inv AS (
+			UPDATE "Invocations" SET "status" = $2, "failureReason" = $3, "response" = $4, "responsePayload" = NULLIF($5, '')::jsonb,
+			       "latencyMs" = $6, "inputTokens" = $7, "outputTokens" = $8, "costUsd" = $9::numeric, "updatedAt" = $10
+			WHERE "id" = $1 AND "status" = 'running'
+			RETURNING "createdAt"
+		), calls AS (
+			INSERT INTO "ToolCalls" ("id", "invocationId", "toolCallType", "metadata", "success", "createdAt", "updatedAt")
+			SELECT c.id, $1, c.t::"ToolCallType", c.m, c.ok, c.at, c.at
+			FROM unnest($11::text[], $12::text[], $13::text[], $14::bool[], $15::timestamptz[]) AS c(id, t, m, ok, at)
+			WHERE EXISTS (SELECT 1 FROM inv)
+			RETURNING 1
+		), counted AS (
+			UPDATE "Models" m SET
+				"invocationCount" = m."invocationCount" + CASE WHEN $16 THEN 1 ELSE 0 END,
+				"totalMinutes" = m."totalMinutes" + CASE WHEN $16 THEN coalesce((
+					SELECT round(extract(epoch FROM (inv."createdAt" - max(p."createdAt"))) / 60)::int
+					FROM "Invocations" p
+					WHERE p."modelId" = m."id" AND p."id" <> $1 AND p."status" <> 'running' AND p."createdAt" < inv."createdAt"), 0) ELSE 0 END,
+				"failedWorkflowCount" = m."failedWorkflowCount" + CASE WHEN $16 THEN 0 ELSE 1 END,
+				"failedToolCallCount" = m."failedToolCallCount" + $17,
+				"updatedAt" = now()
+			FROM inv WHERE m."id" = $18
+			RETURNING 1
+		)
+		SELECT EXISTS (SELECT 1 FROM inv), (SELECT count(*) FROM calls), (SELECT count(*) FROM counted)`,
+		f.ID, status, reason, f.Response, string(f.Payload), clampInt32(f.LatencyMS), clampInt32(f.InputTokens),
+		clampInt32(f.OutputTokens), f.CostUSD.String(), f.FinishedAt,
+		ids, types, metas, oks, ats, f.Failure == nil, f.FailedToolCalls, f.ModelID).Scan(&done, new(int), new(int))
+	if err != nil {
+		return fmt.Errorf("record invocation: %w", err)
+	}
+	if !done {
+		return ErrNotRunning
+	}
+	return nil
+}
+
+// clampInt32 fits v into an integer column.
+func clampInt32(v int64) int64 {
+	const maxInt32 = 1<<31 - 1
+	return max(0, min(v, maxInt32))
+}

@@ -1,0 +1,90 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+// AgentModel is a "Models" row with the counters a decision shows the model.
+type AgentModel struct {
+	Model
+	InvocationCount     int
+	TotalMinutes        int
+	FailedWorkflowCount int
+	FailedToolCallCount int
+}
+
+// AgentModels returns every model (active or not) ordered by name, then
+// variant.
+func (s *Agents) AgentModels(ctx context.Context) ([]AgentModel, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT "id", "name", "openRouterModelName", "variant"::text, "provider", "kind", "active", "createdAt",
+		       "invocationCount", "totalMinutes", "failedWorkflowCount", "failedToolCallCount"
+		FROM "Models" ORDER BY "name", "variant", "id"`)
+	if err != nil {
+		return nil, fmt.Errorf("query models: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AgentModel, error) {
+		var m AgentModel
+		err := row.Scan(&m.ID, &m.Name, &m.ProviderModel, &m.Variant, &m.Provider, &m.Kind, &m.Active, &m.CreatedAt,
+			&m.InvocationCount, &m.TotalMinutes, &m.FailedWorkflowCount, &m.FailedToolCallCount)
+		return m, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read models: %w", err)
+	}
+	return out, nil
+}
+
+// AccountEpoch returns the ledger epoch of the model's account (how many
+// times it was reset).
+func (s *Agents) AccountEpoch(ctx context.Context, modelID string) (int, error) {
+	var epoch int
+	err := s.pool.QueryRow(ctx, `SELECT "epoch" FROM "Accounts" WHERE "modelId" = $1`, modelID).Scan(&epoch)
+	if IsNotFound(err) {
+		return 0, arena.Errorf(arena.CodeNotFound, "unknown account %q", modelID)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read account epoch: %w", err)
+	}
+	return epoch, nil
+}
+
+// LedgerFill is one FILL entry of the ledger. Amount is the cash it moved:
+// realized PnL minus the fee.
+type LedgerFill struct {
+	Quantity, Price, Amount arena.Fixed
+	At                      time.Time
+}
+
+// OrderFills returns the fills of the model's order orderID (a client
+// order id), oldest first, from the ledger the simulator wrote before it
+// answered.
+func (s *Agents) OrderFills(ctx context.Context, modelID, orderID string) ([]LedgerFill, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT "quantity"::text, "price"::text, "amount"::text, "createdAt" FROM "LedgerEntries"
+		WHERE "modelId" = $1 AND "orderId" = $2 AND "kind" = 'FILL' ORDER BY "id"`, modelID, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("query order fills: %w", err)
+	}
+	var d decimals
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (LedgerFill, error) {
+		var f LedgerFill
+		var q, p, a string
+		err := row.Scan(&q, &p, &a, &f.At)
+		f.Quantity, f.Price, f.Amount = d.fixed(q), d.fixed(p), d.fixed(a)
+		return f, err
+	})
+	if err == nil {
+		err = d.err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read order fills: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,158 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/redis"
+)
+
+// healthWriter applies changes to the scheduler health record from one
+// goroutine: changes queue up and are written together, at most once per
+// healthWriteInterval, so a cycle's decisions starting and ending cost a few
+// optimistic transactions instead of contending for one each. Each change
+// is a function applied to the current record; it may run more than once
+// and must only set fields.
+type healthWriter struct {
+	store *redis.Health
+	log   *slog.Logger
+	now   func() time.Time
+
+	mu      sync.Mutex
+	pending []func(*redis.SchedulerHealth)
+	notify  chan struct{}
+}
+
+func newHealthWriter(store *redis.Health, log *slog.Logger, now func() time.Time) *healthWriter {
+	return &healthWriter{store: store, log: log, now: now, notify: make(chan struct{}, 1)}
+}
+
+// maxPendingHealth bounds the changes kept while Redis is unreachable
+// (hours of cycles); beyond it the oldest are dropped.
+const maxPendingHealth = 10_000
+
+func (w *healthWriter) apply(fn func(*redis.SchedulerHealth)) {
+	w.mu.Lock()
+	if len(w.pending) >= maxPendingHealth {
+		w.pending = append(w.pending[:0], w.pending[len(w.pending)/2:]...)
+		w.log.Warn("scheduler health unwritten for long; oldest changes dropped")
+	}
+	w.pending = append(w.pending, fn)
+	w.mu.Unlock()
+	select {
+	case w.notify <- struct{}{}:
+	default:
+	}
+}
+
+// healthWriteInterval is the least time between two writes of the record:
+// its readers (the API's /health) judge it in minutes.
+const healthWriteInterval = 250 * time.Millisecond
+
+// run writes queued changes until ctx ends, then what is left. A failed
+// write is retried with the next change or after a second.
+func (w *healthWriter) run(ctx context.Context) error {
+	retry := time.NewTicker(time.Second)
+	defer retry.Stop()
+	for {
+		select {
+		case <-w.notify:
+		case <-retry.C:
+		case <-ctx.Done():
+			w.final(ctx)
+			return nil
+		}
+		if !sleep(ctx, healthWriteInterval) {
+			w.final(ctx)
+			return nil
+		}
+		w.flush(ctx)
+	}
+}
+
+func (w *healthWriter) final(ctx context.Context) {
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	w.flush(fctx)
+}
+
+func (w *healthWriter) flush(ctx context.Context) {
+	w.mu.Lock()
+	fns := w.pending
+	w.pending = nil
+	w.mu.Unlock()
+	if len(fns) == 0 {
+		return
+	}
+	err := w.store.Update(ctx, func(s *redis.SchedulerHealth) {
+		for _, fn := range fns {
+			fn(s)
+		}
+		s.UpdatedAt = w.now().UTC()
+	})
+	if err != nil {
+		w.log.Warn("scheduler health not written; retrying", "err", err)
+		w.mu.Lock()
+		w.pending = append(fns, w.pending...)
+		w.mu.Unlock()
+	}
+}
+
+// started marks a new worker process: no model of an earlier one runs.
+func (w *healthWriter) started(at time.Time) {
+	w.apply(func(s *redis.SchedulerHealth) {
+		s.WorkerStartedAt = at.UTC()
+		s.Trade.ModelsRunning = []redis.RunningModel{}
+	})
+}
+
+func (w *healthWriter) running(modelID string, started time.Time, on bool) {
+	w.apply(func(s *redis.SchedulerHealth) {
+		s.Trade.ModelsRunning = slices.DeleteFunc(s.Trade.ModelsRunning, func(r redis.RunningModel) bool {
+			return r.ID == modelID && r.StartedAt.Equal(started.UTC())
+		})
+		if on {
+			s.Trade.ModelsRunning = append(s.Trade.ModelsRunning, redis.RunningModel{ID: modelID, StartedAt: started.UTC()})
+		}
+		if s.Trade.ModelsRunning == nil {
+			s.Trade.ModelsRunning = []redis.RunningModel{}
+		}
+	})
+}
+
+func (w *healthWriter) cycleStarted(at time.Time) {
+	w.apply(func(s *redis.SchedulerHealth) { s.Trade.LastRun = at.UTC() })
+}
+
+// cycleFinished records a closed cycle: a cycle with a failed decision
+// extends the run of failed cycles, one without resets it. A cycle closing
+// after a newer one (an expired straggler) does not replace its stats.
+func (w *healthWriter) cycleFinished(r postgres.CycleResult) {
+	w.apply(func(s *redis.SchedulerHealth) {
+		if r.Failed > 0 {
+			s.Trade.ConsecutiveFailedCycles++
+		} else {
+			s.Trade.ConsecutiveFailedCycles = 0
+			if r.FinishedAt.After(s.Trade.LastSuccess) {
+				s.Trade.LastSuccess = r.FinishedAt.UTC()
+			}
+		}
+		if last := s.Trade.LastCycle; last == nil || !r.StartedAt.Before(last.StartedAt) {
+			s.Trade.LastCycle = &redis.CycleStats{StartedAt: r.StartedAt.UTC(), FinishedAt: r.FinishedAt.UTC(), Models: r.Models,
+				Succeeded: r.Succeeded, Failed: r.Failed, Skipped: r.Skipped}
+		}
+	})
+}
+
+func (w *healthWriter) portfolio(run time.Time, ok bool) {
+	w.apply(func(s *redis.SchedulerHealth) {
+		s.Portfolio.LastRun = run.UTC()
+		if ok {
+			s.Portfolio.LastSuccess = run.UTC()
+		}
+	})
+}

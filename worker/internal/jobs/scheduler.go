@@ -1,0 +1,93 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// periodic is a task enqueued once per slot of its interval, at the slot's
+// start. Its task id carries the slot, so enqueueing a slot twice (a
+// restart within the slot, a second scheduler) is refused by asynq.
+type periodic struct {
+	typ   string
+	queue string
+	every time.Duration
+	delay time.Duration // the first enqueue waits this long after start
+	opts  func(slot time.Time) []asynq.Option
+}
+
+// scheduler enqueues the periodic tasks. It replaces asynq.Scheduler,
+// whose cron entries would enqueue once per process; here the slot in the
+// task id makes the schedule idempotent across processes.
+type scheduler struct {
+	client *asynq.Client
+	tasks  []periodic
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+func (s *scheduler) run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, p := range s.tasks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.loop(ctx, p)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// loop enqueues p's current slot (after p.delay), then each slot as it
+// starts, until ctx ends.
+func (s *scheduler) loop(ctx context.Context, p periodic) {
+	if !sleep(ctx, p.delay) {
+		return
+	}
+	for {
+		slot := slotOf(s.now(), p.every)
+		s.enqueue(ctx, p, slot)
+		if !sleep(ctx, slot.Add(p.every).Sub(s.now())) {
+			return
+		}
+	}
+}
+
+func (s *scheduler) enqueue(ctx context.Context, p periodic, slot time.Time) {
+	task, err := newTask(p.typ, SlotPayload{Slot: slot})
+	if err != nil {
+		s.log.Error("periodic task not built", "type", p.typ, "err", err)
+		return
+	}
+	opts := append([]asynq.Option{asynq.Queue(p.queue), asynq.TaskID(slotTaskID(p.typ, slot))}, p.opts(slot)...)
+	_, err = s.client.EnqueueContext(ctx, task, opts...)
+	switch {
+	case err == nil:
+		s.log.Debug("periodic task enqueued", "type", p.typ, "slot", slot)
+	case errors.Is(err, asynq.ErrTaskIDConflict):
+		s.log.Debug("periodic task already enqueued", "type", p.typ, "slot", slot)
+	case ctx.Err() == nil:
+		s.log.Warn("periodic task not enqueued; the slot is skipped", "type", p.typ, "slot", slot, "err", err)
+	}
+}
+
+// sleep waits d or until ctx ends; it reports whether ctx is still live.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
