@@ -20,9 +20,10 @@ import (
 
 	"github.com/autonome-go/autonome/functions/internal/rpc"
 	"github.com/autonome-go/autonome/shared/config"
-	"github.com/autonome-go/autonome/shared/postgres"
-	"github.com/autonome-go/autonome/shared/redis"
 )
+
+// started is when the process began, reported by /health.
+var started = time.Now()
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -75,22 +76,7 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) e
 	return nil
 }
 
-// newHandler opens the pool and Redis client (without failing when they are
-// down: requests then answer SERVICE_UNAVAILABLE until they return) and
-// builds the handler.
+// newHandler builds the API from cfg (see rpc.Build).
 func newHandler(ctx context.Context, cfg config.API, log *slog.Logger) (http.Handler, func(), error) {
-	rdb, err := redis.Open(cfg.RedisURL)
-	if err != nil {
-		return nil, nil, err
-	}
-	pool, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{
-		MaxConns: cfg.DBMaxConns, NoStatementCache: cfg.DBProxyMode, ApplicationName: "autonome-api", Lazy: true,
-	})
-	if err != nil {
-		_ = rdb.Close()
-		return nil, nil, err
-	}
-	_ = pool // procedures reading Postgres are registered by the API issue's work
-	h := rpc.NewHandler(rpc.Deps{Marks: redis.NewMarks(rdb, cfg.RedisPrefix)}, rpc.Options{Log: log})
-	return h, func() { pool.Close(); _ = rdb.Close() }, nil
+	return rpc.Build(ctx, cfg, log, started)
 }

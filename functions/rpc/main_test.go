@@ -2,80 +2,71 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
-	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/functions/internal/rpc/rpctest"
+	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/shared/config"
-	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/shared/testenv"
 )
 
-// The handler main builds answers a synthetic API Gateway HTTP API (v2)
-// event in process, as Lambda would deliver it.
-func TestLambdaEventGetCryptoPrices(t *testing.T) {
-	rdb, prefix := testenv.Redis(t)
-	_, dbURL := testenv.Postgres(t)
-	ctx := testenv.Context(t, 20*time.Second)
-	t.Setenv("DATABASE_URL", dbURL)
+// The handler main builds from the environment reads the database, the
+// marks and the health the worker keeps in Redis under REDIS_PREFIX, sends
+// commands on the prefixed queue, and authenticates with ADMIN_TOKEN.
+func TestWiringFromEnvironment(t *testing.T) {
+	env := rpctest.Seed(t)
+	t.Setenv("DATABASE_URL", env.URL)
 	t.Setenv("REDIS_URL", testenv.RedisURL())
-	t.Setenv("REDIS_PREFIX", prefix)
+	t.Setenv("REDIS_PREFIX", env.Prefix)
+	t.Setenv("ADMIN_TOKEN", rpctest.AdminToken)
+	t.Setenv("CORS_ORIGINS", "https://arena.example.com")
+	t.Setenv("DB_PROXY_MODE", "true")
 	var cfg config.API
 	if err := config.Load(&cfg); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now().UTC()
-	if err := redis.NewMarks(rdb, prefix).Set(ctx, []arena.Price{
-		{Symbol: "BTC", Price: arena.MustFixed("97000.5"), Time: now},
-		{Symbol: "ETH", Price: arena.MustFixed("3300.25"), Time: now},
-		{Symbol: "SOL", Price: arena.MustFixed("190.125"), Time: now},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	h, closeFn, err := newHandler(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	env.Worker(t, commands.Queue(env.Prefix))
+	h, closeFn, err := newHandler(testenv.Context(t, 10*time.Second), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer closeFn()
-
-	ev := events.APIGatewayV2HTTPRequest{
-		Version: "2.0", RouteKey: "ANY /api/rpc/{proxy+}", RawPath: "/api/rpc/trading/getCryptoPrices",
-		Headers: map[string]string{"content-type": "application/json"},
-		Body:    `{"json":{}}`,
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: "/api/rpc/trading/getCryptoPrices", SourceIP: "203.0.113.9"},
-		},
+	adapter := httpadapter.NewV2(h)
+	for _, c := range rpctest.Cases() {
+		switch c.Name {
+		case "models.getModels", "trading.getTrades", "trading.getCryptoPrices.symbols", "simulator.placeOrder",
+			"error.unauthorized", "error.wrongType", "analytics.getRunInfo":
+		default:
+			continue // the others depend on the fixture's clock
+		}
+		resp, err := adapter.ProxyWithContext(context.Background(), event(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != c.Status {
+			t.Fatalf("%s: status %d, want %d: %s", c.Name, resp.StatusCode, c.Status, resp.Body)
+		}
+		if c.Name == "trading.getCryptoPrices.symbols" {
+			continue // marks are older than the real clock's staleness bound; checked by status only
+		}
+		rpctest.Golden(t, c.Name, []byte(resp.Body))
 	}
-	resp, err := httpadapter.NewV2(h).ProxyWithContext(context.Background(), ev)
-	if err != nil {
-		t.Fatal(err)
+	// CORS comes from CORS_ORIGINS.
+	ev := event(rpctest.Case{Path: "/api/rpc/variants/getVariants", Body: "{}"})
+	ev.Headers["origin"] = "https://arena.example.com"
+	resp, err := adapter.ProxyWithContext(context.Background(), ev)
+	if err != nil || resp.Headers["Access-Control-Allow-Origin"] != "https://arena.example.com" {
+		t.Fatalf("CORS: %v %v", err, resp.Headers)
 	}
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
-	}
-	const want = `{"json":{"prices":[{"symbol":"BTC","price":97000.5},{"symbol":"ETH","price":3300.25},{"symbol":"SOL","price":190.125}]},"meta":[]}`
-	if resp.Body != want {
-		t.Fatalf("body\n got %s\nwant %s", resp.Body, want)
-	}
-	var env struct{ JSON json.RawMessage }
-	if err := json.Unmarshal([]byte(resp.Body), &env); err != nil {
-		t.Fatal(err)
-	}
-
-	// A malformed envelope is a BAD_REQUEST, not a 500.
-	ev.Body = `{"json":{"symbols":"BTC"}}`
-	resp, err = httpadapter.NewV2(h).ProxyWithContext(context.Background(), ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Fatalf("bad input: status %d: %s", resp.StatusCode, resp.Body)
+	// /health reads the worker's report (stale against the real clock).
+	resp, err = adapter.ProxyWithContext(context.Background(), event(rpctest.Case{Method: "GET", Path: "/health"}))
+	if err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("health: %v %d %s", err, resp.StatusCode, resp.Body)
 	}
 }

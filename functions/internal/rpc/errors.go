@@ -2,7 +2,6 @@ package rpc
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/autonome-go/autonome/shared/arena"
@@ -32,10 +31,6 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
-
-func badRequest(format string, args ...any) *Error {
-	return &Error{Code: "BAD_REQUEST", Status: http.StatusBadRequest, Message: fmt.Sprintf(format, args...)}
-}
 
 // Invalid returns a BAD_REQUEST listing issues, for procedures' Validate methods.
 func Invalid(issues ...Issue) error {

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/autonome-go/autonome/shared/arena"
 )
 
 // Prefix is where the procedures are mounted.
@@ -105,16 +108,30 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		writeErr(w, err)
 		return
 	}
-	out, err := p.call(req.Context(), raw)
+	out, err := r.invoke(req.Context(), p, path, raw)
 	if err != nil {
-		we := toWire(err)
-		if we.Status >= 500 {
+		switch we := toWire(err); {
+		case we.Status >= 500:
 			r.log.Error("procedure failed", "procedure", path, "err", err)
+		case we.Status == http.StatusRequestTimeout:
+			r.log.Warn("procedure timed out", "procedure", path, "err", err)
 		}
 		writeErr(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, out, metaFor(out))
+}
+
+// invoke calls the procedure, turning a panic into an internal error: one
+// bad row or bug must not take down a Lambda execution environment.
+func (r *Router) invoke(ctx context.Context, p procedure, path string, raw json.RawMessage) (out any, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.log.Error("procedure panicked", "procedure", path, "panic", v, "stack", string(debug.Stack()))
+			out, err = nil, arena.Errorf(arena.CodeInternal, "internal error")
+		}
+	}()
+	return p.call(ctx, raw)
 }
 
 func writeErr(w http.ResponseWriter, err error) {

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -39,11 +41,32 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 
 // ISO formats t as JavaScript's toISOString does (UTC, milliseconds, Z).
 func ISO(t time.Time) string {
-	s := t.UTC().Format(isoLayout)
-	if len(s) > 6 && s[len(s)-6:] == "+00:00" {
-		s = s[:len(s)-6] + "Z"
+	var buf [24]byte
+	return string(appendISO(buf[:0], t))
+}
+
+// appendISO appends t as toISOString does, without time.Format's
+// generality for the common four-digit years.
+func appendISO(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		s := t.Format(isoLayout)
+		if len(s) > 6 && s[len(s)-6:] == "+00:00" {
+			s = s[:len(s)-6] + "Z"
+		}
+		return append(b, s...)
 	}
-	return s
+	hour, minute, sec := t.Clock()
+	ms := t.Nanosecond() / int(time.Millisecond)
+	d2 := func(b []byte, v int) []byte { return append(b, byte('0'+v/10), byte('0'+v%10)) }
+	b = append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-')
+	b = append(d2(b, int(month)), '-')
+	b = append(d2(b, day), 'T')
+	b = append(d2(b, hour), ':')
+	b = append(d2(b, minute), ':')
+	b = append(d2(b, sec), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+	return b
 }
 
 // envelope is the request and response body.
@@ -64,7 +87,7 @@ func readInput(r *http.Request) (json.RawMessage, error) {
 	} else {
 		b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
 		if err != nil {
-			return nil, badRequest("request body is unreadable or larger than %d bytes", maxBody)
+			return nil, envelopeError(fmt.Sprintf("the body is unreadable or larger than %d bytes", maxBody))
 		}
 		raw = b
 	}
@@ -75,13 +98,13 @@ func readInput(r *http.Request) (json.RawMessage, error) {
 	dec.DisallowUnknownFields()
 	var env envelope
 	if err := dec.Decode(&env); err != nil {
-		return nil, badRequest("malformed request envelope: expected {\"json\": …, \"meta\": […]}: %s", jsonProblem(err))
+		return nil, envelopeError(decodeIssue(err).Message)
 	}
 	if dec.More() {
-		return nil, badRequest("malformed request envelope: trailing data after the JSON object")
+		return nil, envelopeError("trailing data after the JSON object")
 	}
-	if len(env.Meta) > 0 {
-		return nil, badRequest("input meta is not supported: no procedure takes Dates, BigInts, Sets or Maps")
+	if msg := checkInputMeta(env.Meta); msg != "" {
+		return nil, envelopeError(msg)
 	}
 	if bytes.Equal(bytes.TrimSpace(env.JSON), []byte("null")) {
 		return nil, nil
@@ -89,7 +112,32 @@ func readInput(r *http.Request) (json.RawMessage, error) {
 	return env.JSON, nil
 }
 
-// decodeInput strictly decodes raw into v: unknown fields and wrong types are errors.
+// checkInputMeta accepts only Date entries (type 1): a client that sends
+// a Date where a procedure takes an ISO string (startDate) serialises it as
+// that very string plus a meta entry, so the entry can be ignored. Other
+// native types have no meaning in any input.
+func checkInputMeta(meta []any) string {
+	for _, m := range meta {
+		entry, ok := m.([]any)
+		if !ok || len(entry) < 2 {
+			return "meta entries are [type, ...path]"
+		}
+		if code, _ := entry[0].(float64); code != 1 {
+			return fmt.Sprintf("input meta type %v is not supported: only Dates may be sent", entry[0])
+		}
+	}
+	return ""
+}
+
+// envelopeError is a BAD_REQUEST for a body that is not {"json", "meta"}.
+func envelopeError(problem string) error {
+	msg := `malformed request envelope: expected {"json": …, "meta": […]}: ` + problem
+	return &Error{Code: "BAD_REQUEST", Status: http.StatusBadRequest, Message: msg,
+		Data: map[string]any{"issues": []Issue{{Path: []any{}, Message: msg}}}}
+}
+
+// decodeInput strictly decodes raw into v: unknown fields and wrong types
+// are BAD_REQUEST with the offending path in the issues.
 func decodeInput(raw json.RawMessage, v any) error {
 	if raw == nil {
 		return nil
@@ -97,10 +145,48 @@ func decodeInput(raw json.RawMessage, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return badRequest("invalid input: %s", jsonProblem(err))
+		return Invalid(decodeIssue(err))
+	}
+	if dec.More() {
+		return Invalid(Issue{Path: []any{}, Message: "trailing data after the input"})
 	}
 	return nil
 }
+
+// decodeIssue turns a decoding error into an issue with a path.
+func decodeIssue(err error) Issue {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		path := []any{}
+		if te.Field != "" {
+			for _, p := range strings.Split(te.Field, ".") {
+				path = append(path, p)
+			}
+		}
+		return Issue{Path: path, Message: fmt.Sprintf("expected %s, received %s", jsTypeName(te.Type), te.Value)}
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return Issue{Path: []any{name}, Message: fmt.Sprintf("unrecognized key %q", name)}
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return Issue{Path: []any{}, Message: fmt.Sprintf("malformed JSON at byte %d", se.Offset)}
+	}
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		return Issue{Path: []any{fe.field}, Message: fe.msg}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return Issue{Path: []any{}, Message: "the JSON ends unexpectedly"}
+	}
+	return Issue{Path: []any{}, Message: "invalid input: " + jsonProblem(err)}
+}
+
+// fieldError is returned by input types' UnmarshalJSON to name the field.
+type fieldError struct{ field, msg string }
+
+func (e *fieldError) Error() string { return e.field + ": " + e.msg }
 
 // jsonProblem describes a decoding error without echoing internals.
 func jsonProblem(err error) string {
@@ -122,7 +208,9 @@ func jsTypeName(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.String:
 		return "a string"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
 		return "a number"
 	case reflect.Bool:
 		return "a boolean"
@@ -144,6 +232,45 @@ func metaFor(v any) []any {
 
 var dateType = reflect.TypeOf(Date{})
 
+// dateTypes memoises whether a type can contain a Date, so that large
+// outputs without any (equity history) are not walked value by value.
+var dateTypes sync.Map // reflect.Type -> bool
+
+func mayHoldDate(t reflect.Type) bool {
+	if v, ok := dateTypes.Load(t); ok {
+		return v.(bool)
+	}
+	dateTypes.Store(t, false) // breaks cycles of recursive types
+	found := scanType(t, map[reflect.Type]bool{})
+	dateTypes.Store(t, found)
+	return found
+}
+
+func scanType(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if t == dateType {
+		return true
+	}
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return scanType(t.Elem(), seen)
+	case reflect.Map:
+		return scanType(t.Elem(), seen)
+	case reflect.Interface:
+		return true // unknown until run time
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if t.Field(i).IsExported() && scanType(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func walkDates(v reflect.Value, path []any, meta *[]any) {
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
@@ -156,6 +283,9 @@ func walkDates(v reflect.Value, path []any, meta *[]any) {
 		*meta = append(*meta, entry)
 		return
 	}
+	if !mayHoldDate(v.Type()) {
+		return
+	}
 	switch v.Kind() {
 	case reflect.Struct:
 		t := v.Type()
@@ -164,12 +294,12 @@ func walkDates(v reflect.Value, path []any, meta *[]any) {
 			if !f.IsExported() {
 				continue
 			}
-			name, omitempty := jsonName(f)
+			name, omitempty, omitzero := jsonName(f)
 			if name == "-" {
 				continue
 			}
 			fv := v.Field(i)
-			if omitempty && fv.IsZero() {
+			if omitzero && fv.IsZero() || omitempty && isEmpty(fv) {
 				continue
 			}
 			if f.Anonymous && name == f.Name && f.Type.Kind() == reflect.Struct {
@@ -196,16 +326,29 @@ func appendPath(path []any, k any) []any {
 	return append(out, k)
 }
 
-func jsonName(f reflect.StructField) (string, bool) {
+func jsonName(f reflect.StructField) (name string, omitempty, omitzero bool) {
 	tag := f.Tag.Get("json")
 	if tag == "" {
-		return f.Name, false
+		return f.Name, false, false
 	}
 	name, opts, _ := cutComma(tag)
 	if name == "" {
 		name = f.Name
 	}
-	return name, opts == "omitempty" || (len(opts) > 9 && containsOpt(opts, "omitempty"))
+	return name, containsOpt(opts, "omitempty"), containsOpt(opts, "omitzero")
+}
+
+// isEmpty is encoding/json's notion of an empty value for omitempty.
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Interface, reflect.Pointer:
+		return v.IsZero()
+	}
+	return false
 }
 
 func cutComma(s string) (string, string, bool) {
@@ -229,8 +372,21 @@ func containsOpt(opts, want string) bool {
 }
 
 // writeJSON writes a success or error envelope.
+// jsonAppender is implemented by outputs too large for reflection-based
+// encoding to be cheap (equity history); the bytes must be exactly what
+// json.Marshal would produce.
+type jsonAppender interface {
+	AppendJSON(b []byte) []byte
+}
+
 func writeJSON(w http.ResponseWriter, status int, body any, meta []any) {
-	b, err := json.Marshal(body)
+	var b []byte
+	var err error
+	if a, ok := body.(jsonAppender); ok {
+		b = a.AppendJSON(make([]byte, 0, 64<<10))
+	} else {
+		b, err = json.Marshal(body)
+	}
 	if err != nil {
 		status = http.StatusInternalServerError
 		b, _ = json.Marshal(wireError{Code: "INTERNAL_SERVER_ERROR", Status: status, Message: "internal error"})

@@ -1,0 +1,161 @@
+package rpc
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/postgres"
+)
+
+// windows are the leaderboard's windows and the bucket widths their equity
+// is read in, finest first (see postgres.Reader.EquitySpans). The last
+// width is also the return period of Sharpe and Sortino: hourly over a
+// day, four-hourly over a week, daily over a month.
+var windows = map[string]struct {
+	span   time.Duration
+	widths []time.Duration
+}{
+	"24h": {24 * time.Hour, []time.Duration{postgres.Width5m, postgres.Width1h}},
+	"7d":  {7 * 24 * time.Hour, []time.Duration{postgres.Width5m, postgres.Width1h, postgres.Width4h}},
+	"30d": {30 * 24 * time.Hour, []time.Duration{postgres.Width5m, postgres.Width1h, postgres.Width4h, postgres.Width1d}},
+}
+
+// LeaderboardInput is analytics.getLeaderboard's input.
+type LeaderboardInput struct {
+	Window  string `json:"window,omitempty"`  // 24h, 7d (default) or 30d
+	SortBy  string `json:"sortBy,omitempty"`  // pnlPercent (default), pnlAbsolute or maxDrawdown
+	Variant string `json:"variant,omitempty"` // all (default) or a variant
+}
+
+// Validate checks the enums.
+func (in *LeaderboardInput) Validate() error {
+	return issues(checkEnum("window", in.Window, "24h", "7d", "30d"),
+		checkEnum("sortBy", in.SortBy, "pnlPercent", "pnlAbsolute", "maxDrawdown"), checkVariant(in.Variant, true))
+}
+
+// LeaderboardOutput is analytics.getLeaderboard's output.
+type LeaderboardOutput struct {
+	Entries []LeaderboardEntry `json:"entries"`
+	Window  string             `json:"window"`
+}
+
+// LeaderboardEntry ranks one account over the window. PnL runs from the
+// first to the last equity snapshot in the window; maxDrawdown is the
+// largest peak-to-trough fall in percent. The figures after endValue go
+// beyond the reference: risk-adjusted returns, trading costs and inference
+// costs over the same window (trades closed and decisions made in it).
+type LeaderboardEntry struct {
+	ModelID         string          `json:"modelId"`
+	ModelName       string          `json:"modelName"`
+	Variant         arena.Variant   `json:"variant"`
+	PnlPercent      float64         `json:"pnlPercent"`
+	PnlAbsolute     arena.Fixed     `json:"pnlAbsolute"`
+	MaxDrawdown     float64         `json:"maxDrawdown"`
+	StartValue      arena.Fixed     `json:"startValue"`
+	EndValue        arena.Fixed     `json:"endValue"`
+	Kind            arena.ModelKind `json:"kind"`
+	Rank            int             `json:"rank"`
+	Sharpe          *float64        `json:"sharpe"`  // annualised, null when undefined
+	Sortino         *float64        `json:"sortino"` // annualised, null when undefined
+	Trades          int             `json:"trades"`
+	WinRate         float64         `json:"winRate"`      // percent of trades with net PnL > 0
+	ProfitFactor    *float64        `json:"profitFactor"` // gross wins / gross losses; null without a loss
+	FeesPaid        arena.Fixed     `json:"feesPaid"`
+	FundingPaid     arena.Fixed     `json:"fundingPaid"` // positive: paid; negative: received
+	LLMCostUsd      arena.Fixed     `json:"llmCostUsd"`
+	TotalTokens     int64           `json:"totalTokens"`
+	Decisions       int             `json:"decisions"`
+	CostPerDecision *arena.Fixed    `json:"costPerDecision"`
+	PnlNetOfCost    arena.Fixed     `json:"pnlNetOfCost"` // pnlAbsolute − llmCostUsd
+	FailureRate     *float64        `json:"failureRate"`  // percent of decisions that failed or had a failed tool call
+}
+
+func (a *api) getLeaderboard(ctx context.Context, in LeaderboardInput) (LeaderboardOutput, error) {
+	in.Window = cmp.Or(in.Window, "7d")
+	in.SortBy = cmp.Or(in.SortBy, "pnlPercent")
+	w := windows[in.Window]
+	s, err := a.scope(ctx, in.Variant)
+	if err != nil {
+		return LeaderboardOutput{}, err
+	}
+	from := a.Now().Add(-w.span)
+	spans, err := a.DB.EquitySpans(ctx, s.ids, from, w.widths...)
+	if err != nil {
+		return LeaderboardOutput{}, dbErr(err, "equity")
+	}
+	act, err := a.DB.ActivityWindow(ctx, s.ids, from)
+	if err != nil {
+		return LeaderboardOutput{}, dbErr(err, "activity")
+	}
+	capital, err := a.capitals(ctx, s.ids)
+	if err != nil {
+		return LeaderboardOutput{}, err
+	}
+	period := w.widths[len(w.widths)-1]
+	cs := curves(spans, period)
+	out := LeaderboardOutput{Entries: make([]LeaderboardEntry, 0, len(s.models)), Window: in.Window}
+	for _, m := range s.models {
+		out.Entries = append(out.Entries, leaderboardEntry(m, cs[m.ID], act[m.ID], capital[m.ID], period))
+	}
+	rankEntries(out.Entries, in.SortBy)
+	return out, nil
+}
+
+// capitals returns each account's initial capital (10 000 when unknown).
+func (a *api) capitals(ctx context.Context, ids []string) (map[string]arena.Fixed, error) {
+	accts, err := a.DB.Accounts(ctx, ids)
+	if err != nil {
+		return nil, dbErr(err, "accounts")
+	}
+	out := make(map[string]arena.Fixed, len(ids))
+	for _, id := range ids {
+		out[id] = arena.FixedInt(10_000)
+	}
+	for _, ac := range accts {
+		out[ac.ModelID] = ac.InitialCapital
+	}
+	return out, nil
+}
+
+func leaderboardEntry(m postgres.Model, c *curve, act postgres.Activity, capital arena.Fixed, period time.Duration) LeaderboardEntry {
+	e := LeaderboardEntry{ModelID: m.ID, ModelName: m.Name, Variant: m.Variant, Kind: m.Kind,
+		StartValue: capital, EndValue: capital, Trades: act.Trades, WinRate: pct(float64(act.Wins), float64(act.Trades)),
+		ProfitFactor: profitFactor(act), FeesPaid: act.Fees, FundingPaid: -act.Funding, LLMCostUsd: act.CostUSD,
+		TotalTokens: act.InputTokens + act.OutputTokens, Decisions: act.Invocations,
+		CostPerDecision: costPer(act.CostUSD, act.Invocations),
+		FailureRate:     ratio(100*float64(act.FailedAny), float64(act.Invocations), 4)}
+	if c != nil && c.points >= 2 { // fewer points: no change measurable, as in the reference
+		e.StartValue, e.EndValue = postgres.Cents(c.first), postgres.Cents(c.last)
+		e.PnlAbsolute = e.EndValue - e.StartValue
+		e.PnlPercent = pct(float64(c.last-c.first), float64(c.first))
+		e.MaxDrawdown = roundTo(100*c.drawdown, 4)
+		rs := returns(c.closes)
+		e.Sharpe, e.Sortino = sharpe(rs, periodsPerYear(period)), sortino(rs, periodsPerYear(period))
+	}
+	e.PnlNetOfCost = e.PnlAbsolute - e.LLMCostUsd
+	return e
+}
+
+// rankEntries sorts by the chosen key, best first: PnL descending, drawdown
+// ascending (the smallest drawdown ranks highest; the reference ranked the
+// worst first). Ties fall back to name, variant and id so the order is stable.
+func rankEntries(es []LeaderboardEntry, by string) {
+	slices.SortFunc(es, func(x, y LeaderboardEntry) int {
+		var c int
+		switch by {
+		case "pnlAbsolute":
+			c = cmp.Compare(y.PnlAbsolute, x.PnlAbsolute)
+		case "maxDrawdown":
+			c = cmp.Compare(x.MaxDrawdown, y.MaxDrawdown)
+		default:
+			c = cmp.Compare(y.PnlPercent, x.PnlPercent)
+		}
+		return cmp.Or(c, cmp.Compare(x.ModelName, y.ModelName), cmp.Compare(x.Variant, y.Variant), cmp.Compare(x.ModelID, y.ModelID))
+	})
+	for i := range es {
+		es[i].Rank = i + 1
+	}
+}

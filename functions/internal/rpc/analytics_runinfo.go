@@ -1,0 +1,21 @@
+package rpc
+
+import "context"
+
+// RunInfoOutput is analytics.getRunInfo's output: when the run began (the
+// first equity snapshot), a Date on the wire, null before it.
+type RunInfoOutput struct {
+	RunStartTime *Date `json:"runStartTime"`
+}
+
+func (a *api) getRunInfo(ctx context.Context, _ EmptyInput) (RunInfoOutput, error) {
+	t, ok, err := a.DB.RunStart(ctx)
+	if err != nil {
+		return RunInfoOutput{}, dbErr(err, "the run start")
+	}
+	if !ok {
+		return RunInfoOutput{}, nil
+	}
+	d := Date(t)
+	return RunInfoOutput{RunStartTime: &d}, nil
+}

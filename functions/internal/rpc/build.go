@@ -1,0 +1,43 @@
+package rpc
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/commands"
+	"github.com/autonome-go/autonome/shared/config"
+	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/redis"
+)
+
+// Build opens what the API needs from cfg and returns its handler and the
+// function that closes it all. Nothing is dialled: the pool connects on
+// first use (so a cold start does not wait for the database, and the API
+// answers SERVICE_UNAVAILABLE while a dependency is down instead of failing
+// to start), and so does Redis. In Lambda, Build runs once per execution
+// environment and every invocation reuses the pool.
+func Build(ctx context.Context, cfg config.API, log *slog.Logger, startedAt time.Time) (http.Handler, func(), error) {
+	rdb, err := redis.Open(cfg.RedisURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{
+		MaxConns: cfg.DBMaxConns, NoStatementCache: cfg.DBProxyMode, ApplicationName: "autonome-api", Lazy: true,
+	})
+	if err != nil {
+		_ = rdb.Close()
+		return nil, nil, err
+	}
+	h := NewHandler(Deps{
+		DB:       postgres.NewReader(pool),
+		Marks:    redis.NewMarks(rdb, cfg.RedisPrefix),
+		Commands: commands.NewClient(rdb, commands.Queue(cfg.RedisPrefix)),
+		Health:   redis.NewHealth(rdb, cfg.RedisPrefix),
+	}, Options{
+		Log: log, CORSOrigins: cfg.CORSOrigins, AdminTokens: cfg.Tokens(), RateLimit: cfg.RateLimit,
+		RateBurst: cfg.RateBurst, TrustProxy: cfg.TrustProxy, CommandTimeout: cfg.CommandTimeout, StartedAt: startedAt,
+	})
+	return h, func() { pool.Close(); _ = rdb.Close() }, nil
+}

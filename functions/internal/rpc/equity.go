@@ -1,0 +1,149 @@
+package rpc
+
+import (
+	"math"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/postgres"
+)
+
+// curve is one account's equity over a window, from its spans in time order.
+type curve struct {
+	first, last int64   // cents
+	drawdown    float64 // largest fall from a running peak, fraction
+	peak        int64
+	closes      []int64 // equity at the end of each return period
+	headClose   int64   // last value before the first whole period
+	head        bool
+	points      int // snapshots covered
+}
+
+// curves folds spans (ordered by model, then time) into a curve per model.
+// Spans of width period close one return period each; the spans before the
+// first of them (single snapshots and finer buckets) contribute their last
+// value as the opening close. Drawdown combines spans with the rule of
+// migration 00006: max(span drawdown, (peak before − span low) / peak before).
+func curves(spans []postgres.EquitySpan, period time.Duration) map[string]*curve {
+	out := map[string]*curve{}
+	for _, s := range spans {
+		c := out[s.ModelID]
+		if c == nil {
+			c = &curve{first: s.First, peak: s.High}
+			out[s.ModelID] = c
+		} else if c.peak > 0 {
+			c.drawdown = max(c.drawdown, float64(c.peak-s.Low)/float64(c.peak))
+		}
+		c.drawdown = max(c.drawdown, s.Drawdown)
+		c.points += s.Points
+		c.peak = max(c.peak, s.High)
+		c.last = s.Last
+		if s.Width == period {
+			if len(c.closes) == 0 && c.head {
+				c.closes = append(c.closes, c.headClose)
+			} else if len(c.closes) == 0 {
+				c.closes = append(c.closes, s.First)
+			}
+			c.closes = append(c.closes, s.Last)
+		} else {
+			c.head, c.headClose = true, s.Last
+		}
+	}
+	return out
+}
+
+// returns are the period-over-period simple returns of closes.
+func returns(closes []int64) []float64 {
+	out := make([]float64, 0, max(len(closes)-1, 0))
+	for i := 1; i < len(closes); i++ {
+		if closes[i-1] > 0 {
+			out = append(out, float64(closes[i])/float64(closes[i-1])-1)
+		}
+	}
+	return out
+}
+
+// sharpe is the annualised Sharpe ratio of period returns (risk-free rate
+// 0, sample standard deviation); nil with fewer than two returns or no
+// variation.
+func sharpe(rs []float64, periodsPerYear float64) *float64 {
+	if len(rs) < 2 {
+		return nil
+	}
+	mean := 0.0
+	for _, r := range rs {
+		mean += r
+	}
+	mean /= float64(len(rs))
+	ss := 0.0
+	for _, r := range rs {
+		ss += (r - mean) * (r - mean)
+	}
+	sd := math.Sqrt(ss / float64(len(rs)-1))
+	if sd < 1e-12 {
+		return nil
+	}
+	v := roundTo(mean/sd*math.Sqrt(periodsPerYear), 4)
+	return &v
+}
+
+// sortino is the annualised Sortino ratio of period returns (target 0,
+// downside deviation over all periods); nil with fewer than two returns or
+// no losing period.
+func sortino(rs []float64, periodsPerYear float64) *float64 {
+	if len(rs) < 2 {
+		return nil
+	}
+	mean, down := 0.0, 0.0
+	for _, r := range rs {
+		mean += r
+		if r < 0 {
+			down += r * r
+		}
+	}
+	mean /= float64(len(rs))
+	dd := math.Sqrt(down / float64(len(rs)))
+	if dd < 1e-12 {
+		return nil
+	}
+	v := roundTo(mean/dd*math.Sqrt(periodsPerYear), 4)
+	return &v
+}
+
+func periodsPerYear(period time.Duration) float64 {
+	return float64(365*24*time.Hour) / float64(period)
+}
+
+// ratio returns num/den rounded, or nil when den is 0.
+func ratio(num, den float64, dp int) *float64 {
+	if den == 0 {
+		return nil
+	}
+	v := roundTo(num/den, dp)
+	return &v
+}
+
+// pct returns 100·num/den rounded to 4 decimals, 0 when den is 0.
+func pct(num, den float64) float64 {
+	if den == 0 {
+		return 0
+	}
+	return roundTo(100*num/den, 4)
+}
+
+// costPer divides a cost exactly; nil for no decisions.
+func costPer(cost arena.Fixed, n int) *arena.Fixed {
+	if n == 0 {
+		return nil
+	}
+	v := cost.Div(arena.FixedInt(int64(n)))
+	return &v
+}
+
+// profitFactor is gross wins over gross losses; nil without a losing trade.
+func profitFactor(a postgres.Activity) *float64 {
+	if a.LossPnL >= 0 {
+		return nil
+	}
+	return ratio(a.WinPnL.Float64(), -a.LossPnL.Float64(), 4)
+}

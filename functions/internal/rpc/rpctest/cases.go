@@ -1,0 +1,113 @@
+package rpctest
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Case is one request and the golden file of its answer.
+type Case struct {
+	Name   string // golden file name, without .json
+	Method string // POST unless set
+	Path   string // /api/rpc/... or /health...
+	Body   string // request body; "" for none
+	Admin  bool   // send the admin bearer token
+	Status int    // expected HTTP status
+}
+
+// Cases are the requests every transport is tested with: each procedure
+// with its default and notable inputs, and the errors the protocol
+// promises (validation issues, authentication, unknown procedures).
+func Cases() []Case {
+	rpc := func(name, path, body string, status int) Case {
+		return Case{Name: name, Path: "/api/rpc/" + path, Body: body, Status: status}
+	}
+	admin := func(c Case) Case { c.Admin = true; return c }
+	return []Case{
+		rpc("trading.getTrades", "trading/getTrades", `{"json":{}}`, 200),
+		rpc("trading.getTrades.apex", "trading/getTrades", `{"json":{"variant":"Apex","limit":2}}`, 200),
+		rpc("trading.getPositions", "trading/getPositions", `{"json":{}}`, 200),
+		rpc("trading.getPositions.guardian", "trading/getPositions", `{"json":{"variant":"Guardian"}}`, 200),
+		rpc("trading.getCryptoPrices", "trading/getCryptoPrices", `{"json":{}}`, 200),
+		rpc("trading.getCryptoPrices.symbols", "trading/getCryptoPrices", `{"json":{"symbols":["btc","SOL"]}}`, 200),
+		rpc("trading.getPortfolioHistory.apex", "trading/getPortfolioHistory", `{"json":{"variant":"Apex","startDate":"2026-03-09T12:00:00.000Z"}}`, 200),
+		rpc("trading.getPortfolioHistory.aggregate", "trading/getPortfolioHistory", `{"json":{"startDate":"2026-03-03T12:00:00.000Z","maxPoints":200}}`, 200),
+		rpc("trading.getPortfolioHistory.range", "trading/getPortfolioHistory", `{"json":{"variant":"Guardian","startDate":"2026-02-01T00:00:00Z","endDate":"2026-03-01T00:00:00Z","maxPoints":100}}`, 200),
+		rpc("models.getModels", "models/getModels", "", 200),
+		rpc("models.getInvocations", "models/getInvocations", `{"json":{}}`, 200),
+		rpc("models.getInvocations.limit", "models/getInvocations", `{"json":{"variant":"Apex","limit":1}}`, 200),
+		rpc("simulator.getAccount", "simulator/getAccount", `{"json":{"accountId":"m-ds-guardian"}}`, 200),
+		admin(rpc("simulator.placeOrder", "simulator/placeOrder", `{"json":{"accountId":"m-ds-apex","symbol":"btc","quantity":0.01,"side":"buy","leverage":3,"confidence":70,"clientOrderId":"co-fixture-1"}}`, 200)),
+		admin(rpc("simulator.placeOrder.limit", "simulator/placeOrder", `{"json":{"accountId":"m-kimi-apex","symbol":"ETH","quantity":0.5,"side":"short","type":"limit","price":3320.5}}`, 200)),
+		admin(rpc("simulator.resetAccount", "simulator/resetAccount", `{"json":{"accountId":"m-kimi-apex"}}`, 200)),
+		rpc("analytics.getModelStats", "analytics/getModelStats", `{"json":{"mode":"overall","variant":"all"}}`, 200),
+		rpc("analytics.getModelStats.advanced", "analytics/getModelStats", `{"json":{"mode":"advanced","variant":"Apex"}}`, 200),
+		rpc("analytics.getLeaderboard", "analytics/getLeaderboard", `{"json":{}}`, 200),
+		rpc("analytics.getLeaderboard.24h", "analytics/getLeaderboard", `{"json":{"window":"24h","sortBy":"pnlAbsolute"}}`, 200),
+		rpc("analytics.getLeaderboard.30d.drawdown", "analytics/getLeaderboard", `{"json":{"window":"30d","sortBy":"maxDrawdown","variant":"Apex"}}`, 200),
+		rpc("analytics.getFailures", "analytics/getFailures", `{"json":{"limit":10}}`, 200),
+		rpc("analytics.getRunInfo", "analytics/getRunInfo", "", 200),
+		rpc("variants.getVariants", "variants/getVariants", `{"json":{}}`, 200),
+		rpc("variants.getVariantStats", "variants/getVariantStats", "", 200),
+		rpc("variants.getVariantHistory", "variants/getVariantHistory", `{"json":{"window":"24h"}}`, 200),
+		{Name: "get.getRunInfo", Method: "GET", Path: "/api/rpc/analytics/getRunInfo?data=%7B%22json%22%3A%7B%7D%7D", Status: 200},
+
+		rpc("error.unknownField", "trading/getTrades", `{"json":{"limit":5,"colour":"red"}}`, 400),
+		rpc("error.wrongType", "trading/getTrades", `{"json":{"limit":"five"}}`, 400),
+		rpc("error.limitRange", "analytics/getFailures", `{"json":{"limit":101,"variant":"Bogus"}}`, 400),
+		rpc("error.malformedEnvelope", "trading/getTrades", `{"input":{}}`, 400),
+		rpc("error.notJSON", "trading/getTrades", `{"json":`, 400),
+		rpc("error.badDates", "trading/getPortfolioHistory", `{"json":{"startDate":"yesterday","endDate":"2026-01-01T00:00:00Z","maxPoints":50}}`, 400),
+		rpc("error.unknownProcedure", "trading/getEverything", `{"json":{}}`, 404),
+		rpc("error.unauthorized", "simulator/placeOrder", `{"json":{"accountId":"m-ds-apex","symbol":"BTC","quantity":1,"side":"buy"}}`, 401),
+		admin(rpc("error.placeOrderInvalid", "simulator/placeOrder", `{"json":{"symbol":"DOGE","quantity":-1,"side":"up","type":"stop","leverage":80}}`, 400)),
+		admin(rpc("error.unknownAccount", "simulator/placeOrder", `{"json":{"accountId":"nobody","symbol":"BTC","quantity":1,"side":"buy"}}`, 404)),
+		rpc("error.accountRequired", "simulator/getAccount", `{"json":{}}`, 400),
+
+		{Name: "health", Method: "GET", Path: "/health", Status: 200},
+		{Name: "health.schedulers", Method: "GET", Path: "/health/schedulers", Status: 200},
+	}
+}
+
+// Golden compares got (a JSON body) with testdata/golden/name.json, which
+// holds it indented: the comparison is on the exact compact bytes, so key
+// order and number text are pinned. UPDATE_GOLDEN=1 rewrites the file.
+func Golden(t testing.TB, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join(Dir(), "golden", name+".json")
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, got, "", "  "); err != nil {
+		t.Fatalf("%s: body is not JSON: %v\n%s", name, err, got)
+	}
+	pretty.WriteByte('\n')
+	if os.Getenv("UPDATE_GOLDEN") == "1" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%s: %v (run with UPDATE_GOLDEN=1 to create it)", name, err)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, want); err != nil {
+		t.Fatalf("%s: golden file is not JSON: %v", name, err)
+	}
+	if !bytes.Equal(compact.Bytes(), got) {
+		t.Errorf("%s: body differs from %s\n got: %s\nwant: %s", name, path, got, compact.Bytes())
+	}
+}
+
+// Dir is the rpc package's testdata directory.
+func Dir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "testdata")
+}

@@ -1,0 +1,182 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hibiken/asynq"
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+// DefaultRetention is how long a finished command and its result stay in
+// Redis: a client retrying within it gets the original result back.
+const DefaultRetention = 24 * time.Hour
+
+// Client sends commands and waits for the worker's result. It is safe for
+// concurrent use and holds no connection of its own: the Redis client it is
+// given belongs to the caller, who closes it.
+type Client struct {
+	enq       *asynq.Client
+	insp      *asynq.Inspector
+	queue     string
+	retention time.Duration
+	maxPoll   time.Duration
+}
+
+// NewClient returns a client for queue (see Queue) on rdb.
+func NewClient(rdb goredis.UniversalClient, queue string) *Client {
+	return &Client{
+		enq:       asynq.NewClientFromRedisClient(rdb),
+		insp:      asynq.NewInspectorFromRedisClient(rdb),
+		queue:     queue,
+		retention: DefaultRetention,
+		maxPoll:   100 * time.Millisecond,
+	}
+}
+
+// PlaceOrder enqueues p (unless a task for the same account and client
+// order id exists, in which case it waits for that one) and returns the
+// worker's result. It fails with a coded error: CodeTimeout when ctx ends
+// first (the order may still execute; calling again with the same client
+// order id returns its result), CodeConflict when the client order id was
+// used for a different order, the worker's own code for a Failure.
+func (c *Client) PlaceOrder(ctx context.Context, p PlaceOrder) (OrderResult, error) {
+	if err := p.Validate(); err != nil {
+		return OrderResult{}, err
+	}
+	task, err := NewPlaceOrderTask(p)
+	if err != nil {
+		return OrderResult{}, err
+	}
+	raw, err := c.run(ctx, task, p.TaskID(), p.ExpiresAt, func(payload []byte) bool {
+		var q PlaceOrder
+		return json.Unmarshal(payload, &q) == nil && sameOrder(p, q)
+	})
+	if err != nil {
+		return OrderResult{}, err
+	}
+	var res PlaceOrderResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return OrderResult{}, arena.WrapError(arena.CodeInternal, err, "the worker's answer is unreadable")
+	}
+	switch {
+	case res.Failure != nil:
+		return OrderResult{}, res.Failure.Err()
+	case res.Order == nil:
+		return OrderResult{}, arena.Errorf(arena.CodeInternal, "the worker's answer is empty")
+	}
+	return *res.Order, nil
+}
+
+// ResetAccount enqueues r and returns the worker's result, with the errors
+// PlaceOrder has.
+func (c *Client) ResetAccount(ctx context.Context, r ResetAccount) (ResetOutcome, error) {
+	if err := r.Validate(); err != nil {
+		return ResetOutcome{}, err
+	}
+	task, err := NewResetAccountTask(r)
+	if err != nil {
+		return ResetOutcome{}, err
+	}
+	raw, err := c.run(ctx, task, r.TaskID(), r.ExpiresAt, func(payload []byte) bool {
+		var q ResetAccount
+		return json.Unmarshal(payload, &q) == nil && q.AccountID == r.AccountID
+	})
+	if err != nil {
+		return ResetOutcome{}, err
+	}
+	var res ResetAccountResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return ResetOutcome{}, arena.WrapError(arena.CodeInternal, err, "the worker's answer is unreadable")
+	}
+	switch {
+	case res.Failure != nil:
+		return ResetOutcome{}, res.Failure.Err()
+	case res.Reset == nil:
+		return ResetOutcome{}, arena.Errorf(arena.CodeInternal, "the worker's answer is empty")
+	}
+	return *res.Reset, nil
+}
+
+// run enqueues task under id, or joins the existing task with that id when
+// same accepts its payload, and waits for its result.
+func (c *Client) run(ctx context.Context, task *asynq.Task, id string, expires time.Time, same func([]byte) bool) ([]byte, error) {
+	opts := []asynq.Option{
+		asynq.Queue(c.queue), asynq.TaskID(id), asynq.MaxRetry(0),
+		asynq.Retention(c.retention),
+		// asynq keeps deadlines in whole seconds; round up so the task is
+		// not archived before the payload's own (exact) expiry.
+		asynq.Deadline(expires.Truncate(time.Second).Add(time.Second)),
+	}
+	_, err := c.enq.EnqueueContext(ctx, task, opts...)
+	switch {
+	case errors.Is(err, asynq.ErrTaskIDConflict):
+		info, ierr := c.insp.GetTaskInfo(c.queue, id)
+		if ierr == nil && !same(info.Payload) {
+			return nil, arena.Errorf(arena.CodeConflict, "this id was already used for a different command")
+		}
+	case ctx.Err() != nil:
+		return nil, c.timeout(ctx)
+	case err != nil:
+		return nil, arena.WrapError(arena.CodeUnavailable, err, "the command queue is unavailable")
+	}
+	return c.wait(ctx, id)
+}
+
+// wait polls the task until the worker finished it or ctx ends.
+func (c *Client) wait(ctx context.Context, id string) ([]byte, error) {
+	delay := 5 * time.Millisecond
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	for {
+		info, err := c.insp.GetTaskInfo(c.queue, id)
+		switch {
+		case errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound):
+			return nil, arena.WrapError(arena.CodeInternal, err, "the command disappeared before it finished")
+		case err != nil && ctx.Err() == nil:
+			return nil, arena.WrapError(arena.CodeUnavailable, err, "the command queue is unavailable")
+		case err == nil && info.State == asynq.TaskStateCompleted:
+			return info.Result, nil
+		case err == nil && info.State == asynq.TaskStateArchived:
+			if len(info.Result) > 0 {
+				return info.Result, nil
+			}
+			if strings.Contains(info.LastErr, context.DeadlineExceeded.Error()) {
+				return nil, arena.Errorf(arena.CodeTimeout, "the command expired before the worker received it; it was not executed")
+			}
+			return nil, &arena.Error{Code: arena.CodeInternal, Message: "the worker failed to execute the command",
+				Err: fmt.Errorf("task %s archived: %s", id, info.LastErr)}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, c.timeout(ctx)
+		case <-timer.C:
+		}
+		delay = min(delay*2, c.maxPoll)
+		timer.Reset(delay)
+	}
+}
+
+func (c *Client) timeout(ctx context.Context) error {
+	return arena.WrapError(arena.CodeTimeout, context.Cause(ctx),
+		"the worker did not answer in time; the command may still execute: send it again with the same id to get its result")
+}
+
+// sameOrder reports whether two payloads ask for the same order (times aside).
+func sameOrder(a, b PlaceOrder) bool {
+	conf := func(p *float64) float64 {
+		if p == nil {
+			return -1
+		}
+		return *p
+	}
+	return a.AccountID == b.AccountID && a.ClientOrderID == b.ClientOrderID && a.Symbol == b.Symbol &&
+		a.Side == b.Side && a.Type == b.Type && a.Quantity == b.Quantity && a.LimitPrice == b.LimitPrice &&
+		a.Leverage == b.Leverage && conf(a.Confidence) == conf(b.Confidence)
+}

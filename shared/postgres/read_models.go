@@ -1,0 +1,83 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+// Model is one "Models" row: an account of one model under one variant.
+// It carries nothing secret (exchange credentials live elsewhere).
+type Model struct {
+	ID            string
+	Name          string
+	ProviderModel string // "openRouterModelName"
+	Variant       arena.Variant
+	Provider      arena.Provider
+	Kind          arena.ModelKind
+	Active        bool
+	CreatedAt     time.Time
+}
+
+// Models returns every model ordered by name, then variant.
+func (r *Reader) Models(ctx context.Context) ([]Model, error) {
+	rows, err := r.pool.Query(ctx, `
+		SELECT "id", "name", "openRouterModelName", "variant"::text, "provider", "kind", "active", "createdAt"
+		FROM "Models" ORDER BY "name", "Models"."variant", "id"`)
+	if err != nil {
+		return nil, fmt.Errorf("query models: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Model, error) {
+		var m Model
+		err := row.Scan(&m.ID, &m.Name, &m.ProviderModel, &m.Variant, &m.Provider, &m.Kind, &m.Active, &m.CreatedAt)
+		return m, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read models: %w", err)
+	}
+	return out, nil
+}
+
+// Account is one "Accounts" row: an account's ledger totals.
+type Account struct {
+	ModelID        string
+	InitialCapital arena.Fixed
+	Cash           arena.Fixed
+	RealizedPnL    arena.Fixed
+	Fees           arena.Fixed
+	Funding        arena.Fixed
+	Insurance      arena.Fixed
+	Epoch          int
+	UpdatedAt      time.Time
+}
+
+// Accounts returns the accounts of ids (every account when ids is nil).
+func (r *Reader) Accounts(ctx context.Context, ids []string) ([]Account, error) {
+	rows, err := r.pool.Query(ctx, `
+		SELECT "modelId", "initialCapital"::text, "cash"::text, "realizedPnl"::text, "feesPaid"::text,
+		       "fundingPnl"::text, "insuranceCredit"::text, "epoch", "updatedAt"
+		FROM "Accounts" WHERE $1::text[] IS NULL OR "modelId" = ANY($1) ORDER BY "modelId"`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("query accounts: %w", err)
+	}
+	var d decimals
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Account, error) {
+		var a Account
+		var capital, cash, realized, fees, funding, insurance string
+		err := row.Scan(&a.ModelID, &capital, &cash, &realized, &fees, &funding, &insurance, &a.Epoch, &a.UpdatedAt)
+		a.InitialCapital, a.Cash, a.RealizedPnL = d.fixed(capital), d.fixed(cash), d.fixed(realized)
+		a.Fees, a.Funding, a.Insurance = d.fixed(fees), d.fixed(funding), d.fixed(insurance)
+		return a, err
+	})
+	if err == nil {
+		err = d.err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read accounts: %w", err)
+	}
+	return out, nil
+}
