@@ -81,7 +81,7 @@ func valueAccount(m postgres.Model, pos []postgres.Position, cash map[string]are
 	ap := AccountPositions{ModelID: m.ID, ModelName: m.Name, ModelVariant: m.Variant, ModelLogo: m.ProviderModel,
 		Positions: make([]PositionItem, 0, len(pos)), Kind: m.Kind}
 	for i := range pos {
-		item, upnl, err := valuePosition(&pos[i], marks)
+		item, upnl, err := ValuePosition(&pos[i], marks)
 		if err != nil {
 			return AccountPositions{}, err
 		}
@@ -97,7 +97,9 @@ func valueAccount(m postgres.Model, pos []postgres.Position, cash map[string]are
 	return ap, nil
 }
 
-func valuePosition(p *postgres.Position, marks map[arena.Symbol]arena.Fixed) (PositionItem, arena.Fixed, error) {
+// ValuePosition shapes one open position and returns its unrealized PnL
+// (zero when the symbol has no mark).
+func ValuePosition(p *postgres.Position, marks map[arena.Symbol]arena.Fixed) (PositionItem, arena.Fixed, error) {
 	item := PositionItem{
 		Symbol: p.Symbol, Side: strings.ToLower(string(p.Side)), Quantity: p.Quantity, EntryPrice: p.EntryPrice,
 		ExitPlan: exitPlanItem(p.ExitPlan), Signal: string(p.Side), Confidence: percent(p.ExitPlan.Confidence),

@@ -10,6 +10,7 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/views"
 )
 
 // quoteCurrency is the currency accounts are kept in.
@@ -299,7 +300,7 @@ func (a *api) getAccount(ctx context.Context, in AccountInput) (AccountOutput, e
 		QuoteCurrency: quoteCurrency, Positions: make([]AccountPosition, 0, len(pos)), TotalRealizedPnl: ac.RealizedPnL,
 		TotalFundingPnl: ac.Funding, InitialCapital: ac.InitialCapital, FeesPaid: ac.Fees, Epoch: ac.Epoch, Warning: warning}
 	for i := range pos {
-		item, upnl, err := valuePosition(&pos[i], marks)
+		item, upnl, err := views.ValuePosition(&pos[i], marks)
 		if err != nil {
 			return AccountOutput{}, err
 		}
