@@ -92,6 +92,34 @@ func (b *Batch) Empty() bool {
 		len(b.Liquidations)+len(b.Insurance)+len(b.Resets) == 0
 }
 
+// MaxSeq is the highest record Seq in the batch (0 when empty): once the
+// batch is persisted, every record up to it is.
+func (b *Batch) MaxSeq() uint64 {
+	var m uint64
+	for _, x := range b.Orders {
+		m = max(m, x.Seq)
+	}
+	for _, x := range b.Fills {
+		m = max(m, x.Seq)
+	}
+	for _, x := range b.Positions {
+		m = max(m, x.Seq)
+	}
+	for _, x := range b.Funding {
+		m = max(m, x.Seq)
+	}
+	for _, x := range b.Liquidations {
+		m = max(m, x.Seq)
+	}
+	for _, x := range b.Insurance {
+		m = max(m, x.Seq)
+	}
+	for _, x := range b.Resets {
+		m = max(m, x.Seq)
+	}
+	return m
+}
+
 // Truncate empties the batch, keeping its capacity.
 func (b *Batch) Truncate() {
 	b.Orders, b.Fills, b.Positions = b.Orders[:0], b.Fills[:0], b.Positions[:0]

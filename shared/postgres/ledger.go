@@ -57,7 +57,7 @@ func advanceBatchSeq(ctx context.Context, tx pgx.Tx, b *arena.Batch) (bool, erro
 	}
 	_, err := tx.Exec(ctx, `UPDATE "SimulatorState" SET "batchSeq" = $1, "recordSeq" = GREATEST("recordSeq", $2),
 		"clock" = $3, "lastFunding" = $4, "updatedAt" = now()`,
-		int64(b.Seq), int64(maxRecordSeq(b)), b.Time, b.Time.Truncate(time.Hour))
+		int64(b.Seq), int64(b.MaxSeq()), b.Time, b.Time.Truncate(time.Hour))
 	if err != nil {
 		return false, fmt.Errorf("advance simulator state: %w", err)
 	}
@@ -221,33 +221,6 @@ func writeOrders(ctx context.Context, tx pgx.Tx, os []arena.Order) error {
 		}
 	}
 	return nil
-}
-
-func maxRecordSeq(b *arena.Batch) uint64 {
-	var m uint64
-	up := func(s uint64) { m = max(m, s) }
-	for _, x := range b.Orders {
-		up(x.Seq)
-	}
-	for _, x := range b.Fills {
-		up(x.Seq)
-	}
-	for _, x := range b.Positions {
-		up(x.Seq)
-	}
-	for _, x := range b.Funding {
-		up(x.Seq)
-	}
-	for _, x := range b.Liquidations {
-		up(x.Seq)
-	}
-	for _, x := range b.Insurance {
-		up(x.Seq)
-	}
-	for _, x := range b.Resets {
-		up(x.Seq)
-	}
-	return m
 }
 
 // nullFixed maps zero to SQL NULL (for optional prices and quantities).

@@ -20,7 +20,6 @@ import (
 // Fields the reference sends as plain ISO strings use time.Time instead.
 type Date time.Time
 
-
 // MarshalJSON writes the ISO string.
 func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(ISO(time.Time(d))) }
 

@@ -10,45 +10,17 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/views"
 )
 
 // Conversation is one finished decision in the shape of an item of the
-// API's models.getInvocations (the reference's, plus the recorded
-// outcome): what the conversations channel carries.
-type Conversation struct {
-	ID              string             `json:"id"`
-	ModelID         string             `json:"modelId"`
-	ModelName       string             `json:"modelName"`
-	ModelVariant    arena.Variant      `json:"modelVariant,omitempty"`
-	ModelLogo       string             `json:"modelLogo"`
-	Response        string             `json:"response"`
-	ResponsePayload json.RawMessage    `json:"responsePayload,omitempty"`
-	Timestamp       string             `json:"timestamp"`
-	ToolCalls       []ConversationCall `json:"toolCalls"`
-	Status          string             `json:"status"` // success or failed
-	FailureReason   string             `json:"failureReason,omitempty"`
-	InputTokens     int64              `json:"inputTokens"`
-	OutputTokens    int64              `json:"outputTokens"`
-	CostUSD         arena.Fixed        `json:"costUsd"`
-	LatencyMS       int64              `json:"latencyMs"`
-}
-
-// ConversationCall is one tool call of a Conversation.
-type ConversationCall struct {
-	ID        string       `json:"id"`
-	Type      string       `json:"type"`
-	Metadata  CallMetadata `json:"metadata"`
-	Timestamp string       `json:"timestamp"`
-	Success   bool         `json:"success"`
-}
-
-// CallMetadata is the reference's {raw, decisions, results}: the stored
-// document as text, and its decisions and results.
-type CallMetadata struct {
-	Raw       string            `json:"raw"`
-	Decisions []json.RawMessage `json:"decisions"`
-	Results   []json.RawMessage `json:"results"`
-}
+// API's models.getInvocations: what the conversations channel carries. The
+// shape is shared with the API.
+type (
+	Conversation     = views.Conversation
+	ConversationCall = views.ConversationCall
+	CallMetadata     = views.CallMetadata
+)
 
 // MaxConversations is how many conversations the channel's state holds.
 const MaxConversations = 100
@@ -249,43 +221,12 @@ func conversationsFromRows(invs []postgres.Invocation, models map[string]postgre
 	out := make([]json.RawMessage, 0, len(invs))
 	for _, inv := range invs {
 		m := models[inv.ModelID]
-		c := Conversation{ID: inv.ID, ModelID: inv.ModelID, ModelName: m.Name, ModelVariant: m.Variant, ModelLogo: m.ProviderModel,
-			Response: inv.Response, ResponsePayload: withoutPrompts(inv.Payload), Timestamp: isoTime(inv.CreatedAt),
-			ToolCalls: make([]ConversationCall, 0, len(inv.ToolCalls)), Status: inv.Status, FailureReason: inv.FailureReason,
-			InputTokens: inv.InputTokens, OutputTokens: inv.OutputTokens, CostUSD: inv.CostUSD, LatencyMS: inv.LatencyMS}
-		for _, tc := range inv.ToolCalls {
-			c.ToolCalls = append(c.ToolCalls, ConversationCall{ID: tc.ID, Type: tc.Type, Metadata: splitMetadata(tc.Metadata),
-				Timestamp: isoTime(tc.CreatedAt), Success: tc.Success})
-		}
+		c := views.ConversationFromRow(&inv, m.Model, withoutPrompts(inv.Payload))
 		if b, err := json.Marshal(c); err == nil {
 			out = append(out, b)
 		}
 	}
 	return out
-}
-
-// splitMetadata reads a stored metadata document's decisions and results
-// (updates for old exit-plan documents), as the API does.
-func splitMetadata(raw string) CallMetadata {
-	md := CallMetadata{Raw: raw, Decisions: []json.RawMessage{}, Results: []json.RawMessage{}}
-	var doc struct {
-		Decisions []json.RawMessage `json:"decisions"`
-		Updates   []json.RawMessage `json:"updates"`
-		Results   []json.RawMessage `json:"results"`
-	}
-	if json.Unmarshal([]byte(raw), &doc) != nil {
-		return md
-	}
-	switch {
-	case doc.Decisions != nil:
-		md.Decisions = doc.Decisions
-	case doc.Updates != nil:
-		md.Decisions = doc.Updates
-	}
-	if doc.Results != nil {
-		md.Results = doc.Results
-	}
-	return md
 }
 
 // withoutPrompts drops from a stored payload what published conversations

@@ -94,7 +94,7 @@ func (s *Simulator) Publish(b *arena.Batch) {
 	c := b.Clone()
 	s.mu.Lock()
 	s.outbox = append(s.outbox, c)
-	s.emitted = max(s.emitted, maxSeq(&c))
+	s.emitted = max(s.emitted, c.MaxSeq())
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -160,7 +160,7 @@ func (s *Simulator) flush(ctx context.Context) error {
 		s.setFailing(false, nil)
 		s.mu.Lock()
 		s.outbox = s.outbox[1:]
-		s.persisted = max(s.persisted, maxSeq(&b))
+		s.persisted = max(s.persisted, b.MaxSeq())
 		close(s.changed)
 		s.changed = make(chan struct{})
 		s.mu.Unlock()
@@ -231,30 +231,4 @@ func (s *Simulator) waitEmitted(ctx context.Context) error {
 	seq := s.emitted
 	s.mu.Unlock()
 	return s.waitPersisted(ctx, seq)
-}
-
-func maxSeq(b *arena.Batch) uint64 {
-	var m uint64
-	for _, x := range b.Orders {
-		m = max(m, x.Seq)
-	}
-	for _, x := range b.Fills {
-		m = max(m, x.Seq)
-	}
-	for _, x := range b.Positions {
-		m = max(m, x.Seq)
-	}
-	for _, x := range b.Funding {
-		m = max(m, x.Seq)
-	}
-	for _, x := range b.Liquidations {
-		m = max(m, x.Seq)
-	}
-	for _, x := range b.Insurance {
-		m = max(m, x.Seq)
-	}
-	for _, x := range b.Resets {
-		m = max(m, x.Seq)
-	}
-	return m
 }

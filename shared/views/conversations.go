@@ -1,0 +1,84 @@
+package views
+
+import (
+	"encoding/json"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/postgres"
+)
+
+// Conversation is one finished decision in the shape of an item of the
+// reference's models.getInvocations (plus its outcome, tokens and cost).
+type Conversation struct {
+	ID              string             `json:"id"`
+	ModelID         string             `json:"modelId"`
+	ModelName       string             `json:"modelName"`
+	ModelVariant    arena.Variant      `json:"modelVariant,omitempty"`
+	ModelLogo       string             `json:"modelLogo"`
+	Response        string             `json:"response"`
+	ResponsePayload json.RawMessage    `json:"responsePayload,omitempty"`
+	Timestamp       string             `json:"timestamp"`
+	ToolCalls       []ConversationCall `json:"toolCalls"`
+	Status          string             `json:"status"` // success or failed
+	FailureReason   string             `json:"failureReason,omitempty"`
+	InputTokens     int64              `json:"inputTokens"`
+	OutputTokens    int64              `json:"outputTokens"`
+	CostUSD         arena.Fixed        `json:"costUsd"`
+	LatencyMS       int64              `json:"latencyMs"`
+}
+
+// ConversationCall is one tool call; Metadata splits the stored document
+// into its decisions and results and keeps the original text as Raw.
+type ConversationCall struct {
+	ID        string       `json:"id"`
+	Type      string       `json:"type"`
+	Metadata  CallMetadata `json:"metadata"`
+	Timestamp string       `json:"timestamp"`
+	Success   bool         `json:"success"`
+}
+
+// CallMetadata is the reference's {raw, decisions, results}.
+type CallMetadata struct {
+	Raw       string            `json:"raw"`
+	Decisions []json.RawMessage `json:"decisions"`
+	Results   []json.RawMessage `json:"results"`
+}
+
+// ConversationFromRow shapes a stored invocation of model m; payload is the
+// responsePayload to show (the stored one, or a trimmed copy).
+func ConversationFromRow(inv *postgres.Invocation, m postgres.Model, payload json.RawMessage) Conversation {
+	c := Conversation{ID: inv.ID, ModelID: inv.ModelID, ModelName: m.Name, ModelVariant: m.Variant,
+		ModelLogo: m.ProviderModel, Response: inv.Response, ResponsePayload: payload, Timestamp: ISO(inv.CreatedAt),
+		ToolCalls: make([]ConversationCall, 0, len(inv.ToolCalls)), Status: inv.Status, FailureReason: inv.FailureReason,
+		InputTokens: inv.InputTokens, OutputTokens: inv.OutputTokens, CostUSD: inv.CostUSD, LatencyMS: inv.LatencyMS}
+	for _, tc := range inv.ToolCalls {
+		c.ToolCalls = append(c.ToolCalls, ConversationCall{ID: tc.ID, Type: tc.Type, Metadata: SplitMetadata(tc.Metadata),
+			Timestamp: ISO(tc.CreatedAt), Success: tc.Success})
+	}
+	return c
+}
+
+// SplitMetadata reads the decisions and results arrays of a stored tool
+// call document (the reference's createPosition shape, or updates for an
+// exit plan update); anything else yields empty arrays.
+func SplitMetadata(raw string) CallMetadata {
+	md := CallMetadata{Raw: raw, Decisions: []json.RawMessage{}, Results: []json.RawMessage{}}
+	var doc struct {
+		Decisions []json.RawMessage `json:"decisions"`
+		Updates   []json.RawMessage `json:"updates"`
+		Results   []json.RawMessage `json:"results"`
+	}
+	if json.Unmarshal([]byte(raw), &doc) != nil {
+		return md
+	}
+	switch {
+	case doc.Decisions != nil:
+		md.Decisions = doc.Decisions
+	case doc.Updates != nil:
+		md.Decisions = doc.Updates
+	}
+	if doc.Results != nil {
+		md.Results = doc.Results
+	}
+	return md
+}
