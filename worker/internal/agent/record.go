@@ -3,6 +3,7 @@ package agent
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/autonome-go/autonome/shared/views"
 	"time"
 
 	"github.com/google/uuid"
@@ -253,7 +254,5 @@ func timePtr(t time.Time) *time.Time {
 	return &u
 }
 
-// isoLayout is how the API writes times (JavaScript's toISOString).
-const isoLayout = "2006-01-02T15:04:05.000Z"
-
-func isoTime(t time.Time) string { return t.UTC().Format(isoLayout) }
+// isoTime writes times as the API does (JavaScript's toISOString).
+func isoTime(t time.Time) string { return views.ISO(t) }
