@@ -53,28 +53,41 @@ func (s *Agents) EquityCloses(ctx context.Context, ids []string, from time.Time)
 	return out, nil
 }
 
-// OpenDecisions returns, per model of ids, the metadata of its latest
-// CREATE_POSITION tool calls that recorded a cooldown (at most perModel,
-// newest first), made since `since`: what the next decisions must respect.
-// A partial index holds exactly those calls.
-func (s *Agents) OpenDecisions(ctx context.Context, ids []string, since time.Time, perModel int) (map[string][]string, error) {
+// DecisionCall is a recorded createPosition tool call: its metadata
+// document ({decisions, results}) and when it was made.
+type DecisionCall struct {
+	Metadata string
+	At       time.Time
+}
+
+// RecentDecisions returns the createPosition tool calls of model made since
+// `since`, newest first: its latest `limit` calls (the decision index the
+// next prompt shows) and, however old within the window, the latest `limit`
+// that recorded a cooldown (what the next decisions must respect). One
+// statement; the first part walks the model's invocations newest first,
+// the second reads the partial index of cooldown calls.
+func (s *Agents) RecentDecisions(ctx context.Context, model string, since time.Time, limit int) ([]DecisionCall, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT "modelId", "metadata" FROM (
-			SELECT i."modelId", tc."metadata",
-			       row_number() OVER (PARTITION BY i."modelId" ORDER BY tc."createdAt" DESC, tc."id" DESC) AS n
-			FROM "ToolCalls" tc JOIN "Invocations" i ON i."id" = tc."invocationId"
-			WHERE tc."toolCallType" = 'CREATE_POSITION' AND tc."metadata" LIKE '%"cooldownUntil"%'
-			  AND tc."createdAt" >= $2 AND i."modelId" = ANY($1)
-		) t WHERE n <= $3
-		ORDER BY "modelId", n`, ids, since, perModel)
+		SELECT "metadata", "createdAt" FROM (
+			(SELECT tc."id", tc."metadata", tc."createdAt"
+			 FROM "Invocations" i JOIN "ToolCalls" tc ON tc."invocationId" = i."id"
+			 WHERE i."modelId" = $1 AND i."createdAt" >= $2 AND tc."toolCallType" = 'CREATE_POSITION'
+			 ORDER BY i."createdAt" DESC, tc."createdAt" DESC, tc."id" DESC LIMIT $3)
+			UNION
+			(SELECT tc."id", tc."metadata", tc."createdAt"
+			 FROM "ToolCalls" tc JOIN "Invocations" i ON i."id" = tc."invocationId"
+			 WHERE tc."toolCallType" = 'CREATE_POSITION' AND tc."metadata" LIKE '%"cooldownUntil"%'
+			   AND tc."createdAt" >= $2 AND i."modelId" = $1
+			 ORDER BY tc."createdAt" DESC, tc."id" DESC LIMIT $3)
+		) t ORDER BY "createdAt" DESC, "id" DESC`, model, since, limit)
 	if err != nil {
-		return nil, fmt.Errorf("query recent open decisions: %w", err)
+		return nil, fmt.Errorf("query recent decisions: %w", err)
 	}
-	out := make(map[string][]string, len(ids))
-	var id, meta string
-	_, err = pgx.ForEachRow(rows, []any{&id, &meta}, func() error { out[id] = append(out[id], meta); return nil })
+	var out []DecisionCall
+	var c DecisionCall
+	_, err = pgx.ForEachRow(rows, []any{&c.Metadata, &c.At}, func() error { out = append(out, c); return nil })
 	if err != nil {
-		return nil, fmt.Errorf("read recent open decisions: %w", err)
+		return nil, fmt.Errorf("read recent decisions: %w", err)
 	}
 	return out, nil
 }

@@ -130,7 +130,7 @@ func (j *Jobs) Run(ctx context.Context) error {
 		Concurrency:              j.o.Concurrency,
 		Queues:                   j.queues.weights(),
 		RetryDelayFunc:           j.retryDelay,
-		Logger:                   asynqLogger{j.log.With("part", "asynq")},
+		Logger:                   asynqLogger{log: j.log.With("part", "asynq"), seen: &repeats{}},
 		LogLevel:                 asynq.WarnLevel,
 		ShutdownTimeout:          shutdownTimeout,
 		TaskCheckInterval:        j.o.PollInterval,

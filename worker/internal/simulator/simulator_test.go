@@ -292,3 +292,40 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	checkLedger(t, ctx, pool)
 }
+
+// With order latency, a close-position order is persisted while pending,
+// before it knows its side, and again when it fills.
+func TestLatentClosePersists(t *testing.T) {
+	pool, _, ids := seeded(t, 1)
+	ctx := testenv.Context(t, 60*time.Second)
+	cfg := exchangeConfig()
+	cfg.TakerLatency = 100 * time.Millisecond
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sim, err := simulator.Open(runCtx, pool, simulator.Options{Exchange: cfg, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go sim.Run(runCtx)
+	feedBooks(t, sim, 9, 20)
+	if _, err := sim.PlaceOrder(ctx, order(ids[0], "l1", "SOL", arena.Long, "2")); err != nil {
+		t.Fatal(err)
+	}
+	o, err := sim.ClosePosition(ctx, ids[0], "l2", "SOL")
+	if err != nil || o.State != arena.OrderFilled || o.Side != arena.Short {
+		t.Fatalf("close: %+v, %v", o, err)
+	}
+	// Nothing to close: rejected, and the rejection is persisted too.
+	if _, err := sim.ClosePosition(ctx, ids[0], "l3", "SOL"); arena.ErrorCode(err) != arena.CodeRejected {
+		t.Fatalf("close of nothing: %v", err)
+	}
+	var side *string
+	var status string
+	if err := pool.QueryRow(ctx, `SELECT "side"::text, "status" FROM "SimOrders" WHERE "id" = 'l3'`).Scan(&side, &status); err != nil {
+		t.Fatal(err)
+	}
+	if side != nil || status != "REJECTED" {
+		t.Fatalf("rejected close row: side=%v status=%s", side, status)
+	}
+	checkLedger(t, ctx, pool)
+}
