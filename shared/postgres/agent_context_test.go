@@ -42,27 +42,46 @@ func TestDecisionContextReads(t *testing.T) {
 		t.Fatalf("closes (-want +got):\n%s", diff)
 	}
 
-	inv := uuid.NewString()
-	if err := s.BeginInvocation(ctx, inv, b, "s1", t0, t0.Add(-time.Hour)); err != nil {
-		t.Fatal(err)
+	cooldown := `{"decisions":[{"symbol":"BTC","cooldownUntil":"2026-03-02T13:00:00Z"}],"results":[{"symbol":"BTC","success":true}]}`
+	plain, later := `{"decisions":[]}`, `{"decisions":[{"symbol":"ETH"}]}`
+	finish := func(slot string, at time.Time, calls ...postgres.ToolCallRecord) {
+		t.Helper()
+		inv := uuid.NewString()
+		if err := s.BeginInvocation(ctx, inv, b, slot, at, at.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FinishInvocation(ctx, postgres.FinishedInvocation{ID: inv, ModelID: b, Payload: []byte(`{}`), FinishedAt: at,
+			ToolCalls: calls}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	meta := `{"decisions":[{"symbol":"BTC","cooldownUntil":"2026-03-02T13:00:00Z"}],"results":[{"symbol":"BTC","success":true}]}`
-	if err := s.FinishInvocation(ctx, postgres.FinishedInvocation{ID: inv, ModelID: b, Payload: []byte(`{}`), FinishedAt: t0,
-		ToolCalls: []postgres.ToolCallRecord{
-			{ID: uuid.NewString(), Type: arena.ToolCreatePosition, Metadata: meta, Success: true, CreatedAt: t0},
-			{ID: uuid.NewString(), Type: arena.ToolCreatePosition, Metadata: `{"decisions":[]}`, Success: true, CreatedAt: t0},
-		}}); err != nil {
-		t.Fatal(err)
+	call := func(typ arena.ToolCallType, meta string, at time.Time) postgres.ToolCallRecord {
+		return postgres.ToolCallRecord{ID: uuid.NewString(), Type: typ, Metadata: meta, Success: true, CreatedAt: at}
 	}
-	opens, err := s.OpenDecisions(ctx, ids, t0.Add(-time.Hour), 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(map[string][]string{b: {meta}}, opens); diff != "" {
-		t.Fatalf("open decisions (-want +got):\n%s", diff)
-	}
-	if opens, _ := s.OpenDecisions(ctx, ids, t0.Add(time.Minute), 100); len(opens) != 0 {
-		t.Fatalf("decisions before `since` returned: %v", opens)
+	t1 := t0.Add(5 * time.Minute)
+	finish("s1", t0, call(arena.ToolCreatePosition, cooldown, t0), call(arena.ToolCreatePosition, plain, t0.Add(time.Second)),
+		call(arena.ToolHolding, `{}`, t0.Add(2*time.Second)))
+	finish("s2", t1, call(arena.ToolCreatePosition, later, t1))
+	for _, tc := range []struct {
+		name  string
+		model string
+		since time.Time
+		limit int
+		want  []postgres.DecisionCall
+	}{
+		{"all, newest first", b, t0.Add(-time.Hour), 100, []postgres.DecisionCall{{later, t1}, {plain, t0.Add(time.Second)}, {cooldown, t0}}},
+		// Cooldowns are read beyond the latest calls.
+		{"latest and cooldowns", b, t0.Add(-time.Hour), 1, []postgres.DecisionCall{{later, t1}, {cooldown, t0}}},
+		{"since", b, t0.Add(time.Minute), 100, []postgres.DecisionCall{{later, t1}}},
+		{"another model's", a, t0.Add(-time.Hour), 100, nil},
+	} {
+		got, err := s.RecentDecisions(ctx, tc.model, tc.since, tc.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, got, cmp.Comparer(func(x, y time.Time) bool { return x.Equal(y) })); diff != "" {
+			t.Errorf("%s: recent decisions (-want +got):\n%s", tc.name, diff)
+		}
 	}
 
 	_, err = pool.Exec(ctx, `INSERT INTO "LedgerEntries" ("modelId", "kind", "symbol", "orderId", "quantity", "price", "amount", "createdAt")

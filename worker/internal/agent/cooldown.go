@@ -1,38 +1,22 @@
 package agent
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-// cooldownsFrom reads, from createPosition tool call metadata documents,
-// the cooldowns of the opens that executed and still run at now, by
-// symbol (the latest when several).
-func cooldownsFrom(docs []string, now time.Time) map[arena.Symbol]time.Time {
+// cooldownsFrom reads, from a model's earlier decisions, the cooldowns of
+// the opens that executed and still run at now, by symbol (the latest when
+// several).
+func cooldownsFrom(ds []pastDecision, now time.Time) map[arena.Symbol]time.Time {
 	out := map[arena.Symbol]time.Time{}
-	for _, doc := range docs {
-		var m struct {
-			Decisions []struct {
-				Symbol        arena.Symbol `json:"symbol"`
-				CooldownUntil time.Time    `json:"cooldownUntil"`
-			} `json:"decisions"`
-			Results []struct {
-				Action  string `json:"action"`
-				Success bool   `json:"success"`
-			} `json:"results"`
-		}
-		if json.Unmarshal([]byte(doc), &m) != nil {
+	for _, d := range ds {
+		if !d.result.Success || d.result.Action != arena.ActionOpen || d.CooldownUntil == nil {
 			continue
 		}
-		for i, d := range m.Decisions {
-			if i >= len(m.Results) || !m.Results[i].Success || m.Results[i].Action != arena.ActionOpen {
-				continue
-			}
-			if d.CooldownUntil.After(now) && d.CooldownUntil.After(out[d.Symbol]) {
-				out[d.Symbol] = d.CooldownUntil
-			}
+		if until := *d.CooldownUntil; until.After(now) && until.After(out[d.Symbol]) {
+			out[d.Symbol] = until
 		}
 	}
 	return out

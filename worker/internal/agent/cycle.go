@@ -19,8 +19,6 @@ import (
 const (
 	standingsWindow = 7 * 24 * time.Hour // the leaderboard window of the competition section
 	sharpeWindow    = 24 * time.Hour     // the equity history the Sharpe ratio is computed over
-	cooldownWindow  = 7 * 24 * time.Hour // how far back decisions' cooldowns are looked for
-	cooldownLookups = 100                // decisions per model read for cooldowns
 	cycleBuildLimit = 30 * time.Second   // a cycle's data must be gathered within this
 	keptCycles      = 2                  // cycle slots whose data stays cached
 )
@@ -35,7 +33,6 @@ type cycle struct {
 	models    map[string]postgres.AgentModel
 	standings map[arena.Variant][]standing // best first
 	closes    map[string][]int64           // 5-minute equity closes, cents
-	cooldowns map[string]map[arena.Symbol]time.Time
 }
 
 // cycleCache builds each slot's cycle once, however many decisions ask for
@@ -107,7 +104,9 @@ func (cc *cycleCache) evict() {
 // buildCycle gathers the shared data of slot: market intelligence from the
 // history (5-minute × 180 and 4-hour × 90 candles and the venue's
 // statistics per market), the accounts as they stand, the models, their
-// leaderboard window, equity history and recent decisions.
+// leaderboard window and equity history. A model's earlier decisions are
+// read by its own decision, not here: they must include its decision of
+// the slot before, which may end after this is built.
 func (r *Runner) buildCycle(ctx context.Context, slot time.Time) (*cycle, error) {
 	now := r.now()
 	c := &cycle{slot: slot, asOf: now, markets: r.trader.Markets()}
@@ -122,7 +121,6 @@ func (r *Runner) buildCycle(ctx context.Context, slot time.Time) (*cycle, error)
 		ids = append(ids, m.ID)
 	}
 	var first map[string]arena.Fixed
-	var opens map[string][]string
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { c.market, err = r.marketSnapshot(gctx, now, c.markets); return })
 	g.Go(func() (err error) {
@@ -130,18 +128,10 @@ func (r *Runner) buildCycle(ctx context.Context, slot time.Time) (*cycle, error)
 		return
 	})
 	g.Go(func() (err error) { c.closes, err = r.store.EquityCloses(gctx, ids, now.Add(-sharpeWindow)); return })
-	g.Go(func() (err error) {
-		opens, err = r.store.OpenDecisions(gctx, ids, now.Add(-cooldownWindow), cooldownLookups)
-		return
-	})
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("gather cycle %s: %w", slot.UTC().Format(time.RFC3339), err)
 	}
 	c.standings = rankStandings(models, r.trader.Snapshots(), first)
-	c.cooldowns = make(map[string]map[arena.Symbol]time.Time, len(opens))
-	for id, docs := range opens {
-		c.cooldowns[id] = cooldownsFrom(docs, now)
-	}
 	return c, nil
 }
 

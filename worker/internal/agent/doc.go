@@ -1,7 +1,8 @@
 // Package agent runs one decision of one model: it gathers what the model is
 // shown (its account and positions, the cycle's market intelligence, its
-// standing within its variant, its performance and the cooldowns of its
-// earlier decisions), renders the prompts, runs the model's agent with the
+// standing within its variant, its performance and its earlier decisions:
+// the latest per symbol, what became of them and the cooldowns they set),
+// renders the prompts, runs the model's agent with the
 // trading tools against the simulator, and records the turn (the
 // invocation, every tool call, the model's counters) before publishing it
 // to the dashboards.

@@ -1,6 +1,8 @@
 package agent
 
 import (
+	"context"
+	"fmt"
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
@@ -9,10 +11,16 @@ import (
 	"github.com/autonome-go/autonome/worker/internal/prompt"
 )
 
-// input assembles what the model sees this turn: the cycle's shared data
-// and the account as it stands now.
-func (r *Runner) input(c *cycle, m postgres.AgentModel, st *seat, acct arena.AccountSnapshot) (llm.Input, error) {
+// input assembles what the model sees this turn: the cycle's shared data,
+// the account as it stands now and the model's earlier decisions, read now
+// so that the decision just before this one is among them.
+func (r *Runner) input(ctx context.Context, c *cycle, m postgres.AgentModel, st *seat, acct arena.AccountSnapshot) (llm.Input, error) {
 	now := r.now()
+	calls, err := r.store.RecentDecisions(ctx, m.ID, now.Add(-decisionWindow), decisionLookups)
+	if err != nil {
+		return llm.Input{}, fmt.Errorf("gather the earlier decisions of %s: %w", m.ID, err)
+	}
+	past := pastDecisions(calls)
 	prices := make(map[arena.Symbol]arena.Fixed, len(c.markets))
 	for _, p := range r.trader.Prices() {
 		prices[p.Symbol] = p.Price
@@ -28,10 +36,11 @@ func (r *Runner) input(c *cycle, m postgres.AgentModel, st *seat, acct arena.Acc
 		Performance:     performance(acct, c.closes[m.ID]),
 		Competition:     competition(c.standings[m.Variant], m.Variant, m.ID),
 		Limits:          st.Limits,
+		Decisions:       decisionIndex(past),
 	})
 	if err != nil {
 		return llm.Input{}, err
 	}
 	return llm.Input{Now: now, Variant: m.Variant, System: st.system, User: user, Market: c.market, Markets: c.markets,
-		Prices: prices, Account: acct, Limits: st.Limits, Cooldowns: c.cooldowns[m.ID]}, nil
+		Prices: prices, Account: acct, Limits: st.Limits, Cooldowns: cooldownsFrom(past, now)}, nil
 }

@@ -142,7 +142,8 @@ func TestCooldownsFromMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC)
-	docs := []string{rec.row.ToolCalls[0].Metadata, "not json", `{"decisions":[{"symbol":"ETH","cooldownUntil":"2026-03-02T20:00:00Z"}],"results":[{"action":"open","success":false}]}`}
+	docs := pastDecisions([]postgres.DecisionCall{{Metadata: rec.row.ToolCalls[0].Metadata}, {Metadata: "not json"},
+		{Metadata: `{"decisions":[{"symbol":"ETH","cooldownUntil":"2026-03-02T20:00:00Z"}],"results":[{"action":"open","success":false}]}`}})
 	got := cooldownsFrom(docs, now)
 	want := map[arena.Symbol]time.Time{"BTC": time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)}
 	if diff := cmp.Diff(want, got); diff != "" {

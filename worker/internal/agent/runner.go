@@ -233,7 +233,7 @@ func (r *Runner) Decide(ctx context.Context, d Decision) (Outcome, error) {
 	if err != nil {
 		return Outcome{Status: Skipped, Detail: "the simulator has no account for the model: " + arena.ErrorMessage(err)}, nil
 	}
-	in, err := r.input(c, m, st, acct)
+	in, err := r.input(ctx, c, m, st, acct)
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -448,3 +448,51 @@ func TestCooldownCarriesToLaterDecisions(t *testing.T) {
 		t.Fatalf("counters %+v", c)
 	}
 }
+
+// A model's next decision is shown its previous one: what it decided per
+// symbol and what became of it, and the intent behind its open position.
+func TestLaterDecisionsSeeEarlierOnes(t *testing.T) {
+	entry := arena.DefaultRoster()[1]
+	a := agenttest.NewArena(t, []arena.RosterEntry{entry})
+	btc := btcPrice(t, a).Float64()
+	args := fmt.Sprintf(`{"decisions":[
+		{"symbol":"BTC","side":"LONG","quantity":0.001,"leverage":2,"profit_target":%.1f,"stop_loss":%.1f,"invalidation_condition":"trend breaks","confidence":70},
+		{"symbol":"ETH","side":"SHORT","quantity":100000,"leverage":2,"profit_target":1,"stop_loss":1000000,"invalidation_condition":"x","confidence":40}]}`,
+		btc*1.03, btc*0.98)
+	srv := llmtest.NewServer(t, llmtest.Reply{Calls: []llmtest.Call{{Name: "createPosition", Arguments: args}}}, holding(), holding())
+	r := start(t, a, []llm.Seat{agenttest.ChatSeat(t, entry, srv.BaseURL())}, nil)
+	m := a.Models[0]
+	ctx := testenv.Context(t, 60*time.Second)
+	slot := slotNow()
+	for i := range 2 {
+		if out, err := r.Decide(ctx, agent.Decision{ModelID: m.ID, Slot: slot.Add(time.Duration(i) * interval)}); err != nil || out.Status != agent.Succeeded {
+			t.Fatalf("decision %d: %+v, %v", i, out, err)
+		}
+	}
+	rows := invocations(t, a, m.ID)
+	if len(rows) != 2 {
+		t.Fatalf("%d invocations", len(rows))
+	}
+	prompts := make([]string, 2)
+	for i, row := range rows {
+		if err := json.Unmarshal(row.payload["prompt"], &prompts[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(prompts[0], "newest first) ==\nno decisions yet\n") {
+		t.Errorf("the first decision's prompt shows decisions:\n%s", prompts[0])
+	}
+	_, section, _ := strings.Cut(prompts[1], "newest first) ==\n")
+	section, _, _ = strings.Cut(section, "\n\n")
+	lines := strings.Split(section, "\n")
+	if len(lines) != 2 ||
+		!strings.HasPrefix(lines[0], "BTC: signal = LONG, side = LONG, quantity = 0.001, leverage = 2x, confidence = 70, stop_loss = ") ||
+		!strings.Contains(lines[0], "decision_status = executed, last_decision_at = ") ||
+		!strings.HasPrefix(lines[1], "ETH: signal = SHORT, side = SHORT, quantity = 100000, leverage = 2x, confidence = 40, ") ||
+		!strings.Contains(lines[1], "decision_status = rejected (") || !strings.HasSuffix(lines[1], " min ago)") {
+		t.Errorf("the second decision's prompt shows:\n%s", section)
+	}
+	if !strings.Contains(prompts[1], "  intent: signal = LONG, confidence = 70, decision_status = executed, last_decision_at = ") {
+		t.Errorf("the BTC position has no intent line:\n%s", prompts[1])
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -67,7 +68,21 @@ func userData(t testing.TB, v arena.Variant) UserData {
 		Competition: Competition{Variant: v, LeaderGapPP: 1.5,
 			Standings:       []Standing{{1, "kimi-k2-thinking", 4.0, false}, {2, "deepseek-v3.1-terminus", 2.5, true}, {3, "minimax-m2", -3.25, false}},
 			LeaderPositions: []CompetitorPosition{{"kimi-k2-thinking", "ETH", arena.Short, arena.FixedInt(5)}}},
-		Limits: decision.VariantRiskLimits(v),
+		Limits:    decision.VariantRiskLimits(v),
+		Decisions: decisions(),
+	}
+}
+
+// decisions is a decision index: one held, one rejected and the executed
+// open behind the BTC position, newest first.
+func decisions() []Decision {
+	return []Decision{
+		{Symbol: "SOL", Signal: "HOLD", Confidence: 40, HasConfidence: true, Status: Held, At: now.Add(-5 * time.Minute)},
+		{Symbol: "ETH", Signal: "SHORT", Side: arena.Short, Quantity: arena.FixedInt(1), Leverage: arena.FixedInt(5), Confidence: 55,
+			HasConfidence: true, Stop: arena.FixedInt(3350), Target: arena.FixedInt(3100), Status: Rejected,
+			Reason: "max_risk: risks 2.45% of portfolio_value, over the 2% limit", At: now.Add(-10 * time.Minute)},
+		{Symbol: "BTC", Signal: "LONG", Side: arena.Long, Quantity: arena.MustFixed("0.05"), Leverage: arena.FixedInt(3), Confidence: 65,
+			HasConfidence: true, Stop: arena.FixedInt(63000), Target: arena.FixedInt(68000), Status: Executed, At: now.Add(-3 * time.Hour)},
 	}
 }
 
@@ -246,14 +261,68 @@ func TestEmptyAccountAndNoHistory(t *testing.T) {
 	d.Performance = Performance{}
 	d.Competition = Competition{Variant: arena.Sovereign}
 	d.StartedAt = time.Time{}
+	d.Decisions = nil
 	user, err := defaultSet(t).User(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"open_positions = 0", "== OPEN POSITIONS ==\nnone", "sharpe_ratio = N/A", "no standings yet", "leaders' open positions: none"} {
+	for _, want := range []string{"open_positions = 0", "== OPEN POSITIONS ==\nnone", "sharpe_ratio = N/A", "no standings yet", "leaders' open positions: none",
+		"newest first) ==\nno decisions yet\n"} {
 		if !strings.Contains(user, want) {
 			t.Errorf("user prompt lacks %q", want)
 		}
+	}
+}
+
+func TestRecentDecisions(t *testing.T) {
+	d := userData(t, arena.Apex)
+	eth := d.Account.Positions[0]
+	eth.Symbol, eth.OpenedAt = "ETH", now
+	ada := eth
+	ada.Symbol = "ADA"
+	d.Account.Positions = append(d.Account.Positions, eth, ada)
+	d.Decisions[1].Reason = "cooldown:\nETH is in a cooldown\tyou set"
+	d.Decisions[2].At = d.Decisions[2].At.In(time.FixedZone("IST", 5*3600+1800))
+	user, err := defaultSet(t).User(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(user, "== YOUR RECENT DECISIONS (latest per symbol, newest first) ==\n")
+	section, _, _ = strings.Cut(section, "\n\n")
+	want := "SOL: signal = HOLD, side = none, quantity = 0, leverage = n/a, confidence = 40, stop_loss = none, profit_target = none, " +
+		"decision_status = held, last_decision_at = 2025-11-21 10:00:00 UTC (5 min ago)\n" +
+		"ETH: signal = SHORT, side = SHORT, quantity = 1, leverage = 5x, confidence = 55, stop_loss = 3350, profit_target = 3100, " +
+		"decision_status = rejected (cooldown: ETH is in a cooldown you set), last_decision_at = 2025-11-21 09:55:00 UTC (10 min ago)\n" +
+		"BTC: signal = LONG, side = LONG, quantity = 0.05, leverage = 3x, confidence = 65, stop_loss = 63000, profit_target = 68000, " +
+		"decision_status = executed, last_decision_at = 2025-11-21 07:05:00 UTC (180 min ago)"
+	if section != want {
+		t.Errorf("decisions section:\n%s\nwant:\n%s", section, want)
+	}
+	for _, want := range []string{
+		"  intent: signal = LONG, confidence = 65, decision_status = executed, last_decision_at = 2025-11-21 07:05:00 UTC (180 min ago)\n",
+		"  intent: signal = SHORT, confidence = 55, decision_status = rejected (cooldown: ETH is in a cooldown you set), last_decision_at = 2025-11-21 09:55:00 UTC (10 min ago)\n",
+		"ADA LONG", "  intent: no recorded decision\n",
+	} {
+		if !strings.Contains(user, want) {
+			t.Errorf("user prompt lacks %q", want)
+		}
+	}
+
+	// Only the latest DecisionsShown symbols are listed; an open position
+	// still finds its intent beyond them.
+	d.Decisions = nil
+	for i := range DecisionsShown + 2 {
+		d.Decisions = append(d.Decisions, Decision{Symbol: arena.Symbol("S" + strconv.Itoa(i)), Signal: "HOLD", Status: Held, At: now})
+	}
+	d.Decisions[DecisionsShown+1].Symbol = "ADA"
+	if user, err = defaultSet(t).User(d); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(user, "last_decision_at = 2025-11-21 10:05:00 UTC (0 min ago)\n"); n != DecisionsShown+1 {
+		t.Errorf("%d decision and intent lines, want %d listed and ADA's intent", n, DecisionsShown)
+	}
+	if strings.Contains(user, "S10:") || !strings.Contains(user, "S9:") || !strings.Contains(user, "  intent: signal = HOLD") {
+		t.Error("the decisions beyond the first ten were listed, or the intent beyond them was lost")
 	}
 }
 

@@ -24,6 +24,9 @@ type UserData struct {
 	Performance     Performance
 	Competition     Competition
 	Limits          decision.RiskLimits
+	// Decisions are the model's latest createPosition decision per symbol,
+	// newest first; the prompt lists the first DecisionsShown.
+	Decisions []Decision
 }
 
 // Performance is the account's own record.
@@ -67,6 +70,7 @@ type userView struct {
 	ExposurePct, RiskPct, CashUtilizationPct         string
 	UnrealizedPnL, RealizedPnL, ReturnPct, Sharpe    string
 	Positions                                        []positionView
+	Decisions                                        []decisionView
 	Variant                                          arena.Variant
 	Standings                                        []standingView
 	LeaderGap, LeaderPositions                       string
@@ -80,6 +84,7 @@ type positionView struct {
 	Leverage, OpenedAt, RiskUSD, RiskPct, RewardUSD, RR      string
 	Stop, Target, InvalidationPrice, TimeExit, Confidence    string
 	Invalidation                                             string
+	Intent                                                   *decisionView // the latest decision on the symbol, if any
 }
 
 type standingView struct {
@@ -110,11 +115,17 @@ func (d UserData) view() userView {
 	if d.Performance.SharpeKnown {
 		v.Sharpe = float2(d.Performance.SharpeRatio)
 	}
+	intent := intents(d.Decisions, d.Now)
 	for _, p := range a.Positions {
 		if p.Quantity > 0 {
-			v.Positions = append(v.Positions, position(p, a.Equity))
+			pv := position(p, a.Equity)
+			if dv, ok := intent[p.Symbol]; ok {
+				pv.Intent = &dv
+			}
+			v.Positions = append(v.Positions, pv)
 		}
 	}
+	v.Decisions = decisionViews(d.Decisions, d.Now)
 	for _, s := range d.Competition.Standings {
 		v.Standings = append(v.Standings, standingView{Rank: s.Rank, Name: s.Name, PnLPct: signed2(s.PnLPct), Self: s.Self})
 	}
