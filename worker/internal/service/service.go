@@ -26,8 +26,30 @@ import (
 	"github.com/autonome-go/autonome/worker/internal/ticker"
 )
 
-// Run runs the worker until ctx is done or a part fails for good.
+// errLostLeadership ends one run of the worker's parts when its database
+// connection (and with it the simulator lock) breaks.
+var errLostLeadership = errors.New("lost the simulator lock: the database connection broke")
+
+// Run runs the worker until ctx is done or a part fails for good. When the
+// database goes away, the simulator can no longer vouch for its lock, so
+// every part stops and starts again from what PostgreSQL holds, as a
+// restarted process would, once the database answers.
 func Run(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
+	for {
+		err := runOnce(ctx, cfg, log)
+		if !errors.Is(err, errLostLeadership) || ctx.Err() != nil {
+			return err
+		}
+		log.Error("lost the database; stopping trading and starting again from PostgreSQL once it answers", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 	rdb, err := redis.Open(cfg.RedisURL)
 	if err != nil {
 		return err
@@ -91,7 +113,7 @@ func Run(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 	g.Go(func() error {
 		select {
 		case <-lead.Lost():
-			return errors.New("lost the simulator lock (database connection broke); stopping so another worker can take over")
+			return errLostLeadership
 		case <-gctx.Done():
 			return nil
 		}
