@@ -7,7 +7,7 @@ LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w'
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-short bench bench-sse build build-lambda vet fmt services-up services-down clean \
-	build-RpcFunction bench-api test-orpc-client
+	build-RpcFunction build-DashboardFunction bench-api test-orpc-client
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,15 +27,20 @@ bench-sse: ## hold 10 000 SSE clients at 20 events/s and report latency and memo
 build: ## build every binary into bin/
 	$(GO) build -o bin/ ./...
 
-build-lambda: build-RpcFunction ## build the Lambda artifacts (bootstrap, arm64, provided.al2023) into dist/, zipped for upload
+build-lambda: build-RpcFunction build-DashboardFunction ## build the Lambda artifacts (bootstrap, arm64, provided.al2023) into dist/, zipped for upload
 	@command -v zip >/dev/null || { echo "build-lambda: zip is not installed (apt-get install zip)"; exit 1; }
 	@cd dist/rpc && rm -f ../rpc.zip && zip -q -X ../rpc.zip bootstrap
-	@echo "Lambda artifacts: dist/rpc/bootstrap and dist/rpc.zip (provided.al2023, arm64)"
+	@cd dist/web && rm -f ../web.zip && zip -q -X ../web.zip bootstrap
+	@echo "Lambda artifacts: dist/rpc.zip and dist/web.zip (bootstrap, provided.al2023, arm64)"
 
 # SAM's BuildMethod: makefile calls build-<LogicalId> with ARTIFACTS_DIR set.
 build-RpcFunction:
 	mkdir -p $(or $(ARTIFACTS_DIR),dist/rpc)
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(or $(ARTIFACTS_DIR),dist/rpc)/bootstrap ./functions/rpc
+
+build-DashboardFunction:
+	mkdir -p $(or $(ARTIFACTS_DIR),dist/web)
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(or $(ARTIFACTS_DIR),dist/web)/bootstrap ./functions/web
 
 vet: ## go vet and gofmt check
 	$(GO) vet ./... && test -z "$$(gofmt -l $$(git ls-files '*.go'))"

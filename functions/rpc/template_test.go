@@ -32,7 +32,12 @@ func TestTemplate(t *testing.T) {
 		t.Fatal("no AWS::Serverless::Function in template.yaml")
 	}
 	wantRoutes := map[string][]string{
-		"RpcFunction": {"ANY /api/rpc/{proxy+}", "GET /api/health", "GET /health", "GET /health/schedulers"},
+		"RpcFunction":       {"ANY /api/rpc/{proxy+}", "GET /api/health", "GET /health", "GET /health/schedulers"},
+		"DashboardFunction": {"GET /", "GET /{proxy+}"},
+	}
+	wantEnv := map[string][]string{
+		"RpcFunction":       {"DATABASE_URL", "REDIS_URL", "ADMIN_TOKEN", "CORS_ORIGINS", "DB_PROXY_MODE", "DB_MAX_CONNS"},
+		"DashboardFunction": {"DASHBOARD_SSE_BASE", "DASHBOARD_TITLE"},
 	}
 	for name, fn := range fns {
 		if fn.Runtime == nil || *fn.Runtime != "provided.al2023" {
@@ -77,7 +82,7 @@ func TestTemplate(t *testing.T) {
 			t.Errorf("%s: no environment", name)
 			continue
 		}
-		for _, v := range []string{"DATABASE_URL", "REDIS_URL", "ADMIN_TOKEN", "CORS_ORIGINS", "DB_PROXY_MODE", "DB_MAX_CONNS"} {
+		for _, v := range wantEnv[name] {
 			if _, ok := fn.Environment.Variables[v]; !ok {
 				t.Errorf("%s: environment lacks %s", name, v)
 			}

@@ -176,6 +176,19 @@ func (c *API) Addr() string {
 // Tokens lists every accepted admin token.
 func (c *API) Tokens() []string { return nonEmpty(append([]string{c.AdminToken}, c.AdminTokens...)...) }
 
+// Web is the configuration of functions/web, the dashboard's own server
+// (Lambda or plain HTTP).
+type Web struct {
+	Addr     string `envconfig:"WEB_ADDR" default:"127.0.0.1:8085" desc:"dashboard listen address when run as a plain HTTP server"`
+	Title    string `envconfig:"DASHBOARD_TITLE" default:"Autonome Arena" desc:"dashboard title"`
+	APIBase  string `envconfig:"DASHBOARD_API_BASE" desc:"API origin the dashboard calls (empty: same origin)"`
+	SSEBase  string `envconfig:"DASHBOARD_SSE_BASE" desc:"relay origin the dashboard subscribes to (empty: same origin)"`
+	LogLevel string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+}
+
+// Validate checks values envconfig cannot.
+func (c *Web) Validate() error { return validLevel(c.LogLevel) }
+
 // Gateway is the configuration of infra/gateway, the local stand-in for API
 // Gateway plus a load balancer: one port for the dashboard, RPC and SSE.
 type Gateway struct {

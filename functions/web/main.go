@@ -1,0 +1,71 @@
+// Command web serves the browser dashboard (functions/dashboard): on AWS
+// Lambda behind the same HTTP API as the RPC function (so the API is
+// same-origin), or as a plain HTTP server elsewhere. The API and relay
+// locations are configuration (DASHBOARD_API_BASE, DASHBOARD_SSE_BASE).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/autonome-go/autonome/functions/dashboard"
+	"github.com/autonome-go/autonome/shared/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "web:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, stdout io.Writer) error {
+	var cfg config.Web
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	h, err := newHandler(cfg)
+	if err != nil {
+		return err
+	}
+	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+		lambda.StartWithOptions(httpadapter.NewV2(h).ProxyWithContext, lambda.WithContext(ctx))
+		return nil
+	}
+	log := config.Logger(stdout, cfg.LogLevel, "web")
+	srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("dashboard listening", "addr", cfg.Addr)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func newHandler(cfg config.Web) (http.Handler, error) {
+	opts := dashboard.Options{APIBase: cfg.APIBase, SSEBase: cfg.SSEBase, Title: cfg.Title}
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	return dashboard.Handler(opts), nil
+}
