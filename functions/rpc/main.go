@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/autonome-go/autonome/functions/internal/rpc"
 	"github.com/autonome-go/autonome/shared/config"
+	"github.com/autonome-go/autonome/shared/httpserver"
 )
 
 // started is when the process began, reported by /health.
@@ -58,22 +58,10 @@ func run(ctx context.Context, stdout io.Writer) error {
 func inLambda() bool { return os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" }
 
 func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
-	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("api listening", "addr", addr)
-	select {
-	case err := <-errc:
-		return fmt.Errorf("listen %s: %w", addr, err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
-	}
+	err := httpserver.Run(ctx, &http.Server{Addr: addr, Handler: h, IdleTimeout: 2 * time.Minute})
 	log.Info("api stopped")
-	return nil
+	return err
 }
 
 // newHandler builds the API from cfg (see rpc.Build).

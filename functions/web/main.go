@@ -6,20 +6,19 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/autonome-go/autonome/functions/dashboard"
 	"github.com/autonome-go/autonome/shared/config"
+	"github.com/autonome-go/autonome/shared/httpserver"
 )
 
 func main() {
@@ -45,21 +44,8 @@ func run(ctx context.Context, stdout io.Writer) error {
 		return nil
 	}
 	log := config.Logger(stdout, cfg.LogLevel, "web")
-	srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("dashboard listening", "addr", cfg.Addr)
-	select {
-	case err := <-errc:
-		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	return nil
+	return httpserver.Run(ctx, &http.Server{Addr: cfg.Addr, Handler: h})
 }
 
 func newHandler(cfg config.Web) (http.Handler, error) {

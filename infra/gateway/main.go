@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,10 +16,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/autonome-go/autonome/functions/dashboard"
 	"github.com/autonome-go/autonome/shared/config"
+	"github.com/autonome-go/autonome/shared/httpserver"
 )
 
 func main() {
@@ -42,21 +41,8 @@ func run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("gateway listening", "addr", cfg.Addr, "api", cfg.APIURL, "relay", cfg.RelayURL)
-	select {
-	case err := <-errc:
-		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		_ = srv.Close() // SSE streams do not end by themselves
-	}
-	return nil
+	return httpserver.Run(ctx, &http.Server{Addr: cfg.Addr, Handler: h})
 }
 
 func newHandler(cfg config.Gateway, log *slog.Logger) (http.Handler, error) {

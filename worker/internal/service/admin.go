@@ -3,8 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
+	"github.com/autonome-go/autonome/shared/httpserver"
 	"log/slog"
 	"net/http"
 	"time"
@@ -35,18 +34,5 @@ func (a *admin) serveHealth(w http.ResponseWriter, _ *http.Request) {
 
 // Run serves until ctx is done.
 func (a *admin) Run(ctx context.Context) error {
-	srv := &http.Server{Addr: a.addr, Handler: a.mux, ReadHeaderTimeout: 5 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("admin listener %s: %w", a.addr, err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("admin shutdown: %w", err)
-	}
-	return nil
+	return httpserver.Run(ctx, &http.Server{Addr: a.addr, Handler: a.mux})
 }
