@@ -63,7 +63,8 @@ func TestDashboardShowsTradesLiveAcrossRelayRestart(t *testing.T) {
 
 	p := &page{t: t, ctx: testenv.Browser(t, testenv.WindowSize(1400, 900))}
 	p.run("open the dashboard", chromedp.Navigate(s.URL+"/#/"))
-	p.waitFor("SSE live", `document.querySelector('[data-testid=sse-status]').textContent.trim() === 'live'`, 20*time.Second)
+	live := p.waitFor("SSE live", `document.querySelector('[data-testid=sse-status]').textContent.trim() === 'live'`, 20*time.Second)
+	t.Logf("the page's streams were all open %s after it loaded", live.Round(time.Millisecond))
 	p.waitFor("a BTC price", `document.querySelector('[data-testid=price-BTC]').textContent.match(/[0-9]/)`, 20*time.Second)
 	p.run("open the trades tab", chromedp.Click(chromedp.CSS(`[data-testid=tab-trades]`)))
 
