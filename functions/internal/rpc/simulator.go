@@ -52,15 +52,10 @@ func (in *PlaceOrderInput) Validate() error {
 	if err != nil {
 		add("symbol", "unknown symbol %q: expected one of %s", in.Symbol, symbolList())
 	}
-	switch q := in.Quantity; {
-	case !q.set:
-		add("quantity", "required")
-	case q.bad != "":
-		add("quantity", "%s", q.bad)
-	case q.value <= 0:
-		add("quantity", "must be greater than 0")
-	default:
-		o.Quantity = q.value
+	if v, problem := in.Quantity.positive(); problem != "" {
+		add("quantity", "%s", problem)
+	} else {
+		o.Quantity = v
 	}
 	if o.Side, err = arena.ParseSide(in.Side); err != nil {
 		add("side", "invalid enum value %q: expected buy, sell, long or short", in.Side)
@@ -77,15 +72,12 @@ func (in *PlaceOrderInput) Validate() error {
 		}
 	case "limit":
 		o.Type = arena.OrderLimit
-		switch {
-		case !price.set:
+		if v, problem := price.positive(); problem == "required" {
 			add("limitPrice", "required for a limit order")
-		case price.bad != "":
-			add("limitPrice", "%s", price.bad)
-		case price.value <= 0:
-			add("limitPrice", "must be greater than 0")
-		default:
-			o.LimitPrice = price.value
+		} else if problem != "" {
+			add("limitPrice", "%s", problem)
+		} else {
+			o.LimitPrice = v
 		}
 	default:
 		add("type", "invalid enum value %q: expected market or limit", in.Type)
@@ -115,6 +107,20 @@ func (in *PlaceOrderInput) Validate() error {
 		}
 	}
 	return issues(list...)
+}
+
+// positive returns a required, strictly positive decimal, or what is wrong
+// with it ("required", a parse problem, or "must be greater than 0").
+func (d decimalInput) positive() (arena.Fixed, string) {
+	switch {
+	case !d.set:
+		return 0, "required"
+	case d.bad != "":
+		return 0, d.bad
+	case d.value <= 0:
+		return 0, "must be greater than 0"
+	}
+	return d.value, ""
 }
 
 func symbolList() string {
