@@ -39,7 +39,7 @@ func run(ctx context.Context, stdout io.Writer) error {
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
-	log := config.Logger(stdout, cfg.LogLevel, "api")
+	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "api")
 	h, closeFn, err := newHandler(ctx, cfg, log)
 	if err != nil {
 		return err

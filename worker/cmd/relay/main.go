@@ -36,7 +36,7 @@ func run(ctx context.Context, stdout io.Writer) error {
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
-	log := config.Logger(stdout, cfg.LogLevel, "relay")
+	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "relay")
 	rdb, err := redis.Open(cfg.RedisURL)
 	if err != nil {
 		return err

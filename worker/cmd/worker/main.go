@@ -35,7 +35,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
-	log := config.Logger(stdout, cfg.LogLevel, "worker")
+	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "worker")
 	cmd := "run"
 	if len(args) > 0 {
 		cmd = args[0]
