@@ -25,6 +25,7 @@ type Worker struct {
 	DatabaseURL     string        `envconfig:"DATABASE_URL" required:"true" desc:"PostgreSQL URL (source of truth)"`
 	AdminAddr       string        `envconfig:"WORKER_ADMIN_ADDR" default:"127.0.0.1:8082" desc:"worker admin listener (health, asynq monitoring)"`
 	AdminToken      string        `envconfig:"ADMIN_TOKEN" desc:"bearer token for the worker admin listener and mutating RPCs"`
+	MetricsAddr     string        `envconfig:"METRICS_ADDR" desc:"serve Prometheus metrics here without a token (private address); empty: on the admin listener, behind ADMIN_TOKEN"`
 	TradingMode     string        `envconfig:"TRADING_MODE" default:"simulated" desc:"simulated (the only mode this build trades in)"`
 	Feed            string        `envconfig:"FEED" default:"synthetic" desc:"market data: synthetic, lighter or replay"`
 	FeedTape        string        `envconfig:"FEED_TAPE" desc:"tape file for FEED=replay"`

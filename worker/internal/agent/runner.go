@@ -202,6 +202,11 @@ type Outcome struct {
 	Retryable  bool          `json:"retryable,omitempty"`
 	RetryAfter time.Duration `json:"-"` // the provider's, when it said
 	Timing     Timing        `json:"timing"`
+	// Usage and CostUSD are the turn's tokens and price; ModelLatency the
+	// time spent waiting for the model (zero when the turn never ran).
+	Usage        arena.Usage   `json:"usage"`
+	CostUSD      arena.Fixed   `json:"costUsd"`
+	ModelLatency time.Duration `json:"modelLatencyNs"`
 }
 
 // Timing splits a decision's wall time.
@@ -255,6 +260,7 @@ func (r *Runner) Decide(ctx context.Context, d Decision) (Outcome, error) {
 	cancel()
 	out.Timing.Agent = r.now().Sub(agentStart)
 	r.classify(&out, &inv, turnErr, exec)
+	out.Usage, out.CostUSD, out.ModelLatency = inv.Usage, inv.CostUSD, time.Duration(inv.LatencyMS)*time.Millisecond
 
 	recStart := r.now()
 	if err := r.finish(ctx, &inv, id, d, c, m, began); err != nil {
