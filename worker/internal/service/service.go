@@ -90,6 +90,8 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 		return err
 	}
 	tick := ticker.New(sim.Prices, marks, events, priceInterval, log.With("part", "ticker"))
+	books := ticker.NewBooks()
+	tick.PublishBooks(books, redis.NewBooks(rdb, cfg.RedisPrefix))
 	js, err := newJobs(ctx, cfg, rdb, pool, sim, src, events, tel.jobs, log)
 	if err != nil {
 		return err
@@ -110,7 +112,7 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		return runFeed(gctx, src.feed, marketdata.Tee(sim, health.feedSink(), tel.feed.Sink()), log)
+		return runFeed(gctx, src.feed, marketdata.Tee(sim, books, health.feedSink(), tel.feed.Sink()), log)
 	})
 	g.Go(func() error { return sim.Run(gctx) })
 	g.Go(func() error { return tick.Run(gctx) })
