@@ -71,17 +71,19 @@ func (sh *shard) flush() {
 	}
 	sh.mu.Unlock()
 	var newest string
+	written := 0
 	for i, c := range sh.list {
 		var n int
 		sh.buf, n = c.serveFast(sh.frames[:], sh.buf[:0])
 		if n > 0 {
-			sh.written.Add(uint64(n))
+			written += n
 			newest = c.pos
 		}
 		sh.list[i] = nil
 	}
 	clear(sh.frames[:])
-	if newest != "" {
+	if written > 0 { // once per fan-out, not per client
+		sh.written.Add(uint64(written))
 		sh.s.counters.observeLag(newest, time.Now())
 	}
 }
