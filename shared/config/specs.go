@@ -108,6 +108,7 @@ type Relay struct {
 	Addr            string        `envconfig:"RELAY_ADDR" default:"127.0.0.1:8083" desc:"relay listen address"`
 	CORSOrigins     []string      `envconfig:"CORS_ORIGINS" desc:"comma-separated exact origins allowed to call the API and relay"`
 	SSEToken        string        `envconfig:"SSE_TOKEN" desc:"if set, SSE clients must send it (Bearer header or ?token=)"`
+	MetricsToken    string        `envconfig:"METRICS_TOKEN" desc:"if set, /metrics on the relay and the API requires it as a bearer token"`
 	MaxClients      int           `envconfig:"SSE_MAX_CLIENTS" default:"20000" desc:"SSE connections per relay"`
 	MaxClientsPerIP int           `envconfig:"SSE_MAX_CLIENTS_PER_IP" default:"32" desc:"SSE connections per client address"`
 	Heartbeat       time.Duration `envconfig:"SSE_HEARTBEAT" default:"15s" desc:"SSE heartbeat comment interval"`
@@ -141,6 +142,7 @@ type API struct {
 	RateBurst      int           `envconfig:"RATE_LIMIT_BURST" default:"40" desc:"burst allowed per client address"`
 	CommandTimeout time.Duration `envconfig:"COMMAND_TIMEOUT" default:"10s" desc:"how long placeOrder/resetAccount wait for the worker"`
 	DBMaxConns     int32         `envconfig:"DB_MAX_CONNS" default:"4" desc:"pool size (Lambda: 1-2 per execution environment)"`
+	MetricsToken   string        `envconfig:"METRICS_TOKEN" desc:"if set, /metrics on the relay and the API requires it as a bearer token"`
 	DBProxyMode    bool          `envconfig:"DB_PROXY_MODE" default:"false" desc:"no prepared-statement cache (RDS Proxy, PgBouncer transaction mode)"`
 	TrustProxy     bool          `envconfig:"TRUST_PROXY" default:"false" desc:"take the client address from X-Forwarded-For (behind a load balancer)"`
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/tracing"
 	"github.com/autonome-go/autonome/worker/internal/service"
 )
 
@@ -42,6 +43,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	switch cmd {
 	case "run":
+		stopTracing, err := tracing.Start(ctx, "autonome-worker", cfg.OTLPEndpoint)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = stopTracing(context.WithoutCancel(ctx)) }()
 		return service.Run(ctx, cfg, log)
 	case "migrate", "seed":
 		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)

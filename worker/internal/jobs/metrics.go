@@ -27,7 +27,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Decision attempts by model, status (success, failed, skipped) and failure reason (none when it succeeded)."},
 			[]string{"model", "status", "reason"}),
 		phase: prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: "decision_phase_duration_seconds",
-			Help: "Time spent in each phase of a decision: gather (data and prompts), agent (the model's turn, tools included), record.",
+			Help:    "Time spent in each phase of a decision: gather (data and prompts), agent (the model's turn, tools included), record.",
 			Buckets: metrics.LatencyBuckets}, []string{"phase"}),
 		llm: prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: "llm_request_duration_seconds",
 			Help: "Time spent waiting for the model in one decision, by model.", Buckets: metrics.LatencyBuckets},

@@ -13,7 +13,6 @@ import (
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/worker/internal/jobs"
-	"github.com/autonome-go/autonome/worker/internal/marketdata"
 	"github.com/autonome-go/autonome/worker/internal/simulator"
 )
 
@@ -23,13 +22,13 @@ import (
 type telemetry struct {
 	reg  *prometheus.Registry
 	sim  *simulator.Metrics
-	feed *marketdata.Metrics
+	feed *feedMetrics
 	jobs *jobs.Metrics
 }
 
 func newTelemetry() *telemetry {
 	reg := metrics.NewRegistry()
-	return &telemetry{reg: reg, sim: simulator.NewMetrics(reg), feed: marketdata.NewMetrics(reg), jobs: jobs.NewMetrics(reg)}
+	return &telemetry{reg: reg, sim: simulator.NewMetrics(reg), feed: newFeedMetrics(reg), jobs: jobs.NewMetrics(reg)}
 }
 
 // attach registers the collectors that read one run's connections (pool

@@ -155,7 +155,7 @@ func (s *Simulator) flush(ctx context.Context) error {
 
 		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		began := time.Now()
-		_, err := postgres.WriteBatch(wctx, s.pool, &b)
+		err := s.write(wctx, &b)
 		cancel()
 		s.stats.wrote(time.Since(began), err, s.queued(), time.Now())
 		if err != nil {

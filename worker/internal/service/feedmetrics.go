@@ -1,4 +1,4 @@
-package marketdata
+package service
 
 import (
 	"context"
@@ -9,12 +9,13 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/metrics"
+	"github.com/autonome-go/autonome/worker/internal/marketdata"
 )
 
-// Metrics counts the feed's messages per market and kind and exports each
+// feedMetrics counts the feed's messages per market and kind and exports each
 // market's freshness: the time of its last book update and, computed at
 // scrape time, its age. Use Sink in a Tee beside the simulator.
-type Metrics struct {
+type feedMetrics struct {
 	messages *prometheus.CounterVec // market, kind
 	now      func() time.Time
 
@@ -29,9 +30,9 @@ var (
 		"When the market's last book update reached the simulator (Unix time).", []string{"market"}, nil)
 )
 
-// NewMetrics registers the feed's series on reg.
-func NewMetrics(reg prometheus.Registerer) *Metrics {
-	m := &Metrics{
+// newFeedMetrics registers the feed's series on reg.
+func newFeedMetrics(reg prometheus.Registerer) *feedMetrics {
+	m := &feedMetrics{
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: metrics.Namespace, Name: "feed_messages_total",
 			Help: "Market data messages received, by market and kind (book, trade, stats)."}, []string{"market", "kind"}),
 		now:  time.Now,
@@ -42,11 +43,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 }
 
 // Sink counts every message it is given.
-func (m *Metrics) Sink() Sink {
-	return SinkFunc(func(_ context.Context, msg Message) error {
+func (m *feedMetrics) Sink() marketdata.Sink {
+	return marketdata.SinkFunc(func(_ context.Context, msg marketdata.Message) error {
 		sym := msg.Symbol()
 		m.messages.WithLabelValues(string(sym), msg.Kind.String()).Inc()
-		if msg.Kind == KindBook {
+		if msg.Kind == marketdata.KindBook {
 			m.mu.Lock()
 			m.last[sym] = m.now()
 			m.mu.Unlock()
@@ -56,13 +57,13 @@ func (m *Metrics) Sink() Sink {
 }
 
 // Describe implements prometheus.Collector for the freshness series.
-func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
+func (m *feedMetrics) Describe(ch chan<- *prometheus.Desc) {
 	ch <- feedAgeDesc
 	ch <- feedLastDesc
 }
 
 // Collect implements prometheus.Collector for the freshness series.
-func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
+func (m *feedMetrics) Collect(ch chan<- prometheus.Metric) {
 	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
