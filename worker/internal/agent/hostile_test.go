@@ -9,6 +9,8 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/testenv"
 	"github.com/autonome-go/autonome/worker/internal/agent"
+	"github.com/autonome-go/autonome/worker/internal/agent/agenttest"
+	"github.com/autonome-go/autonome/worker/internal/llm"
 	"github.com/autonome-go/autonome/worker/internal/llm/llmtest"
 )
 
@@ -115,5 +117,51 @@ func TestOversizedRepliesAreBounded(t *testing.T) {
 	next, err := r.Decide(ctx, agent.Decision{ModelID: m.ID, Slot: slot.Add(2 * interval)})
 	if err != nil || next.Status != agent.Succeeded {
 		t.Fatalf("next decision %+v (%v)", next, err)
+	}
+}
+
+// An optional time phrased freely still trades: the reference's own
+// prompts ask for "Close if held > 24h". One that cannot be read is left
+// out, the trade goes ahead, and the tool result says so.
+func TestFreelyPhrasedTimeExitTrades(t *testing.T) {
+	for _, c := range []struct {
+		name, timeExit string
+		wantExit       bool
+	}{
+		{"reference phrasing", "Close if held > 24h", true},
+		{"unreadable", "when momentum fades", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			entry := arena.DefaultRoster()[1]
+			a := agenttest.NewArena(t, []arena.RosterEntry{entry})
+			srv := llmtest.NewServer(t,
+				llmtest.Reply{Calls: []llmtest.Call{{Name: "createPosition", Arguments: openArgs(btcPrice(t, a), `,"time_exit":"`+c.timeExit+`"`)}}},
+				holding())
+			r := start(t, a, []llm.Seat{agenttest.ChatSeat(t, entry, srv.BaseURL())}, nil)
+			m := a.Models[0]
+			ctx := testenv.Context(t, 60*time.Second)
+			before := time.Now()
+			out, err := r.Decide(ctx, agent.Decision{ModelID: m.ID, Slot: slotNow()})
+			if err != nil || out.Status != agent.Succeeded {
+				t.Fatalf("outcome %+v (%v)", out, err)
+			}
+			if rows := invocations(t, a, m.ID); strings.Join(rows[0].calls, ",") != "CREATE_POSITION:true,HOLDING:true" {
+				t.Fatalf("tool calls %v", rows[0].calls)
+			}
+			acct, _ := a.Exchange.Snapshot(m.ID)
+			if len(acct.Positions) != 1 {
+				t.Fatalf("positions %+v", acct.Positions)
+			}
+			exit := acct.Positions[0].ExitPlan.TimeExit
+			if got := !exit.IsZero(); got != c.wantExit || c.wantExit && exit.Sub(before) < 23*time.Hour {
+				t.Fatalf("time exit %v", exit)
+			}
+			// The tool result the model read on its next step.
+			msgs := srv.Requests()[1].Body["messages"].([]any)
+			result := msgs[len(msgs)-1].(map[string]any)["content"].(string)
+			if ignored := strings.Contains(result, "Ignored: decisions[0].time_exit"); ignored == c.wantExit {
+				t.Fatalf("tool result %q", result)
+			}
+		})
 	}
 }
