@@ -121,7 +121,11 @@ func parseOpen(raw json.RawMessage, path string, known map[arena.Symbol]arena.Ma
 			return
 		},
 		func() (r *Rejection) { d.TimeExit, note, r = o.deadline("time_exit", now); d.ignore(note); return },
-		func() *Rejection { d.CooldownUntil, note = o.optionalTime("cooldown_until", now); d.ignore(note); return nil },
+		func() *Rejection {
+			d.CooldownUntil, note = o.optionalTime("cooldown_until", now)
+			d.ignore(note)
+			return nil
+		},
 		func() *Rejection { return parseConfidence(o, &d, need) },
 	}
 	for _, step := range steps {
