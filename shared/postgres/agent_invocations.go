@@ -245,3 +245,26 @@ func (s *Agents) FailInvocation(ctx context.Context, id, modelID string, f arena
 	}
 	return nil
 }
+
+// LastSlotFailure returns the failure recorded by the latest failed attempt
+// of the model's decision for cycleSlot (its retries are cycleSlot#n), or
+// nil when none failed.
+func (s *Agents) LastSlotFailure(ctx context.Context, modelID, cycleSlot string) (*arena.Failure, error) {
+	var raw []byte
+	err := s.pool.QueryRow(ctx, `
+		SELECT coalesce("responsePayload"->'failure', jsonb_build_object('reason', "failureReason", 'message', "response"))
+		FROM "Invocations"
+		WHERE "modelId" = $1 AND ("cycleSlot" = $2 OR starts_with("cycleSlot", $2 || '#')) AND "status" = 'failed'
+		ORDER BY "createdAt" DESC LIMIT 1`, modelID, cycleSlot).Scan(&raw)
+	if IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the slot's last failure: %w", err)
+	}
+	var f arena.Failure
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return nil, fmt.Errorf("decode the slot's last failure: %w", err)
+	}
+	return &f, nil
+}

@@ -267,6 +267,13 @@ func (r *Runner) Decide(ctx context.Context, d Decision) (Outcome, error) {
 	return out, nil
 }
 
+// LastFailure returns the failure of the latest failed attempt of the
+// model's decision in slot, or nil: what a slot whose retries ran past it
+// ended with.
+func (r *Runner) LastFailure(ctx context.Context, modelID string, slot time.Time) (*arena.Failure, error) {
+	return r.store.LastSlotFailure(ctx, modelID, Decision{ModelID: modelID, Slot: slot}.CycleSlot())
+}
+
 // notBegun answers a decision whose invocation could not be started.
 func (r *Runner) notBegun(ctx context.Context, d Decision, err error) (Outcome, error) {
 	switch {
