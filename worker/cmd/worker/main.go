@@ -18,6 +18,7 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/tracing"
 	"github.com/autonome-go/autonome/worker/internal/service"
 )
 
@@ -35,13 +36,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
-	log := config.Logger(stdout, cfg.LogLevel, "worker")
+	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "worker")
 	cmd := "run"
 	if len(args) > 0 {
 		cmd = args[0]
 	}
 	switch cmd {
 	case "run":
+		stopTracing, err := tracing.Start(ctx, "autonome-worker", cfg.OTLPEndpoint)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = stopTracing(context.WithoutCancel(ctx)) }()
 		return service.Run(ctx, cfg, log)
 	case "migrate", "seed":
 		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)

@@ -202,6 +202,11 @@ type Outcome struct {
 	Retryable  bool          `json:"retryable,omitempty"`
 	RetryAfter time.Duration `json:"-"` // the provider's, when it said
 	Timing     Timing        `json:"timing"`
+	// Usage and CostUSD are the turn's tokens and price; ModelLatency the
+	// time spent waiting for the model (zero when the turn never ran).
+	Usage        arena.Usage   `json:"usage"`
+	CostUSD      arena.Fixed   `json:"costUsd"`
+	ModelLatency time.Duration `json:"modelLatencyNs"`
 }
 
 // Timing splits a decision's wall time.
@@ -233,7 +238,9 @@ func (r *Runner) Decide(ctx context.Context, d Decision) (Outcome, error) {
 	if err != nil {
 		return Outcome{Status: Skipped, Detail: "the simulator has no account for the model: " + arena.ErrorMessage(err)}, nil
 	}
-	in, err := r.input(ctx, c, m, st, acct)
+	gctx, gspan := phase(ctx, "gather")
+	in, err := r.input(gctx, c, m, st, acct)
+	gspan.End()
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -251,13 +258,19 @@ func (r *Runner) Decide(ctx context.Context, d Decision) (Outcome, error) {
 	dctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	exec := &executor{trader: r.trader, store: r.store, log: r.log, account: d.ModelID, tag: orderTag(d)}
 	agentStart := r.now()
-	inv, turnErr := st.Agent.Decide(dctx, in, exec)
+	tctx, tspan := phase(dctx, "turn")
+	inv, turnErr := st.Agent.Decide(tctx, in, exec)
+	tspan.End()
 	cancel()
 	out.Timing.Agent = r.now().Sub(agentStart)
 	r.classify(&out, &inv, turnErr, exec)
+	out.Usage, out.CostUSD, out.ModelLatency = inv.Usage, inv.CostUSD, time.Duration(inv.LatencyMS)*time.Millisecond
 
 	recStart := r.now()
-	if err := r.finish(ctx, &inv, id, d, c, m, began); err != nil {
+	rctx, rspan := phase(ctx, "record")
+	err = r.finish(rctx, &inv, id, d, c, m, began)
+	rspan.End()
+	if err != nil {
 		if ferr := r.failUnrecorded(ctx, &out, id, d.ModelID); ferr != nil {
 			return out, errors.Join(err, ferr)
 		}

@@ -134,8 +134,9 @@ func (j *Jobs) handleDecide(ctx context.Context, t *asynq.Task) error {
 		}
 		return j.decided(ctx, t, p, res, nil)
 	}
-	out, err := j.runner.Decide(ctx, agent.Decision{ModelID: p.ModelID, Slot: p.Slot, Attempt: attempt})
+	out, err := j.decide(ctx, agent.Decision{ModelID: p.ModelID, Slot: p.Slot, Attempt: attempt})
 	res.Outcome = out
+	j.o.Metrics.decided(p.ModelID, out, attempt < maxRetry && (err != nil || (out.Status == agent.Failed && out.Retryable)))
 	switch {
 	case err != nil && attempt < maxRetry:
 		res.Final, res.Error = false, err.Error()

@@ -86,9 +86,9 @@ type callStats struct {
 	Latency  time.Duration
 }
 
-// complete sends req, retrying transient failures, and returns the first
+// completeRetrying sends req, retrying transient failures, and returns the first
 // choice's response.
-func (c *Client) complete(ctx context.Context, req *chatRequest) (*chatResponse, callStats, error) {
+func (c *Client) completeRetrying(ctx context.Context, req *chatRequest) (*chatResponse, callStats, error) {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, callStats{}, permanentErr(arena.FailureProviderError, "encode", "encode the request", err)

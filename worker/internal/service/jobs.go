@@ -20,13 +20,13 @@ import (
 // newJobs builds the agents' line-up (LLMs with a configured key, and the
 // baselines) and the asynq scheduler, decision and command handlers.
 func newJobs(ctx context.Context, cfg config.Worker, rdb *goredis.Client, pool *pgxpool.Pool, sim *simulator.Simulator,
-	src *source, events *redis.EventLog, log *slog.Logger) (*jobs.Jobs, error) {
+	src *source, events *redis.EventLog, m *jobs.Metrics, log *slog.Logger) (*jobs.Jobs, error) {
 	seats, err := llm.Lineup(arena.DefaultRoster(), llm.Options{Getenv: providerEnv(cfg), Logger: log.With("part", "llm"), BaselineSeed: uint64(cfg.SimSeed)})
 	if err != nil {
 		return nil, err
 	}
 	return jobs.New(ctx, jobs.Options{
-		Redis: rdb, Prefix: cfg.RedisPrefix, PortfolioInterval: cfg.PortfolioInterval, Log: log.With("part", "jobs"),
+		Metrics: m, Redis: rdb, Prefix: cfg.RedisPrefix, PortfolioInterval: cfg.PortfolioInterval, Log: log.With("part", "jobs"),
 		Agent: agent.Options{Trader: sim, History: src.history, Store: postgres.NewAgents(pool), Reader: postgres.NewReader(pool),
 			Events: events, Seats: seats, Interval: cfg.TradeInterval, Log: log.With("part", "agent")},
 	})

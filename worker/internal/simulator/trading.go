@@ -23,7 +23,8 @@ func (s *Simulator) Snapshots() []arena.AccountSnapshot { return s.ex.Snapshots(
 // PlaceOrder submits req and waits until it is final or resting and its
 // records are written. A request repeated with the same OrderID returns the
 // first one's result instead of trading again.
-func (s *Simulator) PlaceOrder(ctx context.Context, req arena.OrderRequest) (arena.Order, error) {
+func (s *Simulator) PlaceOrder(ctx context.Context, req arena.OrderRequest) (_ arena.Order, err error) {
+	defer func() { s.stats.orderError(err) }()
 	if err := s.available(); err != nil {
 		return arena.Order{}, err
 	}
