@@ -104,6 +104,7 @@ type valuation struct {
 	used       arena.Fixed // Σ position margin
 	maint      arena.Fixed // Σ |qty| × mark × maintenance fraction
 	open       int         // open positions
+	unmarked   int         // open positions whose market has no mark yet
 }
 
 func (e *Exchange) value(a *account) valuation {
@@ -115,6 +116,9 @@ func (e *Exchange) value(a *account) valuation {
 		}
 		m := e.markets[i]
 		v.open++
+		if m.mark == 0 {
+			v.unmarked++
+		}
 		u := unrealized(p, m.mark)
 		v.unrealized += u
 		v.used += p.Margin

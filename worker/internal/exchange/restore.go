@@ -67,7 +67,9 @@ func (e *Exchange) Restore(st arena.ExchangeState) error {
 		e.restoreAccount(&st.Accounts[i])
 	}
 	e.restoreCancels()
-	e.flush() // risk checks only; restoring emits no records
+	// No risk check here: no market has a mark yet, and restoring emits no
+	// records. Every account is dirty, so the first operation re-checks
+	// it, and nothing acts on it before all its markets are marked.
 	return nil
 }
 
