@@ -28,6 +28,7 @@ type account struct {
 	ring   []arena.Order
 	next   int // oldest ring entry once full
 	window int
+	forgot bool // some finished order ids are no longer in ring
 
 	dirty      bool
 	liqGen     uint64
@@ -72,6 +73,7 @@ func (a *account) remember(o arena.Order) {
 		return
 	}
 	delete(a.recent, a.ring[a.next].OrderID)
+	a.forgot = true
 	a.ring[a.next] = o
 	a.recent[o.OrderID] = a.next
 	a.next = (a.next + 1) % a.window
