@@ -271,10 +271,20 @@ func (r *Runner) Decide(ctx context.Context, d Decision) (Outcome, error) {
 	err = r.finish(rctx, &inv, id, d, c, m, began)
 	rspan.End()
 	if err != nil {
-		return out, err
+		if ferr := r.failUnrecorded(ctx, &out, id, d.ModelID); ferr != nil {
+			return out, errors.Join(err, ferr)
+		}
+		r.log.Error("decision record not stored; recorded as failed", "invocation", id, "model", d.ModelID, "err", err)
 	}
 	out.Timing.Record = r.now().Sub(recStart)
 	return out, nil
+}
+
+// LastFailure returns the failure of the latest failed attempt of the
+// model's decision in slot, or nil: what a slot whose retries ran past it
+// ended with.
+func (r *Runner) LastFailure(ctx context.Context, modelID string, slot time.Time) (*arena.Failure, error) {
+	return r.store.LastSlotFailure(ctx, modelID, Decision{ModelID: modelID, Slot: slot}.CycleSlot())
 }
 
 // notBegun answers a decision whose invocation could not be started.
@@ -342,6 +352,25 @@ func (r *Runner) finish(ctx context.Context, inv *arena.Invocation, id string, d
 	if err := r.feed.conversation(conv); err != nil {
 		r.log.Error("conversation not published", "invocation", id, "err", err)
 	}
+	return nil
+}
+
+// recordFailed is the failure of a decision whose record could not be
+// stored.
+var recordFailed = arena.Failure{Reason: arena.FailureProviderError, Code: "record_failed",
+	Message: "the decision's record could not be stored; its trades, if any, are in the account's history"}
+
+// failUnrecorded closes a decision whose record could not be stored as
+// failed, so its row does not stay running.
+func (r *Runner) failUnrecorded(ctx context.Context, out *Outcome, id, modelID string) error {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	err := r.store.FailInvocation(wctx, id, modelID, recordFailed, r.now())
+	if err != nil && !errors.Is(err, postgres.ErrNotRunning) {
+		return err
+	}
+	f := recordFailed
+	out.Status, out.Failure, out.Retryable = Failed, &f, false
 	return nil
 }
 

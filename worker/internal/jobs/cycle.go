@@ -124,8 +124,13 @@ func (j *Jobs) handleDecide(ctx context.Context, t *asynq.Task) error {
 	res := decideResult{Attempt: attempt, Final: true}
 	if j.now().After(p.Slot.Add(j.o.Agent.Interval)) {
 		res.Status, res.Detail = agent.Skipped, "the slot ended before the decision could start"
-		if attempt > 0 {
-			res.Status = agent.Failed // an earlier attempt failed and recorded it
+		if attempt > 0 { // an earlier attempt failed and recorded why
+			res.Status, res.Detail = agent.Failed, "the slot ended while the decision was being retried"
+			f, err := j.runner.LastFailure(ctx, p.ModelID, p.Slot)
+			if err != nil {
+				j.log.Warn("the failure of a retried decision could not be read", "model", p.ModelID, "err", err)
+			}
+			res.Failure = f
 		}
 		return j.decided(ctx, t, p, res, nil)
 	}
