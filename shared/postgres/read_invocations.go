@@ -37,8 +37,8 @@ type ToolCall struct {
 	Type          string
 	Metadata      string
 	MetadataBytes int // the stored metadata's size
-	Success   bool
-	CreatedAt time.Time
+	Success       bool
+	CreatedAt     time.Time
 }
 
 // InvocationFilter selects invocations.
