@@ -21,6 +21,7 @@ import (
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/httpserver"
 	"github.com/autonome-go/autonome/shared/metrics"
+	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/shared/tracing"
 )
 
@@ -42,6 +43,7 @@ func run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "api")
+	redis.UseLogger(log)
 	h, closeFn, err := newHandler(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -39,6 +39,7 @@ func run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "relay")
+	redis.UseLogger(log)
 	stopTracing, err := tracing.Start(ctx, "autonome-relay", cfg.OTLPEndpoint)
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/shared/tracing"
 	"github.com/autonome-go/autonome/worker/internal/service"
 )
@@ -42,6 +43,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	switch cmd {
 	case "run":
+		redis.UseLogger(log)
 		stopTracing, err := tracing.Start(ctx, "autonome-worker", cfg.OTLPEndpoint)
 		if err != nil {
 			return err
