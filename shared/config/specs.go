@@ -54,6 +54,8 @@ type Worker struct {
 	NIMBaseURL        string        `envconfig:"NIM_BASE_URL" default:"https://integrate.api.nvidia.com/v1" desc:"NIM OpenAI-compatible base URL"`
 	OpenRouterAPIKey  string        `envconfig:"OPENROUTER_API_KEY" desc:"OpenRouter API key"`
 	OpenRouterBaseURL string        `envconfig:"OPENROUTER_BASE_URL" default:"https://openrouter.ai/api/v1" desc:"OpenRouter base URL"`
+	RosterFile        string        `envconfig:"ROSTER_FILE" desc:"roster file (YAML or JSON) listing the models, their endpoints and prices, and the baselines; empty: the built-in default line-up"`
+	LLMMaxResponse    int64         `envconfig:"LLM_MAX_RESPONSE_BYTES" default:"1048576" desc:"most bytes read of one model response; a larger one is cut off and fails as too_large"`
 	TradeInterval     time.Duration `envconfig:"TRADE_INTERVAL" default:"5m" desc:"how often every active model decides"`
 	PortfolioInterval time.Duration `envconfig:"PORTFOLIO_INTERVAL" default:"60s" desc:"how often equity snapshots are written"`
 	SecretsKey        string        `envconfig:"SECRETS_KEY" desc:"base64 32-byte key sealing exchange credentials at rest"`
@@ -85,6 +87,9 @@ func (c *Worker) Validate() error {
 	}
 	if c.FeedReplaySpeed < 0 {
 		return fmt.Errorf("FEED_REPLAY_SPEED=%v is not valid: expected 0 (as fast as possible) or a positive factor", c.FeedReplaySpeed)
+	}
+	if c.LLMMaxResponse < 4096 {
+		return fmt.Errorf("LLM_MAX_RESPONSE_BYTES=%d is not valid: expected at least 4096", c.LLMMaxResponse)
 	}
 	if c.SimInitialCapital <= 0 {
 		return fmt.Errorf("SIM_INITIAL_CAPITAL=%s is not valid: expected a positive amount", c.SimInitialCapital)

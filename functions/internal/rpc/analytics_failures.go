@@ -90,7 +90,8 @@ func (a *api) getFailures(ctx context.Context, in FailuresInput) (FailuresOutput
 	if in.Limit != nil {
 		limit = *in.Limit
 	}
-	invs, err := a.DB.Invocations(ctx, postgres.InvocationFilter{ModelIDs: s.ids, Limit: limit, ToolLimit: maxToolCalls, FailedOnly: true})
+	invs, err := a.DB.Invocations(ctx, postgres.InvocationFilter{ModelIDs: s.ids, Limit: limit, ToolLimit: maxToolCalls, FailedOnly: true,
+		TextLimit: modelTextLimit, PayloadLimit: modelPayloadLimit})
 	if err != nil {
 		return FailuresOutput{}, dbErr(err, "failures")
 	}

@@ -20,7 +20,10 @@
 // getCompletedTrades, getCompletedTradesFromDB}, analytics.{getModelStats,
 // getLeaderboard, getFailures, getRunInfo}, variants.{getVariants,
 // getVariantStats, getVariantHistory}. Shapes follow the reference field for
-// field; fields it lacked are added after its own.
+// field; fields it lacked are added after its own. models.getInvocations is
+// paged (25 by default, 100 at most, nextCursor) and everything a model
+// produced is returned bounded (responses and tool call metadata cut to
+// 16 KiB, payloads over 64 KiB left out, each marked with its stored size).
 //
 // Around them (NewHandler): exact-origin CORS, a token bucket per client
 // address, bearer-token authentication of the mutating procedures, and the

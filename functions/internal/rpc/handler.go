@@ -72,7 +72,7 @@ func NewHandler(d Deps, o Options) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle(Prefix, requireAdmin(r, o.AdminTokens))
-	hh := healthHandler{src: d.Health, now: d.Now, startedAt: o.StartedAt, log: o.Log}
+	hh := healthHandler{src: d.Health, now: d.Now, startedAt: o.StartedAt, log: o.Log, failing: newOutageLog(outageLogInterval)}
 	mux.HandleFunc("GET /health", hh.summary)
 	mux.HandleFunc("GET /api/health", hh.summary)
 	mux.HandleFunc("GET /health/schedulers", hh.schedulers)

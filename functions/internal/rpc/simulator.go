@@ -63,6 +63,8 @@ func (in *PlaceOrderInput) Validate() error {
 	price := in.LimitPrice
 	if !price.set {
 		price = in.Price
+	} else if in.Price.set {
+		add("price", "send limitPrice or price (its alias), not both")
 	}
 	switch strings.ToLower(in.Type) {
 	case "", "market":

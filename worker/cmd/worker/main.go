@@ -15,7 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
@@ -51,7 +50,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer func() { _ = stopTracing(context.WithoutCancel(ctx)) }()
 		return service.Run(ctx, cfg, log)
-	case "migrate", "seed":
+	case "migrate", "seed", "models":
 		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 		defer cancel()
 		pool, err := postgres.Open(dctx, cfg.DatabaseURL, postgres.Options{MaxConns: 2, ApplicationName: "autonome-" + cmd})
@@ -67,12 +66,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			log.Info("migrations applied", "count", len(applied), "files", applied)
 			return nil
 		}
-		res, err := postgres.Seed(dctx, pool, arena.DefaultRoster(), cfg.SimInitialCapital)
-		if err != nil {
-			return err
+		if cmd == "models" {
+			return service.PrintModels(dctx, cfg, pool, stdout)
 		}
-		log.Info("seed done", "modelsCreated", res.ModelsCreated, "accountsCreated", res.AccountsCreated)
-		return nil
+		_, err = service.Reconcile(dctx, cfg, pool, log)
+		return err
 	}
-	return fmt.Errorf("unknown command %q: expected run, migrate or seed", cmd)
+	return fmt.Errorf("unknown command %q: expected run, migrate, seed or models", cmd)
 }

@@ -145,11 +145,11 @@ func (t *turn) step(ctx context.Context, step int, resp *chatResponse, tel *aren
 	var results []message
 	holding := false
 	for i, call := range ch.Message.ToolCalls {
-		call.ID, call.Type = cleanText(call.ID), "function"
+		call.ID, call.Type = shortText(call.ID), "function"
 		if call.ID == "" {
 			call.ID = fmt.Sprintf("call_%d_%d", step, i)
 		}
-		name, args := cleanText(call.Function.Name), cleanJSONText(call.Function.argumentsText())
+		name, args := shortText(call.Function.Name), cleanJSONText(call.Function.argumentsText())
 		call.Function = functionCall{Name: name, Arguments: mustString(args)}
 		echo.ToolCalls = append(echo.ToolCalls, call)
 		if t.handled >= MaxToolCalls {
@@ -198,6 +198,16 @@ func boundArguments(rec arena.ToolCall) arena.ToolCall {
 	ex, _ := arena.Excerpt(string(rec.Arguments), arena.MaxStoredArguments)
 	rec.ArgumentsBytes, rec.Arguments = len(rec.Arguments), mustString(ex)
 	return rec
+}
+
+// maxIdentifier bounds a tool call's id and name as recorded: real ones
+// are a few dozen bytes.
+const maxIdentifier = 128
+
+// shortText cleans a model-written identifier and cuts it to maxIdentifier.
+func shortText(s string) string {
+	s, _ = arena.Excerpt(cleanText(s), maxIdentifier)
+	return s
 }
 
 // mustString encodes s as a JSON string.

@@ -73,6 +73,10 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	}
 	defer lead.Release()
 	log.Info("simulator leadership acquired")
+	roster, err := Reconcile(ctx, cfg, pool, log)
+	if err != nil {
+		return err
+	}
 
 	src, err := newSource(ctx, cfg, log)
 	if err != nil {
@@ -92,7 +96,7 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	tick := ticker.New(sim.Prices, marks, events, priceInterval, log.With("part", "ticker"))
 	books := ticker.NewBooks()
 	tick.PublishBooks(books, redis.NewBooks(rdb, cfg.RedisPrefix))
-	js, err := newJobs(ctx, cfg, rdb, pool, sim, src, events, tel.jobs, log)
+	js, err := newJobs(ctx, cfg, roster, rdb, pool, sim, src, events, tel.jobs, log)
 	if err != nil {
 		return err
 	}

@@ -86,6 +86,8 @@ func Cases() []Case {
 		admin(rpc("error.placeOrderInvalid", "simulator/placeOrder", `{"json":{"symbol":"DOGE","quantity":-1,"side":"up","type":"stop","leverage":80}}`, 400)),
 		admin(rpc("error.unknownAccount", "simulator/placeOrder", `{"json":{"accountId":"nobody","symbol":"BTC","quantity":1,"side":"buy"}}`, 404)),
 		rpc("error.accountRequired", "simulator/getAccount", `{"json":{}}`, 400),
+		rpc("error.nulInId", "simulator/getAccount", `{"json":{"accountId":"m-ds-\u0000apex"}}`, 400),
+		admin(rpc("error.priceAndLimitPrice", "simulator/placeOrder", `{"json":{"accountId":"m-ds-apex","symbol":"ETH","quantity":1,"side":"sell","type":"limit","limitPrice":3300,"price":3400}}`, 400)),
 		rpc("error.noOrderBook", "simulator/getOrderBook", `{"json":{"symbol":"SOL"}}`, 404),
 		rpc("error.orderBookSymbol", "simulator/getOrderBook", `{"json":{"symbol":"DOGE"}}`, 400),
 		rpc("error.completedTradesLimit", "simulator/getCompletedTradesFromDB", `{"json":{"modelId":"m-ds-apex","limit":0}}`, 400),
