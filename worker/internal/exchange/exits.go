@@ -14,7 +14,7 @@ import (
 // current mark, or a time exit not in the future, is rejected.
 func (e *Exchange) UpdateExitPlan(now time.Time, accountID string, sym arena.Symbol, plan arena.ExitPlan) (arena.Position, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock() // publishes what advancing the clock did, on every return path
 	e.tick(now)
 	a, err := e.account(accountID)
 	if err != nil {

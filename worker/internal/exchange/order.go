@@ -30,7 +30,7 @@ type liveOrder struct {
 // anything; with different parameters it is a CodeConflict error.
 func (e *Exchange) SubmitOrder(now time.Time, req arena.OrderRequest) (arena.Order, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock() // publishes what advancing the clock did, on every return path
 	e.tick(now)
 	a, m, err := e.validate(&req)
 	if err != nil {
