@@ -85,6 +85,36 @@ func (e *Exchange) checkPlan(p *arena.Position, m *market, side arena.Side, plan
 	return nil
 }
 
+// addedPlan is the plan an order with plan leaves on p when it adds to it
+// (same side): what the order sets, and the position's own plan for what it
+// leaves unset, so adding with only a confidence keeps the stop and target.
+// For a new or flipped position it is the order's plan.
+func addedPlan(p *arena.Position, side arena.Side, plan arena.ExitPlan) arena.ExitPlan {
+	if p.Quantity == 0 || p.Side != side {
+		return plan
+	}
+	old := p.ExitPlan
+	if plan.Stop == 0 {
+		plan.Stop = old.Stop
+	}
+	if plan.Target == 0 {
+		plan.Target = old.Target
+	}
+	if plan.Invalidation == "" {
+		plan.Invalidation = old.Invalidation
+	}
+	if plan.InvalidationPrice == 0 {
+		plan.InvalidationPrice = old.InvalidationPrice
+	}
+	if plan.TimeExit.IsZero() {
+		plan.TimeExit = old.TimeExit
+	}
+	if plan.Confidence == 0 {
+		plan.Confidence = old.Confidence
+	}
+	return plan
+}
+
 // tightenOnly rejects a plan that would widen or remove p's stop.
 func tightenOnly(p *arena.Position, plan arena.ExitPlan) error {
 	old := p.ExitPlan.Stop

@@ -128,7 +128,7 @@ func (e *Exchange) admit(lo *liveOrder) (arena.Fixed, string) {
 		qty = min(qty, p.Quantity)
 	}
 	if !o.ExitPlan.IsZero() && (p.Quantity == 0 || p.Side == o.Side || qty > p.Quantity) {
-		if err := e.checkPlan(p, m, o.Side, o.ExitPlan); err != nil {
+		if err := e.checkPlan(p, m, o.Side, addedPlan(p, o.Side, o.ExitPlan)); err != nil {
 			return 0, arena.ErrorMessage(err)
 		}
 	}
@@ -198,8 +198,8 @@ func (e *Exchange) afterFills(lo *liveOrder, filled bool) {
 	p := &a.slots[m.idx].pos
 	if p.Quantity > 0 {
 		attach := o.State != arena.OrderResting || p.ExitPlan.IsZero()
-		if attach && !o.ExitPlan.IsZero() && p.Side == o.Side && tightenOnly(p, o.ExitPlan) == nil {
-			p.ExitPlan = o.ExitPlan
+		if plan := addedPlan(p, o.Side, o.ExitPlan); attach && !o.ExitPlan.IsZero() && p.Side == o.Side && tightenOnly(p, plan) == nil {
+			p.ExitPlan = plan
 		}
 		e.emitPosition(p)
 	}
