@@ -208,16 +208,23 @@ func TestBrowserArena(t *testing.T) {
 
 	// Hostile model output is shown as text, never as markup.
 	hostile := eval[struct {
-		Pwned   string `json:"pwned"`
-		Imgs    int    `json:"imgs"`
-		Scripts int    `json:"scripts"`
-		Text    bool   `json:"text"`
+		Pwned    string `json:"pwned"`
+		Imgs     int    `json:"imgs"`
+		Scripts  int    `json:"scripts"`
+		Text     bool   `json:"text"`
+		Bidi     bool   `json:"bidi"`
+		Isolated bool   `json:"isolated"`
 	}](t, e, `({
 		pwned: document.body.dataset.pwned || "",
 		imgs: document.querySelectorAll('#page img').length,
 		scripts: document.querySelectorAll('#page script').length,
-		text: [...document.querySelectorAll('[data-testid=chat-response]')].some(e => e.textContent.includes('<img src=x onerror='))
+		text: [...document.querySelectorAll('[data-testid=chat-response]')].some(e => e.textContent.includes('<img src=x onerror=')),
+		bidi: /[\u202a-\u202e\u2066-\u2069]/.test(document.getElementById('page').textContent),
+		isolated: [...document.querySelectorAll('[data-testid=chat-response]')].every(e => e.dir === 'auto' && getComputedStyle(e).unicodeBidi === 'isolate')
 	})`)
+	if hostile.Bidi || !hostile.Isolated {
+		t.Errorf("model text: bidi controls shown %v, isolated %v; want them dropped and the text isolated", hostile.Bidi, hostile.Isolated)
+	}
 	if hostile.Pwned != "" || hostile.Imgs != 0 || hostile.Scripts != 0 || !hostile.Text {
 		t.Errorf("hostile model output: %+v; want no pwned marker, no img/script elements, and the text shown literally", hostile)
 	}

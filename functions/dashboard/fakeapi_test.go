@@ -70,7 +70,7 @@ var fakeVariants = []struct{ ID, Label, Color, Desc string }{
 
 // hostileText is model output that would run script if the page inserted
 // it as markup.
-const hostileText = `Closing SOL. <img src=x onerror="document.body.dataset.pwned='img'"><script>document.body.dataset.pwned='script'</script> "quoted" & 'single' </details></article>`
+const hostileText = `Closing SOL. <img src=x onerror="document.body.dataset.pwned='img'"><script>document.body.dataset.pwned='script'</script> "quoted" & 'single' </details></article>` + " \u202eTROHS\u202c"
 
 var fakePrices = map[string]float64{"BTC": 97000.1, "ETH": 3412.55, "SOL": 182.431}
 

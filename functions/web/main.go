@@ -43,7 +43,7 @@ func run(ctx context.Context, stdout io.Writer) error {
 		lambda.StartWithOptions(httpadapter.NewV2(h).ProxyWithContext, lambda.WithContext(ctx))
 		return nil
 	}
-	log := config.Logger(stdout, cfg.LogLevel, "web")
+	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "web")
 	log.Info("dashboard listening", "addr", cfg.Addr)
 	return httpserver.Run(ctx, &http.Server{Addr: cfg.Addr, Handler: h})
 }

@@ -36,7 +36,7 @@ func run(ctx context.Context, stdout io.Writer) error {
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
-	log := config.Logger(stdout, "info", "gateway")
+	log := config.Logger(stdout, "info", "text", "gateway")
 	h, err := newHandler(cfg, log)
 	if err != nil {
 		return err

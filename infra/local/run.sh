@@ -58,6 +58,8 @@ cat <<MSG
   Worker admin:  http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/health
   Job queues:    http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/monitoring/  (any user, password: the admin token)
   Admin token:   $ADMIN_TOKEN  (Authorization: Bearer … for simulator.placeOrder / resetAccount)
+  Metrics:       http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/metrics (worker; Bearer the admin token)
+                 http://${RELAY_ADDR}/metrics (relay)   http://${API_ADDR}/metrics (API)
   Ctrl-C stops everything.
 
 MSG

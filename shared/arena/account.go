@@ -182,6 +182,10 @@ type AccountState struct {
 	Positions   []Position `json:"positions"`
 	Orders      []Order    `json:"orders"`
 	Recent      []Order    `json:"recent,omitempty"`
+	// RecentComplete says Recent holds every finished order the account
+	// ever had; otherwise older client order ids must be looked up in the
+	// ledger before an id is executed.
+	RecentComplete bool `json:"recentComplete,omitempty"`
 }
 
 // ExchangeState is the whole restorable state of an exchange. Books are not

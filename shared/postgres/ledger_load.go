@@ -113,6 +113,9 @@ func LoadState(ctx context.Context, pool *pgxpool.Pool) (arena.ExchangeState, er
 		}, accounts, recentOrders); err != nil {
 		return st, fmt.Errorf("read recent orders: %w", err)
 	}
+	for i := range st.Accounts {
+		st.Accounts[i].RecentComplete = len(st.Accounts[i].Recent) < recentOrders
+	}
 	return st, tx.Commit(ctx)
 }
 

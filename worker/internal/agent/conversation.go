@@ -29,9 +29,13 @@ const MaxConversations = 100
 // the API does.
 const maxCallsShown = 50
 
-func conversationCall(tc *arena.ToolCall, md metadataDoc, raw string) (ConversationCall, error) {
+func conversationCall(tc *arena.ToolCall, md metadataDoc) (ConversationCall, error) {
+	raw, err := json.Marshal(md)
+	if err != nil {
+		return ConversationCall{}, fmt.Errorf("encode tool call metadata: %w", err)
+	}
 	c := ConversationCall{ID: tc.ID, Type: string(tc.Type), Timestamp: isoTime(tc.CreatedAt), Success: !tc.Failed(),
-		Metadata: CallMetadata{Raw: raw, Decisions: make([]json.RawMessage, 0, len(md.Decisions)), Results: make([]json.RawMessage, 0, len(md.Results))}}
+		Metadata: CallMetadata{Raw: string(raw), Decisions: make([]json.RawMessage, 0, len(md.Decisions)), Results: make([]json.RawMessage, 0, len(md.Results))}}
 	for _, d := range md.Decisions {
 		b, err := json.Marshal(d)
 		if err != nil {

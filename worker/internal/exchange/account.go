@@ -28,6 +28,7 @@ type account struct {
 	ring   []arena.Order
 	next   int // oldest ring entry once full
 	window int
+	forgot bool // some finished order ids are no longer in ring
 
 	dirty      bool
 	liqGen     uint64
@@ -72,6 +73,7 @@ func (a *account) remember(o arena.Order) {
 		return
 	}
 	delete(a.recent, a.ring[a.next].OrderID)
+	a.forgot = true
 	a.ring[a.next] = o
 	a.recent[o.OrderID] = a.next
 	a.next = (a.next + 1) % a.window
@@ -104,6 +106,7 @@ type valuation struct {
 	used       arena.Fixed // Σ position margin
 	maint      arena.Fixed // Σ |qty| × mark × maintenance fraction
 	open       int         // open positions
+	unmarked   int         // open positions whose market has no mark yet
 }
 
 func (e *Exchange) value(a *account) valuation {
@@ -115,6 +118,9 @@ func (e *Exchange) value(a *account) valuation {
 		}
 		m := e.markets[i]
 		v.open++
+		if m.mark == 0 {
+			v.unmarked++
+		}
 		u := unrealized(p, m.mark)
 		v.unrealized += u
 		v.used += p.Margin

@@ -26,6 +26,7 @@ func (e *Exchange) Export() arena.ExchangeState {
 			AccountID: a.id, Capital: a.capital, Cash: a.cash,
 			RealizedPnL: a.realized, Fees: a.fees, Funding: a.funding, Insurance: a.insurance,
 			Positions: []arena.Position{}, Orders: e.liveOrders(a), Recent: a.recentOrders(),
+			RecentComplete: !a.forgot,
 		}
 		for i := range a.slots {
 			if p := a.slots[i].pos; p.Quantity > 0 {
@@ -67,7 +68,9 @@ func (e *Exchange) Restore(st arena.ExchangeState) error {
 		e.restoreAccount(&st.Accounts[i])
 	}
 	e.restoreCancels()
-	e.flush() // risk checks only; restoring emits no records
+	// No risk check here: no market has a mark yet, and restoring emits no
+	// records. Every account is dirty, so the first operation re-checks
+	// it, and nothing acts on it before all its markets are marked.
 	return nil
 }
 
@@ -100,6 +103,7 @@ func (e *Exchange) restoreAccount(s *arena.AccountState) {
 		a.remember(o)
 		e.opSeq = max(e.opSeq, o.Priority)
 	}
+	a.forgot = a.forgot || !s.RecentComplete
 	for _, o := range s.Orders {
 		lo := &liveOrder{order: o, acct: a, m: e.bySymbol[o.Symbol]}
 		a.live[o.OrderID] = lo
