@@ -48,7 +48,7 @@ func (a *api) getModels(ctx context.Context, in ModelsInput) (ModelsOutput, erro
 	}
 	out := ModelsOutput{Models: make([]ModelItem, 0, len(s.models))}
 	for _, m := range s.models {
-		out.Models = append(out.Models, ModelItem{ID: m.ID, Name: m.Name, Variant: m.Variant,
+		out.Models = append(out.Models, ModelItem{ID: m.ID, Name: m.Name, Variant: views.Variant(m),
 			OpenRouterModelName: m.ProviderModel, Provider: m.Provider, Kind: m.Kind, Active: m.Active, RunStatus: runStatus(m), RunHint: m.RunHint})
 	}
 	return out, nil

@@ -24,9 +24,13 @@ import (
 	"github.com/autonome-go/autonome/worker/internal/exchange"
 )
 
-// maxOutbox is how many unwritten batches make the simulator refuse new
-// orders (auto-closes, funding and resting fills still happen and queue).
-const maxOutbox = 64
+// maxOutbox bounds the batches waiting to be written while PostgreSQL
+// answers (a burst of orders queues records faster than one connection
+// writes them; that is a backlog, not an outage). Past it new orders are
+// refused so memory stays bounded. While a write is failing, new orders are
+// refused at once (auto-closes, funding and resting fills still happen and
+// queue).
+const maxOutbox = 10_000
 
 // Simulator is the durable exchange. Its methods are safe for concurrent use.
 type Simulator struct {
@@ -214,8 +218,11 @@ func (s *Simulator) setFailing(failing bool, err error) {
 func (s *Simulator) available() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.failing || len(s.outbox) > maxOutbox {
+	switch {
+	case s.failing:
 		return arena.Errorf(arena.CodeUnavailable, "the ledger database is unavailable; try again shortly")
+	case len(s.outbox) > maxOutbox:
+		return arena.Errorf(arena.CodeUnavailable, "the ledger is %d batches behind; try again shortly", len(s.outbox))
 	}
 	return nil
 }
