@@ -11,7 +11,7 @@ import (
 // state now (see Wait for the outcome).
 func (e *Exchange) CancelOrder(now time.Time, accountID, orderID string) (arena.Order, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock() // publishes what advancing the clock did, on every return path
 	e.tick(now)
 	a, err := e.account(accountID)
 	if err != nil {

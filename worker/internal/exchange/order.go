@@ -30,7 +30,7 @@ type liveOrder struct {
 // anything; with different parameters it is a CodeConflict error.
 func (e *Exchange) SubmitOrder(now time.Time, req arena.OrderRequest) (arena.Order, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock() // publishes what advancing the clock did, on every return path
 	e.tick(now)
 	a, m, err := e.validate(&req)
 	if err != nil {
@@ -128,7 +128,7 @@ func (e *Exchange) admit(lo *liveOrder) (arena.Fixed, string) {
 		qty = min(qty, p.Quantity)
 	}
 	if !o.ExitPlan.IsZero() && (p.Quantity == 0 || p.Side == o.Side || qty > p.Quantity) {
-		if err := e.checkPlan(p, m, o.Side, o.ExitPlan); err != nil {
+		if err := e.checkPlan(p, m, o.Side, addedPlan(p, o.Side, o.ExitPlan)); err != nil {
 			return 0, arena.ErrorMessage(err)
 		}
 	}
@@ -198,8 +198,8 @@ func (e *Exchange) afterFills(lo *liveOrder, filled bool) {
 	p := &a.slots[m.idx].pos
 	if p.Quantity > 0 {
 		attach := o.State != arena.OrderResting || p.ExitPlan.IsZero()
-		if attach && !o.ExitPlan.IsZero() && p.Side == o.Side && tightenOnly(p, o.ExitPlan) == nil {
-			p.ExitPlan = o.ExitPlan
+		if plan := addedPlan(p, o.Side, o.ExitPlan); attach && !o.ExitPlan.IsZero() && p.Side == o.Side && tightenOnly(p, plan) == nil {
+			p.ExitPlan = plan
 		}
 		e.emitPosition(p)
 	}

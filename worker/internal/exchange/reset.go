@@ -12,7 +12,7 @@ import (
 // AccountReset. Client order ids already used stay used.
 func (e *Exchange) ResetAccount(now time.Time, accountID string) error {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock() // publishes what advancing the clock did, on every return path
 	e.tick(now)
 	a, err := e.account(accountID)
 	if err != nil {

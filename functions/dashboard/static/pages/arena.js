@@ -56,7 +56,7 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
   // inVariant filters live payloads, which carry every variant. An account
   // whose variant we don't know yet makes us refetch through RPC instead.
   function inVariant(variant, modelId, refetch) {
-    if (q.variant === "all") return true;
+    if (q.variant === "all" || store.isBaseline(modelId) || variant === "baseline") return true; // baselines are in every competition
     const v = store.variantOf(modelId, variant);
     if (!v) refetch.schedule(800);
     return v === q.variant;
