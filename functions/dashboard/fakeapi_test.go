@@ -266,6 +266,9 @@ func (f *fakeAPI) procedure(proc string, in map[string]any, str func(string) str
 			if a.Kind != "" {
 				m["kind"] = a.Kind
 			}
+			if a.Name == "kimi-k2-thinking" && a.Variant == "Sniper" { // a seat the worker has no key for
+				m["runStatus"], m["runHint"] = "no_key", "no API key: set NIM_API_KEY in the worker's environment and restart it"
+			}
 			ms = append(ms, m)
 		}
 		return map[string]any{"models": ms}, meta, true

@@ -70,3 +70,30 @@ func ReconcileRoster(ctx context.Context, pool *pgxpool.Pool, roster []arena.Ros
 	})
 	return res, err
 }
+
+// SeatRun is whether one seat (name and variant) can run.
+type SeatRun struct {
+	Name    string
+	Variant arena.Variant
+	Status  string // RunActive or RunNoKey
+	Hint    string // how to enable a seat that cannot run
+}
+
+// SetRunStatuses records the seats' run statuses; seats not listed keep
+// theirs.
+func SetRunStatuses(ctx context.Context, pool *pgxpool.Pool, seats []SeatRun) error {
+	n := len(seats)
+	names, variants, statuses, hints := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, s := range seats {
+		names[i], variants[i], statuses[i], hints[i] = s.Name, string(s.Variant), s.Status, s.Hint
+	}
+	_, err := pool.Exec(ctx, `
+		UPDATE "Models" m SET "runStatus" = r.status, "runHint" = r.hint, "updatedAt" = now()
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(name, variant, status, hint)
+		WHERE m."name" = r.name AND m."variant"::text = r.variant AND (m."runStatus", m."runHint") IS DISTINCT FROM (r.status, r.hint)`,
+		names, variants, statuses, hints)
+	if err != nil {
+		return fmt.Errorf("record run statuses: %w", err)
+	}
+	return nil
+}

@@ -65,3 +65,31 @@ func TestReconcileRoster(t *testing.T) {
 		t.Fatalf("restore %+v (%v)", res, err)
 	}
 }
+
+func TestRunStatuses(t *testing.T) {
+	pool, _ := testenv.Postgres(t)
+	ctx := testenv.Context(t, 30*time.Second)
+	roster := arena.DefaultRoster()[:2]
+	if _, err := postgres.ReconcileRoster(ctx, pool, roster, arena.FixedInt(10_000)); err != nil {
+		t.Fatal(err)
+	}
+	hint := "no API key: set NIM_API_KEY"
+	err := postgres.SetRunStatuses(ctx, pool, []postgres.SeatRun{{Name: roster[1].Name, Variant: roster[1].Variant, Status: postgres.RunNoKey, Hint: hint}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := postgres.NewReader(pool).Models(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[arena.Variant][2]string{}
+	for _, m := range ms {
+		got[m.Variant] = [2]string{m.RunStatus, m.RunHint}
+	}
+	if got[roster[0].Variant] != [2]string{postgres.RunActive, ""} || got[roster[1].Variant] != [2]string{postgres.RunNoKey, hint} {
+		t.Fatalf("run statuses %v", got)
+	}
+	if err := postgres.SetRunStatuses(ctx, pool, []postgres.SeatRun{{Name: roster[1].Name, Variant: roster[1].Variant, Status: "broken"}}); err == nil {
+		t.Fatal("an unknown run status was stored")
+	}
+}

@@ -114,7 +114,14 @@ export function modelChip(store, name, modelId) {
   const c = store.modelColor(name, modelId);
   return html`<span class="model"><i class="dot" style="background:${c}"></i><span class="model-name">${name || modelId || "unknown"}</span>${
     store.isBaseline(modelId) ? html`<span class="tag tag-baseline" data-testid="baseline-badge">baseline</span>` : ""
-  }</span>`;
+  }${noKeyBadge(store, modelId)}</span>`;
+}
+
+// noKeyBadge labels a seat the worker cannot run; its title says how to
+// enable it.
+export function noKeyBadge(store, modelId) {
+  const hint = store.cannotRun(modelId);
+  return hint ? html`<span class="tag tag-nokey" data-testid="nokey-badge" title="${hint}">not running · no key</span>` : "";
 }
 
 export function sideBadge(side) {

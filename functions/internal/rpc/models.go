@@ -35,6 +35,10 @@ type ModelItem struct {
 	Provider            arena.Provider  `json:"provider"`
 	Kind                arena.ModelKind `json:"kind"`
 	Active              bool            `json:"active"`
+	// RunStatus is "no_key" for a seat the worker cannot run (RunHint says
+	// how to enable it); omitted for one that runs.
+	RunStatus string `json:"runStatus,omitempty"`
+	RunHint   string `json:"runHint,omitempty"`
 }
 
 func (a *api) getModels(ctx context.Context, in ModelsInput) (ModelsOutput, error) {
@@ -45,9 +49,17 @@ func (a *api) getModels(ctx context.Context, in ModelsInput) (ModelsOutput, erro
 	out := ModelsOutput{Models: make([]ModelItem, 0, len(s.models))}
 	for _, m := range s.models {
 		out.Models = append(out.Models, ModelItem{ID: m.ID, Name: m.Name, Variant: views.Variant(m),
-			OpenRouterModelName: m.ProviderModel, Provider: m.Provider, Kind: m.Kind, Active: m.Active})
+			OpenRouterModelName: m.ProviderModel, Provider: m.Provider, Kind: m.Kind, Active: m.Active, RunStatus: runStatus(m), RunHint: m.RunHint})
 	}
 	return out, nil
+}
+
+// runStatus is m's run status when it cannot run.
+func runStatus(m postgres.Model) string {
+	if m.RunStatus == postgres.RunActive {
+		return ""
+	}
+	return m.RunStatus
 }
 
 // InvocationsInput is models.getInvocations' input. The reference takes

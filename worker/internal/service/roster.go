@@ -36,7 +36,23 @@ func Reconcile(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, log *
 	}
 	log.Info("roster reconciled", "file", r.Source, "seats", len(r.Entries), "created", res.Created, "updated", res.Updated,
 		"deactivated", res.Deactivated)
-	return r, nil
+	statuses, err := llm.Statuses(r.Entries, lineupOptions(cfg, r, log))
+	if err != nil {
+		return r, err
+	}
+	runs := make([]postgres.SeatRun, len(statuses))
+	for i, s := range statuses {
+		runs[i] = postgres.SeatRun{Name: s.Entry.Name, Variant: s.Entry.Variant, Status: postgres.RunActive}
+		if !s.Runs {
+			runs[i].Status, runs[i].Hint = postgres.RunNoKey, enableHint(s)
+		}
+	}
+	return r, postgres.SetRunStatuses(ctx, pool, runs)
+}
+
+// enableHint says how to let a seat without a key run.
+func enableHint(s llm.SeatStatus) string {
+	return "no API key: set " + s.KeyEnv + " in the worker's environment and restart it"
 }
 
 // Seat statuses as `worker models` prints them.
@@ -71,7 +87,7 @@ func PrintModels(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, w i
 		listed[e.Name+"/"+string(e.Variant)] = true
 		status, note := seatActive, s.BaseURL
 		if !s.Runs {
-			status, note = seatNoKey, "set "+s.KeyEnv+" (endpoint "+s.BaseURL+")"
+			status, note = seatNoKey, enableHint(s)+" (endpoint "+s.BaseURL+")"
 		}
 		if e.Provider == arena.ProviderBaseline {
 			note = "built-in rule"
