@@ -165,3 +165,38 @@ func TestFreelyPhrasedTimeExitTrades(t *testing.T) {
 		})
 	}
 }
+
+// A decision whose record the database refuses is still closed, as failed
+// with record_failed, so its row never stays running and the model's next
+// decision runs.
+func TestUnrecordableDecisionIsClosedAsFailed(t *testing.T) {
+	a, r, m, _ := chatArena(t, holding(), holding())
+	ctx := testenv.Context(t, 60*time.Second)
+	if _, err := a.Pool.Exec(ctx, `
+		CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+		CREATE TRIGGER refuse BEFORE INSERT ON "ToolCalls" FOR EACH ROW EXECUTE FUNCTION refuse();`); err != nil {
+		t.Fatal(err)
+	}
+	slot := slotNow()
+	out, err := r.Decide(ctx, agent.Decision{ModelID: m.ID, Slot: slot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != agent.Failed || out.Failure == nil || out.Failure.Code != "record_failed" || out.Retryable {
+		t.Fatalf("outcome %+v", out)
+	}
+	rows := invocations(t, a, m.ID)
+	if len(rows) != 1 || rows[0].status != "failed" || rows[0].failureReason != "provider_error" {
+		t.Fatalf("rows %+v", rows)
+	}
+	if c := modelCounters(t, a, m.ID); c.FailedWorkflowCount != 1 || c.InvocationCount != 0 {
+		t.Fatalf("counters %+v", c)
+	}
+	if _, err := a.Pool.Exec(ctx, `DROP TRIGGER refuse ON "ToolCalls"`); err != nil {
+		t.Fatal(err)
+	}
+	next, err := r.Decide(ctx, agent.Decision{ModelID: m.ID, Slot: slot.Add(interval)})
+	if err != nil || next.Status != agent.Succeeded {
+		t.Fatalf("next decision %+v (%v)", next, err)
+	}
+}
