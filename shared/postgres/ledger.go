@@ -56,9 +56,17 @@ func advanceBatchSeq(ctx context.Context, tx pgx.Tx, b *arena.Batch) (bool, erro
 	case int64(b.Seq) != stored+1:
 		return false, fmt.Errorf("%w: stored %d, got %d", ErrBatchGap, stored, b.Seq)
 	}
+	var rates []byte
+	if len(b.Rates) > 0 {
+		var err error
+		if rates, err = json.Marshal(b.Rates); err != nil {
+			return false, fmt.Errorf("encode market rates: %w", err)
+		}
+	}
 	_, err := tx.Exec(ctx, `UPDATE "SimulatorState" SET "batchSeq" = $1, "recordSeq" = GREATEST("recordSeq", $2),
-		"clock" = $3, "lastFunding" = $4, "updatedAt" = now()`,
-		int64(b.Seq), int64(b.MaxSeq()), b.Time, b.Time.Truncate(time.Hour))
+		"clock" = $3, "lastFunding" = $4, "rng" = COALESCE($5, "rng"), "rates" = COALESCE($6, "rates"),
+		"orderSeq" = GREATEST("orderSeq", $7), "updatedAt" = now()`,
+		int64(b.Seq), int64(b.MaxSeq()), b.Time, b.Time.Truncate(time.Hour), b.RNG, rates, int64(b.OrderSeq))
 	if err != nil {
 		return false, fmt.Errorf("advance simulator state: %w", err)
 	}

@@ -24,6 +24,10 @@ type market struct {
 	venueMark   arena.Fixed
 	fundingRate arena.Fixed // fraction per hour
 	hasRate     bool
+	// lastRate and lastMark are what the market had before a restart,
+	// used for funding until the feed brings new ones.
+	lastRate, lastMark arena.Fixed
+	hasLastRate        bool
 
 	// Our resting orders, best first, then by time.
 	restBids []*liveOrder

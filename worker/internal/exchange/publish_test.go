@@ -11,10 +11,13 @@ import (
 // a pending order that came due fills and is recorded at once.
 func TestFailedCommandsPublishWhatTheClockExecuted(t *testing.T) {
 	for name, fail := range map[string]func(h *harness) error{
-		"submit":    func(h *harness) error { _, err := h.submit(mkt("bad", arena.Long, "0")); return err },
-		"cancel":    func(h *harness) error { _, err := h.ex.CancelOrder(h.step(time.Millisecond), "a", "nope"); return err },
-		"exit plan": func(h *harness) error { _, err := h.ex.UpdateExitPlan(h.step(time.Millisecond), "a", "ETH", arena.ExitPlan{}); return err },
-		"reset":     func(h *harness) error { return h.ex.ResetAccount(h.step(time.Millisecond), "nobody") },
+		"submit": func(h *harness) error { _, err := h.submit(mkt("bad", arena.Long, "0")); return err },
+		"cancel": func(h *harness) error { _, err := h.ex.CancelOrder(h.step(time.Millisecond), "a", "nope"); return err },
+		"exit plan": func(h *harness) error {
+			_, err := h.ex.UpdateExitPlan(h.step(time.Millisecond), "a", "ETH", arena.ExitPlan{})
+			return err
+		},
+		"reset": func(h *harness) error { return h.ex.ResetAccount(h.step(time.Millisecond), "nobody") },
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t, func(c *Config) { c.TakerLatency = 100 * time.Millisecond })

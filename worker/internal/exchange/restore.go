@@ -19,7 +19,7 @@ func (e *Exchange) Export() arena.ExchangeState {
 	rng, _ := e.pcg.MarshalBinary() // never fails
 	st := arena.ExchangeState{
 		Time: e.now, LastFunding: time.Unix(e.fundingHour*3600, 0).UTC(),
-		RecordSeq: e.recordSeq, BatchSeq: e.batchSeq, OrderSeq: e.opSeq, RNG: rng,
+		RecordSeq: e.recordSeq, BatchSeq: e.batchSeq, OrderSeq: e.opSeq, RNG: rng, Rates: e.rates(nil),
 	}
 	for _, a := range e.accounts {
 		as := arena.AccountState{
@@ -64,6 +64,11 @@ func (e *Exchange) Restore(st arena.ExchangeState) error {
 		e.fundingHour = unixHour(st.LastFunding)
 	}
 	e.recordSeq, e.batchSeq, e.opSeq = st.RecordSeq, st.BatchSeq, st.OrderSeq
+	for _, r := range st.Rates {
+		if m, ok := e.bySymbol[r.Symbol]; ok {
+			m.lastRate, m.lastMark, m.hasLastRate = r.Rate, r.Mark, r.HasRate
+		}
+	}
 	for i := range st.Accounts {
 		e.restoreAccount(&st.Accounts[i])
 	}
