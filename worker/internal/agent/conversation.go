@@ -226,6 +226,9 @@ func conversationsFromRows(invs []postgres.Invocation, models map[string]postgre
 	for _, inv := range invs {
 		m := models[inv.ModelID]
 		c := views.ConversationFromRow(&inv, m.Model, withoutPrompts(inv.Payload))
+		if text, cut := arena.Excerpt(c.Response, arena.MaxPublishedText); cut {
+			c.Response, c.ResponseTruncated, c.ResponseBytes = text, true, max(c.ResponseBytes, len(c.Response))
+		}
 		if b, err := json.Marshal(c); err == nil {
 			out = append(out, b)
 		}
@@ -245,6 +248,13 @@ func withoutPrompts(p json.RawMessage) json.RawMessage {
 	}
 	for _, k := range []string{"systemPrompt", "userPrompt", "prompt", "toolCalls", "decisions", "executionResults"} {
 		delete(m, k)
+	}
+	for _, k := range []string{"response", "reasoning"} { // stored excerpts are longer than published ones
+		var text string
+		if json.Unmarshal(m[k], &text) == nil && len(text) > arena.MaxPublishedText {
+			text, _ = arena.Excerpt(text, arena.MaxPublishedText)
+			m[k], _ = json.Marshal(text)
+		}
 	}
 	m["promptsOmitted"] = json.RawMessage("true")
 	b, err := json.Marshal(m)

@@ -114,6 +114,9 @@ func TestOversizedRepliesAreBounded(t *testing.T) {
 			t.Fatalf("conversation event of %d bytes", len(e.Data))
 		}
 	}
+	if !strings.Contains(string(evs[1].Data), `"responseTruncated":true`) {
+		t.Errorf("the cut response is not flagged in its event")
+	}
 	next, err := r.Decide(ctx, agent.Decision{ModelID: m.ID, Slot: slot.Add(2 * interval)})
 	if err != nil || next.Status != agent.Succeeded {
 		t.Fatalf("next decision %+v (%v)", next, err)

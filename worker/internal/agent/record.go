@@ -115,13 +115,16 @@ func newRecord(inv *arena.Invocation, ti turnInfo) (record, error) {
 		p.FailureReason, p.Error = &f.Reason, f.Message
 		row.Failure = &f.Reason
 	}
-	published, _ := arena.Excerpt(row.Response, arena.MaxPublishedText)
+	published, cut := arena.Excerpt(row.Response, arena.MaxPublishedText)
 	conv := Conversation{ID: inv.ID, ModelID: inv.ModelID, ModelName: ti.model.Name, ModelVariant: ti.model.Variant,
-		ModelLogo: ti.model.ProviderModel, Response: published, Timestamp: isoTime(ti.began),
+		ModelLogo: ti.model.ProviderModel, Response: published, Timestamp: isoTime(ti.began), ResponseTruncated: cut,
 		ToolCalls: make([]ConversationCall, 0, len(inv.ToolCalls)), Status: postgres.StatusSuccess, InputTokens: row.InputTokens,
 		OutputTokens: row.OutputTokens, CostUSD: row.CostUSD, LatencyMS: row.LatencyMS}
 	if row.Failure != nil {
 		conv.Status, conv.FailureReason = postgres.StatusFailed, string(*row.Failure)
+	}
+	if cut {
+		conv.ResponseBytes = len(row.Response)
 	}
 	for i := range inv.ToolCalls {
 		tc := &inv.ToolCalls[i]
