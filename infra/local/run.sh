@@ -11,6 +11,7 @@ eval "$(infra/local/services.sh up)"
 export LOG_LEVEL=${LOG_LEVEL:-info}
 # A local admin token (mutating RPCs, queue monitoring), kept across runs.
 if [ -z "${ADMIN_TOKEN:-}" ]; then
+  mkdir -p .run # absent when DATABASE_URL and REDIS_URL point at running servers
   [ -s .run/admin-token ] || head -c 18 /dev/urandom | base64 | tr -d '/+=' > .run/admin-token
   ADMIN_TOKEN=$(cat .run/admin-token)
 fi

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +20,7 @@ type Venue interface {
 	SendTx(ctx context.Context, txType int, txInfo string) (venue.RespSendTx, error)
 	Account(ctx context.Context, index int64) (venue.DetailedAccount, error)
 	Markets(ctx context.Context) ([]venue.PerpsOrderBookDetail, error)
+	ActiveOrders(ctx context.Context, account int64, market int16, auth string) ([]venue.Order, error)
 }
 
 // Limits are the per-model brakes. Zero values are refused by New: live
@@ -343,63 +343,6 @@ func (t *Trader) send(ctx context.Context, txType int, build func(signer.Header)
 			return Placed{}, err
 		}
 	}
-}
-
-// Diff is one difference between the venue and our records.
-type Diff struct {
-	Symbol arena.Symbol
-	Venue  arena.Fixed // signed size on the venue
-	Ours   arena.Fixed // signed size we expect
-}
-
-func (d Diff) String() string {
-	return fmt.Sprintf("%s: venue %s, ours %s", d.Symbol, d.Venue, d.Ours)
-}
-
-// Reconcile compares the venue's positions with ours (signed base sizes by
-// symbol). Any difference halts trading until Resume, and the error lists
-// every difference.
-func (t *Trader) Reconcile(ctx context.Context, ours map[arena.Symbol]arena.Fixed) ([]Diff, error) {
-	acc, err := t.venue.Account(ctx, t.cfg.Account)
-	if err != nil {
-		return nil, fmt.Errorf("reconcile: %w", err)
-	}
-	theirs := map[arena.Symbol]arena.Fixed{}
-	for _, p := range acc.Positions {
-		size, err := arena.ParseFixed(p.Position)
-		if err != nil {
-			return nil, fmt.Errorf("reconcile: position %q of %s: %w", p.Position, p.Symbol, err)
-		}
-		if p.Sign < 0 {
-			size = -size
-		}
-		if size != 0 {
-			theirs[arena.Symbol(p.Symbol)] = size
-		}
-	}
-	var diffs []Diff
-	for sym, v := range theirs {
-		if ours[sym] != v {
-			diffs = append(diffs, Diff{sym, v, ours[sym]})
-		}
-	}
-	for sym, v := range ours {
-		if _, ok := theirs[sym]; !ok && v != 0 {
-			diffs = append(diffs, Diff{sym, 0, v})
-		}
-	}
-	if len(diffs) == 0 {
-		return nil, nil
-	}
-	parts := make([]string, len(diffs))
-	for i, d := range diffs {
-		parts[i] = d.String()
-	}
-	t.mu.Lock()
-	t.halted = strings.Join(parts, "; ")
-	t.mu.Unlock()
-	t.cfg.Log.Error("lighter: reconciliation mismatch; trading halted", "account", t.cfg.Account, "diff", t.halted)
-	return diffs, fmt.Errorf("%w: %s", ErrHalted, t.halted)
 }
 
 // Halted returns why trading is halted ("" when it is not).

@@ -208,20 +208,74 @@ func TestReconciliationMismatchHalts(t *testing.T) {
 	if _, err := e.trader.Place(ctx, market("0.002", false)); err != nil {
 		t.Fatal(err)
 	}
-	ours := map[arena.Symbol]arena.Fixed{"BTC": arena.MustFixed("0.002")}
+	ours := live.Book{Positions: map[arena.Symbol]arena.Fixed{"BTC": arena.MustFixed("0.002")}}
 	if diffs, err := e.trader.Reconcile(ctx, ours); err != nil || len(diffs) != 0 {
 		t.Fatalf("agreeing books: %v %v", diffs, err)
 	}
 	e.fake.SetPosition(account, 1, -300) // the venue disagrees
 	diffs, err := e.trader.Reconcile(ctx, ours)
-	if !errors.Is(err, live.ErrHalted) || len(diffs) != 1 || diffs[0].Venue != arena.MustFixed("-0.003") {
+	if !errors.Is(err, live.ErrHalted) || len(diffs) != 1 || diffs[0].Venue != "-0.003" {
 		t.Fatalf("diffs = %v, err = %v", diffs, err)
 	}
 	if _, err := e.trader.Place(ctx, market("0.001", false)); !errors.Is(err, live.ErrHalted) {
 		t.Fatalf("order while halted: %v", err)
 	}
-	if !strings.Contains(e.trader.Halted(), "BTC: venue -0.003, ours 0.002") {
+	if !strings.Contains(e.trader.Halted(), "BTC position: venue -0.003, ours 0.002") {
 		t.Fatalf("halt reason %q", e.trader.Halted())
+	}
+}
+
+func TestReconciliationCatchesUnknownOpenOrder(t *testing.T) {
+	e := setup(t, false)
+	ctx := context.Background()
+	p, err := e.trader.Place(ctx, live.Order{Symbol: "BTC", Type: signer.OrderLimit, Size: arena.MustFixed("0.001"),
+		Price: arena.MustFixed("50000"), Leverage: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := live.Book{Orders: map[arena.Symbol][]int64{"BTC": {p.ClientOrderIndex}}}
+	if diffs, err := e.trader.Reconcile(ctx, mine); err != nil || len(diffs) != 0 {
+		t.Fatalf("agreeing orders: %v %v", diffs, err)
+	}
+	diffs, err := e.trader.Reconcile(ctx, live.Book{}) // we forgot the order
+	if !errors.Is(err, live.ErrHalted) || len(diffs) != 1 || diffs[0].What != "open orders" {
+		t.Fatalf("diffs = %v, err = %v", diffs, err)
+	}
+}
+
+func TestRunReportsHealth(t *testing.T) {
+	e := setup(t, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	reports := make(chan string, 8)
+	done := make(chan error, 1)
+	book := live.Book{}
+	go func() {
+		done <- e.trader.Run(ctx, time.Millisecond, func() live.Book { return book }, func(degraded bool, reason string) {
+			r := "ok"
+			if degraded {
+				r = reason
+			}
+			select { // never block Run: the test stops reading once it has seen enough
+			case reports <- r:
+			default:
+			}
+		})
+	}()
+	if r := <-reports; r != "ok" {
+		t.Fatalf("first report %q, want ok", r)
+	}
+	e.fake.SetPosition(account, 1, 100)
+	for r := range reports {
+		if r != "ok" {
+			if !strings.Contains(r, "BTC position: venue 0.001, ours 0") {
+				t.Fatalf("degraded reason %q", r)
+			}
+			break
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -16,9 +16,10 @@ function next() { // 64-bit LCG, high bits
   return state >> 11n;
 }
 const int = (n) => Number(next() % BigInt(n));
-function privateKey() { // 40 bytes little-endian, below 2^318 < n
+function privateKey() { // 40 bytes little-endian; three in four below 2^318 < n, the rest any 320 bits
+  const top = int(4) ? 0x3f : 0xff;
   let s = '';
-  for (let i = 0; i < 40; i++) s += ((i === 39 ? 0x3f : 0xff) & int(256)).toString(16).padStart(2, '0');
+  for (let i = 0; i < 40; i++) s += ((i === 39 ? top : 0xff) & int(256)).toString(16).padStart(2, '0');
   return s;
 }
 const expiry = () => (int(2) ? 0 : 1700000000000 + int(1e10));
