@@ -57,6 +57,11 @@ func (e *Exchange) cancelAll(a *account, reason string) {
 		}
 	}
 	for _, m := range e.markets {
+		for _, lo := range m.parked {
+			if lo.acct == a {
+				e.cancel(lo, reason)
+			}
+		}
 		for _, list := range []*[]*liveOrder{&m.restBids, &m.restAsks} {
 			for i := 0; i < len(*list); {
 				if lo := (*list)[i]; lo.acct == a {

@@ -36,6 +36,8 @@ type market struct {
 	below   triggerList // fire when mark ≤ price
 	above   triggerList // fire when mark ≥ price
 	timeDue int         // time exits waiting for a fresh book
+
+	parked []*liveOrder // restored pending orders due before the first book
 }
 
 // bookDepth is the initial capacity per book side; deeper books grow once.

@@ -17,6 +17,7 @@ type liveOrder struct {
 	busy     int         // pending arrivals and cancels not yet processed
 	done     chan struct{}
 	system   bool // placed by the exchange itself (exit plans, liquidation)
+	restored bool // pending when restored: arrives only once its market is live
 }
 
 // SubmitOrder validates req and sends it to the engine. With zero latency

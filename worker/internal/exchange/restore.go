@@ -41,9 +41,11 @@ func (e *Exchange) Export() arena.ExchangeState {
 // Restore loads persisted state into an exchange that has no accounts yet.
 // It validates everything first and changes nothing on error. Positions
 // need Margin, or Leverage to derive it from; resting orders keep their
-// queue position; pending orders execute at their DueAt and requested
-// cancels land at their CancelAt. No records are
-// emitted: this is the state the records already describe.
+// queue position; pending orders execute at their DueAt, or, when that
+// comes before their market's first book after the restart, right after
+// that book (never rejected for data the restart lost); requested cancels
+// land at their CancelAt. No records are emitted: this is the state the
+// records already describe.
 func (e *Exchange) Restore(st arena.ExchangeState) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -118,7 +120,7 @@ func (e *Exchange) restoreAccount(s *arena.AccountState) {
 		}
 		e.opSeq = max(e.opSeq, prio)
 		if o.State == arena.OrderPending {
-			lo.busy = 1
+			lo.busy, lo.restored = 1, true
 			lo.order.Priority = prio
 			e.pushPending(pendingOp{due: o.DueAt, seq: prio, lo: lo})
 		} else {
