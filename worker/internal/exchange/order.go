@@ -84,7 +84,7 @@ func (e *Exchange) latency(m *market, o *arena.Order) time.Duration {
 		return e.cfg.MakerLatency
 	}
 	opp := m.book.opposite(o.Side)
-	if best, ok := opp.bestAvailable(); ok && !opp.better(o.Price, best) {
+	if best, ok := opp.best(); ok && !opp.better(o.Price, best.price) { // the venue's book, as post-only
 		return e.cfg.TakerLatency
 	}
 	return e.cfg.MakerLatency
@@ -143,9 +143,12 @@ func (e *Exchange) match(lo *liveOrder, qty arena.Fixed) (taken, rest arena.Fixe
 	o, m := &lo.order, lo.m
 	pr := e.startFills(m, o, &lo.acct.slots[m.idx].pos, arena.Taker)
 	if o.TimeInForce == arena.PostOnly {
+		// Judged against the venue's book as displayed: size our own takers
+		// consumed is still there on the venue, so a price through it would
+		// take liquidity there.
 		opp := m.book.opposite(o.Side)
-		if best, ok := opp.bestAvailable(); ok && !opp.better(o.Price, best) {
-			return 0, 0, fmt.Sprintf("post-only order at %s would take liquidity at %s", o.Price, best)
+		if best, ok := opp.best(); ok && !opp.better(o.Price, best.price) {
+			return 0, 0, fmt.Sprintf("post-only order at %s would take liquidity at %s", o.Price, best.price)
 		}
 	} else {
 		limit := arena.Fixed(0)
