@@ -1,6 +1,8 @@
 package exchange
 
 import (
+	"fmt"
+
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
@@ -22,6 +24,10 @@ func (e *Exchange) settleFunding() {
 			}
 			amount := -mulSat(mulSat(p.Signed(), mark), rate)
 			if amount == 0 {
+				continue
+			}
+			if c, err := a.cash.AddChecked(amount); err != nil || c > ledgerLimit || c < -ledgerLimit {
+				e.halt(a, fmt.Sprintf("funding of %s on cash %s is out of range", amount, a.cash))
 				continue
 			}
 			a.cash += amount

@@ -111,6 +111,9 @@ func (e *Exchange) arrive(lo *liveOrder) *liveOrder {
 // how much of it may execute now, or why it is rejected.
 func (e *Exchange) admit(lo *liveOrder) (arena.Fixed, string) {
 	o, m := &lo.order, lo.m
+	if lo.acct.halted != "" {
+		return 0, lo.acct.halted
+	}
 	if reason := e.staleReason(m); reason != "" {
 		return 0, reason
 	}
@@ -156,6 +159,9 @@ func (e *Exchange) match(lo *liveOrder, qty arena.Fixed) (taken, rest arena.Fixe
 			limit = o.Price
 		}
 		taken = e.walk(m, o.Side, qty, limit, &pr)
+	}
+	if why := e.ledgerCheck(lo.acct, &lo.acct.slots[m.idx].pos); why != "" {
+		return 0, 0, e.halt(lo.acct, why)
 	}
 	if o.Type == arena.OrderLimit && o.TimeInForce != arena.IOC {
 		rest = o.Remaining() - taken

@@ -31,6 +31,7 @@ func (e *Exchange) ResetAccount(now time.Time, accountID string) error {
 	}
 	a.capital = e.cfg.StartingCapital
 	a.cash, a.realized, a.fees, a.funding, a.insurance = a.capital, 0, 0, 0, 0
+	a.halted = ""
 	a.orderMargin = 0
 	e.setUnderwater(a, false)
 	e.emitReset(&arena.AccountReset{AccountID: a.id, Capital: a.capital})
