@@ -10,13 +10,13 @@
 package metrics
 
 import (
-	"crypto/subtle"
 	"net/http"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/autonome-go/autonome/shared/bearer"
 )
 
 // Namespace prefixes every series the arena exports.
@@ -39,9 +39,9 @@ func Handler(reg *prometheus.Registry, token string) http.Handler {
 	if token == "" {
 		return h
 	}
+	allowed := bearer.NewSet(token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+		if !allowed.Authorized(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
 			http.Error(w, "metrics need the admin token", http.StatusUnauthorized)
 			return
