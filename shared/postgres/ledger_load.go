@@ -106,9 +106,9 @@ func LoadState(ctx context.Context, pool *pgxpool.Pool) (arena.ExchangeState, er
 		return st, fmt.Errorf("read live orders: %w", err)
 	}
 	if err := loadJSON(ctx, tx, `SELECT "modelId", "state" FROM (
-			SELECT "modelId", "state", "updatedAt", "id", row_number() OVER (PARTITION BY "modelId" ORDER BY "updatedAt" DESC, "id" DESC) AS n
+			SELECT "modelId", "state", "updatedAt", "id", row_number() OVER (PARTITION BY "modelId" ORDER BY ("state"->>'seq')::bigint DESC) AS n
 			FROM "SimOrders" WHERE "status" NOT IN ('PENDING', 'RESTING') AND "state" IS NOT NULL) r
-		WHERE n <= $1 ORDER BY "updatedAt", "id"`,
+		WHERE n <= $1 ORDER BY ("state"->>'seq')::bigint`,
 		func(a *arena.AccountState, raw []byte) error {
 			var o arena.Order
 			if err := json.Unmarshal(raw, &o); err != nil {

@@ -32,6 +32,14 @@ type liveOrder struct {
 func (e *Exchange) SubmitOrder(now time.Time, req arena.OrderRequest) (arena.Order, error) {
 	e.mu.Lock()
 	defer e.unlock() // publishes what advancing the clock did, on every return path
+	// Look the id up before the clock advances too: orders finishing on the
+	// way can push it out of the window (and a caller that saw it known did
+	// not ask the ledger).
+	var before arena.Order
+	var knew bool
+	if a, ok := e.byID[req.AccountID]; ok {
+		before, knew = a.lookup(req.OrderID)
+	}
 	e.tick(now)
 	a, m, err := e.validate(&req)
 	if err != nil {
@@ -39,6 +47,9 @@ func (e *Exchange) SubmitOrder(now time.Time, req arena.OrderRequest) (arena.Ord
 	}
 	if prev, ok := a.lookup(req.OrderID); ok {
 		return duplicate(prev, &req)
+	}
+	if knew {
+		return duplicate(before, &req) // forgotten while the clock advanced: final already
 	}
 	o := e.submit(a, m, &req)
 	e.flush()
