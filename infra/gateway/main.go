@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/autonome-go/autonome/functions/dashboard"
 	"github.com/autonome-go/autonome/shared/config"
@@ -43,7 +44,10 @@ func run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	log.Info("gateway listening", "addr", cfg.Addr, "api", cfg.APIURL, "relay", cfg.RelayURL)
-	return httpserver.Run(ctx, &http.Server{Addr: cfg.Addr, Handler: h})
+	// No server-wide ReadTimeout: its deadline also ends long requests
+	// (the SSE streams proxied to the relays); RPC bodies get their own
+	// read deadline in limitBody.
+	return httpserver.Run(ctx, &http.Server{Addr: cfg.Addr, Handler: h, ReadTimeout: -1})
 }
 
 func newHandler(cfg config.Gateway, log *slog.Logger) (http.Handler, error) {
@@ -109,6 +113,7 @@ func limitBody(h http.Handler, limit int64) http.Handler {
 			writeTooLarge(w, limit)
 			return
 		}
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(httpserver.DefaultReadTimeout))
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		h.ServeHTTP(w, r)
 	})

@@ -17,7 +17,8 @@ const ShutdownTimeout = 10 * time.Second
 // Default timeouts, applied where the server leaves them zero. A client
 // that sends its headers or body slowly, or holds an idle keep-alive
 // connection, is cut off instead of holding a file descriptor for as long
-// as it likes. WriteTimeout is left to each server: one that proxies
+// as it likes (a negative value turns one off). WriteTimeout is left to
+// each server: one that proxies
 // streams (the gateway's SSE) must not have it; the others set it.
 const (
 	DefaultReadHeaderTimeout = 5 * time.Second
