@@ -74,7 +74,7 @@ func inLambda() bool { return os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" }
 
 func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
 	log.Info("api listening", "addr", addr)
-	err := httpserver.Run(ctx, &http.Server{Addr: addr, Handler: h, IdleTimeout: 2 * time.Minute})
+	err := httpserver.Run(ctx, &http.Server{Addr: addr, Handler: h, WriteTimeout: time.Minute})
 	log.Info("api stopped")
 	return err
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
@@ -45,7 +46,7 @@ func run(ctx context.Context, stdout io.Writer) error {
 	}
 	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "web")
 	log.Info("dashboard listening", "addr", cfg.Addr)
-	return httpserver.Run(ctx, &http.Server{Addr: cfg.Addr, Handler: h})
+	return httpserver.Run(ctx, &http.Server{Addr: cfg.Addr, Handler: h, WriteTimeout: 30 * time.Second})
 }
 
 func newHandler(cfg config.Web) (http.Handler, error) {

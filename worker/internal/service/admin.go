@@ -35,7 +35,7 @@ func (a *admin) serveHealth(w http.ResponseWriter, _ *http.Request) {
 
 // Run serves until ctx is done.
 func (a *admin) Run(ctx context.Context) error {
-	return httpserver.Run(ctx, &http.Server{Addr: a.addr, Handler: a.mux})
+	return httpserver.Run(ctx, &http.Server{Addr: a.addr, Handler: a.mux, WriteTimeout: time.Minute})
 }
 
 // serveMetrics serves the metrics alone on addr (METRICS_ADDR), without
@@ -43,7 +43,7 @@ func (a *admin) Run(ctx context.Context) error {
 func serveMetrics(ctx context.Context, addr string, h http.Handler) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)
-	return httpserver.Run(ctx, &http.Server{Addr: addr, Handler: mux})
+	return httpserver.Run(ctx, &http.Server{Addr: addr, Handler: mux, WriteTimeout: time.Minute})
 }
 
 // metricsURL says where the worker's metrics are.
