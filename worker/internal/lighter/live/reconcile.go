@@ -72,6 +72,12 @@ func (t *Trader) Reconcile(ctx context.Context, ours Book) ([]Diff, error) {
 	t.halted = strings.Join(parts, "; ")
 	t.mu.Unlock()
 	t.cfg.Log.Error("lighter: reconciliation mismatch; trading halted", "account", t.cfg.Account, "diff", t.halted)
+	t.mu.Lock()
+	onMismatch := t.cfg.OnMismatch
+	t.mu.Unlock()
+	if onMismatch != nil {
+		onMismatch(t.cfg.Account, diffs)
+	}
 	return diffs, fmt.Errorf("%w: %s", ErrHalted, t.halted)
 }
 
@@ -140,4 +146,11 @@ func (t *Trader) Run(ctx context.Context, every time.Duration, ours func() Book,
 		case <-tick.C:
 		}
 	}
+}
+
+// SetOnMismatch sets Config.OnMismatch after New (for wiring and tests).
+func (t *Trader) SetOnMismatch(f func(account int64, diffs []Diff)) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.cfg.OnMismatch = f
 }

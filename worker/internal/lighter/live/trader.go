@@ -43,6 +43,10 @@ type Config struct {
 	Now     func() time.Time
 	// OrderTTL is how long the venue may accept a signed transaction.
 	OrderTTL time.Duration
+	// OnMismatch, when set, is told of every reconciliation that found the
+	// venue and the ledger disagreeing (the worker counts them in
+	// autonome_live_reconciliation_mismatches_total and alerts on it).
+	OnMismatch func(account int64, diffs []Diff)
 }
 
 // Errors the trader returns before anything is signed.

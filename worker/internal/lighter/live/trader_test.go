@@ -1,6 +1,9 @@
 package live_test
 
 import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"bytes"
 	"context"
 	"errors"
@@ -204,6 +207,10 @@ func TestDryRunSignsButNeverSends(t *testing.T) {
 
 func TestReconciliationMismatchHalts(t *testing.T) {
 	e := setup(t, false)
+	var reported []live.Diff
+	reg := prometheus.NewRegistry()
+	count := live.MismatchCounter(reg)
+	e.trader.SetOnMismatch(func(a int64, d []live.Diff) { reported = append(reported, d...); count(a, d) })
 	ctx := context.Background()
 	if _, err := e.trader.Place(ctx, market("0.002", false)); err != nil {
 		t.Fatal(err)
@@ -222,6 +229,12 @@ func TestReconciliationMismatchHalts(t *testing.T) {
 	}
 	if !strings.Contains(e.trader.Halted(), "BTC position: venue -0.003, ours 0.002") {
 		t.Fatalf("halt reason %q", e.trader.Halted())
+	}
+	if len(reported) != 1 || reported[0].Venue != "-0.003" {
+		t.Fatalf("mismatch reported to OnMismatch: %v", reported)
+	}
+	if n := testutil.ToFloat64(mismatches(t, reg)); n != 1 {
+		t.Fatalf("autonome_live_reconciliation_mismatches_total = %v, want 1", n)
 	}
 }
 
@@ -289,4 +302,15 @@ func TestFakeVenueRejectsForeignSignature(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "invalid signature") {
 		t.Fatalf("foreign signature: %v", err)
 	}
+}
+
+// mismatches returns the one series of the mismatch counter in reg.
+func mismatches(t *testing.T, reg *prometheus.Registry) prometheus.Collector {
+	t.Helper()
+	fams, err := reg.Gather()
+	if err != nil || len(fams) != 1 || len(fams[0].GetMetric()) != 1 {
+		t.Fatalf("gathered %v, %v", fams, err)
+	}
+	return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "x", Help: "x"},
+		func() float64 { return fams[0].GetMetric()[0].GetCounter().GetValue() })
 }
