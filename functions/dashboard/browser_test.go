@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -208,16 +209,23 @@ func TestBrowserArena(t *testing.T) {
 
 	// Hostile model output is shown as text, never as markup.
 	hostile := eval[struct {
-		Pwned   string `json:"pwned"`
-		Imgs    int    `json:"imgs"`
-		Scripts int    `json:"scripts"`
-		Text    bool   `json:"text"`
+		Pwned    string `json:"pwned"`
+		Imgs     int    `json:"imgs"`
+		Scripts  int    `json:"scripts"`
+		Text     bool   `json:"text"`
+		Bidi     bool   `json:"bidi"`
+		Isolated bool   `json:"isolated"`
 	}](t, e, `({
 		pwned: document.body.dataset.pwned || "",
 		imgs: document.querySelectorAll('#page img').length,
 		scripts: document.querySelectorAll('#page script').length,
-		text: [...document.querySelectorAll('[data-testid=chat-response]')].some(e => e.textContent.includes('<img src=x onerror='))
+		text: [...document.querySelectorAll('[data-testid=chat-response]')].some(e => e.textContent.includes('<img src=x onerror=')),
+		bidi: /[\u202a-\u202e\u2066-\u2069]/.test(document.getElementById('page').textContent),
+		isolated: [...document.querySelectorAll('[data-testid=chat-response]')].every(e => e.dir === 'auto' && getComputedStyle(e).unicodeBidi === 'isolate')
 	})`)
+	if hostile.Bidi || !hostile.Isolated {
+		t.Errorf("model text: bidi controls shown %v, isolated %v; want them dropped and the text isolated", hostile.Bidi, hostile.Isolated)
+	}
 	if hostile.Pwned != "" || hostile.Imgs != 0 || hostile.Scripts != 0 || !hostile.Text {
 		t.Errorf("hostile model output: %+v; want no pwned marker, no img/script elements, and the text shown literally", hostile)
 	}
@@ -276,6 +284,19 @@ func TestBrowserLeaderboard(t *testing.T) {
 	if baselines.Rows != 7 || baselines.Badges != 7 {
 		t.Errorf("baselines: %+v, want 7 rows each with a badge", baselines)
 	}
+	// A seat the worker cannot run is labelled, with how to enable it.
+	e.wait(t, "the no-key seat labelled", `document.querySelectorAll('[data-testid=leaderboard-row] [data-testid=nokey-badge]').length === 1`)
+	nokey := eval[struct {
+		Row  string `json:"row"`
+		PnL  string `json:"pnl"`
+		Note string `json:"note"`
+	}](t, e, `(() => { const b = document.querySelector('[data-testid=leaderboard-row] [data-testid=nokey-badge]');
+		const row = b.closest('[data-testid=leaderboard-row]');
+		return {row: row.dataset.modelId, pnl: row.children[3].textContent, note: document.querySelector('[data-testid=leaderboard-nokey]')?.textContent || ''}; })()`)
+	last := eval[string](t, e, rows+`.at(-1).dataset.modelId`)
+	if nokey.Row != "m-kimi-k2-thinking-sniper" || last != nokey.Row || nokey.PnL != "not running" || !strings.Contains(nokey.Note, "set NIM_API_KEY") {
+		t.Errorf("no-key seat: %+v", nokey)
+	}
 	heads := eval[[]string](t, e, `[...document.querySelectorAll('[data-testid=leaderboard-table] th')].map(th => th.textContent.trim())`)
 	for _, want := range []string{"Sharpe", "Sortino", "Profit factor", "Fees", "Funding", "LLM cost", "Tokens", "Cost / decision", "PnL net of cost", "Failure rate"} {
 		if !slices.Contains(heads, want) {
@@ -284,7 +305,7 @@ func TestBrowserLeaderboard(t *testing.T) {
 	}
 
 	// PnL % descending by default.
-	pnl := eval[[]float64](t, e, rows+`.map(r => parseFloat(r.children[3].textContent.replace(/[^0-9.-]/g, '')))`)
+	pnl := eval[[]float64](t, e, rows+`.filter(r => !r.querySelector('[data-testid=nokey-badge]')).map(r => parseFloat(r.children[3].textContent.replace(/[^0-9.-]/g, '')))`)
 	for i := 1; i < len(pnl); i++ {
 		if pnl[i] > pnl[i-1] {
 			t.Fatalf("PnL %% not descending at row %d: %v", i, pnl)
@@ -295,7 +316,7 @@ func TestBrowserLeaderboard(t *testing.T) {
 	e.click(t, `[data-testid=leaderboard-sort] [data-value=maxDrawdown]`)
 	e.wait(t, "drawdown sort in the URL", `location.hash.includes('sort=maxDrawdown')`)
 	waitInput(t, e, "analytics/getLeaderboard", "sortBy", "maxDrawdown")
-	dd := eval[[]float64](t, e, rows+`.map(r => parseFloat(r.children[6].textContent))`)
+	dd := eval[[]float64](t, e, rows+`.filter(r => !r.querySelector('[data-testid=nokey-badge]')).map(r => parseFloat(r.children[6].textContent))`)
 	for i := 1; i < len(dd); i++ {
 		if dd[i] < dd[i-1] {
 			t.Fatalf("drawdown not ascending at row %d: %v", i, dd)

@@ -70,7 +70,7 @@ var fakeVariants = []struct{ ID, Label, Color, Desc string }{
 
 // hostileText is model output that would run script if the page inserted
 // it as markup.
-const hostileText = `Closing SOL. <img src=x onerror="document.body.dataset.pwned='img'"><script>document.body.dataset.pwned='script'</script> "quoted" & 'single' </details></article>`
+const hostileText = `Closing SOL. <img src=x onerror="document.body.dataset.pwned='img'"><script>document.body.dataset.pwned='script'</script> "quoted" & 'single' </details></article>` + " \u202eTROHS\u202c"
 
 var fakePrices = map[string]float64{"BTC": 97000.1, "ETH": 3412.55, "SOL": 182.431}
 
@@ -265,6 +265,9 @@ func (f *fakeAPI) procedure(proc string, in map[string]any, str func(string) str
 			m := map[string]any{"id": a.ID, "name": a.Name}
 			if a.Kind != "" {
 				m["kind"] = a.Kind
+			}
+			if a.Name == "kimi-k2-thinking" && a.Variant == "Sniper" { // a seat the worker has no key for
+				m["runStatus"], m["runHint"] = "no_key", "no API key: set NIM_API_KEY in the worker's environment and restart it"
 			}
 			ms = append(ms, m)
 		}

@@ -20,6 +20,9 @@ import (
 	"github.com/autonome-go/autonome/functions/internal/rpc"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/httpserver"
+	"github.com/autonome-go/autonome/shared/metrics"
+	"github.com/autonome-go/autonome/shared/redis"
+	"github.com/autonome-go/autonome/shared/tracing"
 )
 
 // started is when the process began, reported by /health.
@@ -39,19 +42,31 @@ func run(ctx context.Context, stdout io.Writer) error {
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
-	log := config.Logger(stdout, cfg.LogLevel, "api")
+	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "api")
+	redis.UseLogger(log)
 	h, closeFn, err := newHandler(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
+	stopTracing, err := tracing.Start(ctx, "autonome-api", cfg.OTLPEndpoint)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = stopTracing(context.WithoutCancel(ctx)) }()
 	if inLambda() {
 		// The pool and clients above are made once per execution environment
-		// and reused by every invocation it serves.
+		// and reused by every invocation it serves. Nothing scrapes a Lambda:
+		// its metrics are Embedded Metric Format lines on stdout.
+		h = rpc.Instrument(h, rpc.NewEMFObserver(metrics.NewEMF(stdout, "Autonome/API")))
 		lambda.StartWithOptions(httpadapter.NewV2(h).ProxyWithContext, lambda.WithContext(ctx))
 		return nil
 	}
-	return serve(ctx, cfg.Addr(), h, log)
+	reg := metrics.NewRegistry()
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler(reg, cfg.MetricsToken))
+	mux.Handle("/", rpc.Instrument(h, rpc.NewPromObserver(reg)))
+	return serve(ctx, cfg.Addr(), mux, log)
 }
 
 // inLambda reports whether the Lambda runtime API is present.
@@ -59,7 +74,7 @@ func inLambda() bool { return os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" }
 
 func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
 	log.Info("api listening", "addr", addr)
-	err := httpserver.Run(ctx, &http.Server{Addr: addr, Handler: h, IdleTimeout: 2 * time.Minute})
+	err := httpserver.Run(ctx, &http.Server{Addr: addr, Handler: h, WriteTimeout: time.Minute})
 	log.Info("api stopped")
 	return err
 }

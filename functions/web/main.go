@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
@@ -43,9 +44,9 @@ func run(ctx context.Context, stdout io.Writer) error {
 		lambda.StartWithOptions(httpadapter.NewV2(h).ProxyWithContext, lambda.WithContext(ctx))
 		return nil
 	}
-	log := config.Logger(stdout, cfg.LogLevel, "web")
+	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "web")
 	log.Info("dashboard listening", "addr", cfg.Addr)
-	return httpserver.Run(ctx, &http.Server{Addr: cfg.Addr, Handler: h})
+	return httpserver.Run(ctx, &http.Server{Addr: cfg.Addr, Handler: h, WriteTimeout: 30 * time.Second})
 }
 
 func newHandler(cfg config.Web) (http.Handler, error) {

@@ -119,3 +119,16 @@ func retry(ctx context.Context, fn func() error) error {
 		}
 	}
 }
+
+// firstModel returns the id of the first model the API lists.
+func (s *Stack) firstModel(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	var models modelsOut
+	if err := retry(ctx, func() error { return s.call(ctx, "models/getModels", map[string]any{}, &models, "") }); err != nil {
+		t.Fatal(err)
+	}
+	if len(models.Models) == 0 {
+		t.Fatal("no models seeded")
+	}
+	return models.Models[0].ID
+}

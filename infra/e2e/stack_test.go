@@ -115,6 +115,8 @@ type Stack struct {
 	DBURL      string
 	prefix     string // Redis key prefix of this stack
 	adminAddr  string // the worker's admin listener
+	apiAddr    string // the API's own listener (metrics)
+	relayAddr  string // the relay's own listener (metrics)
 	Worker     *proc
 	Relay      *proc
 	API        *proc
@@ -129,7 +131,8 @@ func StartStack(t *testing.T, extra ...string) *Stack {
 	_, dbURL := testenv.Postgres(t)
 	_, prefix := testenv.Redis(t)
 	relayAddr, apiAddr, gwAddr, adminAddr := freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)
-	s := &Stack{URL: "http://" + gwAddr, AdminToken: "e2e-" + testenv.UniqueName(""), DBURL: dbURL, prefix: prefix, adminAddr: adminAddr}
+	s := &Stack{URL: "http://" + gwAddr, AdminToken: "e2e-" + testenv.UniqueName(""), DBURL: dbURL, prefix: prefix, adminAddr: adminAddr,
+		apiAddr: apiAddr, relayAddr: relayAddr}
 	env := append(os.Environ(),
 		"DATABASE_URL="+dbURL, "REDIS_URL="+testenv.RedisURL(), "REDIS_PREFIX="+prefix,
 		"RELAY_ADDR="+relayAddr, "API_ADDR="+apiAddr, "GATEWAY_ADDR="+gwAddr, "WORKER_ADMIN_ADDR="+adminAddr,

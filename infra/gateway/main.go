@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/autonome-go/autonome/functions/dashboard"
 	"github.com/autonome-go/autonome/shared/config"
@@ -36,13 +38,16 @@ func run(ctx context.Context, stdout io.Writer) error {
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
-	log := config.Logger(stdout, "info", "gateway")
+	log := config.Logger(stdout, "info", "text", "gateway")
 	h, err := newHandler(cfg, log)
 	if err != nil {
 		return err
 	}
 	log.Info("gateway listening", "addr", cfg.Addr, "api", cfg.APIURL, "relay", cfg.RelayURL)
-	return httpserver.Run(ctx, &http.Server{Addr: cfg.Addr, Handler: h})
+	// No server-wide ReadTimeout: its deadline also ends long requests
+	// (the SSE streams proxied to the relays); RPC bodies get their own
+	// read deadline in limitBody.
+	return httpserver.Run(ctx, &http.Server{Addr: cfg.Addr, Handler: h, ReadTimeout: -1})
 }
 
 func newHandler(cfg config.Gateway, log *slog.Logger) (http.Handler, error) {
@@ -61,7 +66,7 @@ func newHandler(cfg config.Gateway, log *slog.Logger) (http.Handler, error) {
 	}
 	dash := dashboard.Handler(opts)
 	mux := http.NewServeMux()
-	mux.Handle("/api/rpc/", api)
+	mux.Handle("/api/rpc/", limitBody(api, maxRPCBody))
 	mux.Handle("/health", api)
 	mux.Handle("/health/", api)
 	mux.Handle("/api/health", api)
@@ -82,11 +87,41 @@ func proxy(target string, log *slog.Logger) (*httputil.ReverseProxy, error) {
 			r.SetXForwarded()
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+				writeTooLarge(w, tooLarge.Limit)
+				return
+			}
 			log.Warn("upstream unavailable", "upstream", target, "path", r.URL.Path, "err", err)
 			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusBadGateway)
+			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = io.WriteString(w, `{"json":{"defined":false,"code":"SERVICE_UNAVAILABLE","status":503,"message":"upstream unavailable"},"meta":[]}`)
 		},
 	}
 	return p, nil
+}
+
+// maxRPCBody is the largest RPC body the gateway forwards, like API
+// Gateway's payload limit; the API itself refuses more than 64 KiB with
+// BAD_REQUEST.
+const maxRPCBody = 1 << 20
+
+// limitBody answers 413 for a body over limit instead of forwarding it (an
+// upstream that stops reading mid-body would otherwise surface as a 502).
+func limitBody(h http.Handler, limit int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > limit {
+			writeTooLarge(w, limit)
+			return
+		}
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(httpserver.DefaultReadTimeout))
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		h.ServeHTTP(w, r)
+	})
+}
+
+func writeTooLarge(w http.ResponseWriter, limit int64) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Connection", "close")
+	w.WriteHeader(http.StatusRequestEntityTooLarge)
+	_, _ = fmt.Fprintf(w, `{"json":{"defined":false,"code":"PAYLOAD_TOO_LARGE","status":413,"message":"the body is larger than %d bytes"},"meta":[]}`, limit)
 }

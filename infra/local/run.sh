@@ -11,6 +11,7 @@ eval "$(infra/local/services.sh up)"
 export LOG_LEVEL=${LOG_LEVEL:-info}
 # A local admin token (mutating RPCs, queue monitoring), kept across runs.
 if [ -z "${ADMIN_TOKEN:-}" ]; then
+  mkdir -p .run # absent when DATABASE_URL and REDIS_URL point at running servers
   [ -s .run/admin-token ] || head -c 18 /dev/urandom | base64 | tr -d '/+=' > .run/admin-token
   ADMIN_TOKEN=$(cat .run/admin-token)
 fi
@@ -58,6 +59,8 @@ cat <<MSG
   Worker admin:  http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/health
   Job queues:    http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/monitoring/  (any user, password: the admin token)
   Admin token:   $ADMIN_TOKEN  (Authorization: Bearer … for simulator.placeOrder / resetAccount)
+  Metrics:       http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/metrics (worker; Bearer the admin token)
+                 http://${RELAY_ADDR}/metrics (relay)   http://${API_ADDR}/metrics (API)
   Ctrl-C stops everything.
 
 MSG

@@ -53,8 +53,8 @@ redis_answers() { # $1 = url
 
 # as_pg runs a command as the unprivileged owner of the data directory when we
 # are root (PostgreSQL refuses to run as root).
-as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+as_pg() { # from / : the checkout may be a folder the postgres user cannot enter
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_datadir() {
@@ -132,7 +132,11 @@ up() {
 }
 
 down() {
-  local bindir dir="$run/pg"
+  local bindir dir
+  # Resolve the link first: in a checkout the postgres user cannot enter
+  # (a mktemp -d clone) the data lives under /var/tmp behind .run/pg, and
+  # pg_ctl, run as postgres, cannot follow a path through the checkout.
+  dir=$(readlink -f "$run/pg" 2>/dev/null || echo "$run/pg")
   if [ -f "$dir/data/PG_VERSION" ] && bindir=$(pg_bindir); then
     as_pg "$bindir/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 && log "stopped private PostgreSQL" || true
   fi

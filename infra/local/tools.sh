@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the tools the tests drive are installed: Chromium (browser tests,
-# driven with chromedp) and Node.js with npm (the official oRPC client test and
-# the dashboard's JavaScript tests). On Debian/Ubuntu as root they are installed
+# driven with chromedp), Node.js with npm (the official oRPC client test and
+# the dashboard's JavaScript tests) and promtool (the alert rules' tests, from
+# Debian's prometheus package; its server is not started). On Debian/Ubuntu as root they are installed
 # with apt-get; elsewhere the script says what to install and the tests that
 # need them fail under CI=true and are skipped otherwise.
 set -uo pipefail
@@ -10,6 +11,7 @@ have_chromium() { command -v chromium >/dev/null 2>&1 || command -v chromium-bro
 have_chromium || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "tools: installing ${missing[*]} with apt-get" >&2

@@ -84,6 +84,24 @@ type Batch struct {
 	Liquidations []Liquidation    `json:"liquidations,omitempty"`
 	Insurance    []InsuranceEntry `json:"insurance,omitempty"`
 	Resets       []AccountReset   `json:"resets,omitempty"`
+
+	// The exchange's own state after the batch, persisted with it so that a
+	// restart continues exactly: each market's last funding rate and mark
+	// (funding for an hour that passes before the feed is back is settled
+	// at them), the slippage generator and the order priority sequence.
+	Rates    []MarketRate `json:"rates,omitempty"`
+	RNG      []byte       `json:"rng,omitempty"`
+	OrderSeq uint64       `json:"orderSeq,omitempty"`
+}
+
+// MarketRate is a market's last known funding rate (fraction per hour) and
+// mark; zero when not known yet.
+type MarketRate struct {
+	Symbol Symbol `json:"symbol"`
+	Rate   Fixed  `json:"rate"`
+	Mark   Fixed  `json:"mark"`
+	// HasRate tells a known rate of zero from an unknown one.
+	HasRate bool `json:"hasRate,omitempty"`
 }
 
 // Empty reports whether the batch holds no record.
@@ -134,6 +152,7 @@ func (b *Batch) Clone() Batch {
 		Orders: cloneRecords(b.Orders), Fills: cloneRecords(b.Fills), Positions: cloneRecords(b.Positions),
 		Funding: cloneRecords(b.Funding), Liquidations: cloneRecords(b.Liquidations),
 		Insurance: cloneRecords(b.Insurance), Resets: cloneRecords(b.Resets),
+		Rates: cloneRecords(b.Rates), RNG: cloneRecords(b.RNG), OrderSeq: b.OrderSeq,
 	}
 }
 
@@ -182,6 +201,10 @@ type AccountState struct {
 	Positions   []Position `json:"positions"`
 	Orders      []Order    `json:"orders"`
 	Recent      []Order    `json:"recent,omitempty"`
+	// RecentComplete says Recent holds every finished order the account
+	// ever had; otherwise older client order ids must be looked up in the
+	// ledger before an id is executed.
+	RecentComplete bool `json:"recentComplete,omitempty"`
 }
 
 // ExchangeState is the whole restorable state of an exchange. Books are not
@@ -193,6 +216,7 @@ type ExchangeState struct {
 	BatchSeq    uint64         `json:"batchSeq"`    // last Batch Seq issued
 	OrderSeq    uint64         `json:"orderSeq"`    // last Order.Priority issued (the highest in any order record)
 	RNG         []byte         `json:"rng,omitempty"`
+	Rates       []MarketRate   `json:"rates,omitempty"` // last funding rate and mark per market
 	Accounts    []AccountState `json:"accounts"`
 }
 

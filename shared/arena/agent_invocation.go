@@ -67,6 +67,12 @@ type Invocation struct {
 	StartedAt     time.Time       `json:"startedAt"`
 	ResponseID    string          `json:"providerResponseId,omitempty"` // id of the last provider response
 	Failure       *Failure        `json:"failure,omitempty"`            // nil when the turn completed
+	// ResponseBytes and ReasoningBytes are the full sizes of Response and
+	// Reasoning as the model sent them; Truncated is set when either, or
+	// the number of tool calls, was cut to the recording limits.
+	ResponseBytes  int  `json:"responseBytes,omitempty"`
+	ReasoningBytes int  `json:"reasoningBytes,omitempty"`
+	Truncated      bool `json:"truncated,omitempty"`
 }
 
 // Failed reports whether the turn as a whole failed.

@@ -47,6 +47,9 @@ type ToolCall struct {
 	Output       string          `json:"output"` // the text returned to the model
 	Failure      *Failure        `json:"failure,omitempty"`
 	CreatedAt    time.Time       `json:"createdAt"`
+	// ArgumentsBytes is the size of the arguments as written when Arguments
+	// holds only an excerpt of them (then a JSON string); 0 otherwise.
+	ArgumentsBytes int `json:"argumentsBytes,omitempty"`
 }
 
 // Failed reports whether the call or any of its decisions failed.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -309,11 +310,7 @@ func (f *Fixed) UnmarshalJSON(b []byte) error {
 		s = s[1 : len(s)-1]
 	}
 	if strings.ContainsAny(s, "eE") {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return fmt.Errorf("parse decimal %q: %w", s, err)
-		}
-		g, err := FixedFromFloat(v)
+		g, err := parseExponent(s)
 		if err != nil {
 			return err
 		}
@@ -326,6 +323,29 @@ func (f *Fixed) UnmarshalJSON(b []byte) error {
 	}
 	*f = g
 	return nil
+}
+
+// parseExponent parses a JSON number in exponent form ("1.5e2") exactly:
+// the value it denotes, not the nearest float64, and the same rules as the
+// plain form (at most FixedDecimals fractional digits, within range).
+func parseExponent(s string) (Fixed, error) {
+	mant, exp, _ := strings.Cut(strings.ToLower(s), "e")
+	if mant == "" || strings.ContainsAny(mant, "e") {
+		return 0, fmt.Errorf("parse decimal %q: not a number", s)
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok || exp == "" {
+		return 0, fmt.Errorf("parse decimal %q: not a number", s)
+	}
+	scaled := new(big.Rat).Mul(r, new(big.Rat).SetInt64(FixedScale))
+	if !scaled.IsInt() {
+		return 0, fmt.Errorf("parse decimal %q: more than %d fractional digits", s, FixedDecimals)
+	}
+	n := scaled.Num()
+	if !n.IsInt64() {
+		return 0, fmt.Errorf("parse decimal %q: %w", s, ErrOverflow)
+	}
+	return Fixed(n.Int64()), nil
 }
 
 // MarshalText and UnmarshalText let Fixed travel as text (database numeric, env vars).

@@ -141,3 +141,27 @@ func BenchmarkFixedMul(b *testing.B) {
 		_ = x.Mul(y)
 	}
 }
+
+// Exponent numbers in JSON mean the exact value they write: representable
+// ones parse exactly, the others are rejected like their written-out form.
+func TestFixedJSONExponents(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string // "" = rejected
+	}{
+		{"1e2", "100"}, {"1.5e2", "150"}, {"-2.5E-3", "-0.0025"}, {"1e-8", "0.00000001"}, {"\"4.2e1\"", "42"},
+		{"1e-9", ""}, {"1.5e-8", ""}, {"1.23456789012e2", ""}, {"9e18", ""}, {"1e400", ""}, {"e5", ""}, {"1e", ""},
+		{"0.1e1", "1"}, {"123456789e-8", "1.23456789"},
+	} {
+		var f Fixed
+		err := f.UnmarshalJSON([]byte(tc.in))
+		switch {
+		case tc.want == "" && err == nil:
+			t.Errorf("%s: accepted as %s, want an error", tc.in, f)
+		case tc.want != "" && err != nil:
+			t.Errorf("%s: %v, want %s", tc.in, err, tc.want)
+		case tc.want != "" && f != MustFixed(tc.want):
+			t.Errorf("%s = %s, want %s", tc.in, f, tc.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"os"
 	"regexp"
 	"strings"
@@ -100,5 +101,30 @@ func TestEnvExamplesMatchSpecs(t *testing.T) {
 				t.Errorf("infra/env/%s.env.example lacks %s", name, v.Name)
 			}
 		}
+	}
+}
+
+// LOG_FORMAT=json writes one JSON object per line with the component;
+// anything but text or json is refused with the variable named.
+func TestLogFormat(t *testing.T) {
+	var buf strings.Builder
+	Logger(&buf, "info", "json", "worker").Info("hello", "model", "m1")
+	var line map[string]any
+	if err := json.Unmarshal([]byte(buf.String()), &line); err != nil {
+		t.Fatalf("not JSON: %q", buf.String())
+	}
+	if line["msg"] != "hello" || line["component"] != "worker" || line["model"] != "m1" {
+		t.Fatalf("line = %v", line)
+	}
+	buf.Reset()
+	Logger(&buf, "info", "text", "relay").Info("hello")
+	if !strings.Contains(buf.String(), "component=relay") || strings.HasPrefix(buf.String(), "{") {
+		t.Fatalf("text line = %q", buf.String())
+	}
+	t.Setenv("DATABASE_URL", "postgres://localhost/x")
+	t.Setenv("LOG_FORMAT", "xml")
+	var cfg Worker
+	if err := Load(&cfg); err == nil || !strings.Contains(err.Error(), "LOG_FORMAT") {
+		t.Fatalf("LOG_FORMAT=xml: err = %v", err)
 	}
 }

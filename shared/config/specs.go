@@ -11,9 +11,11 @@ import (
 
 // Common holds what every binary reads.
 type Common struct {
-	RedisURL    string `envconfig:"REDIS_URL" default:"redis://127.0.0.1:6379/0" desc:"Redis URL (events, latest prices, job queue)"`
-	RedisPrefix string `envconfig:"REDIS_PREFIX" desc:"prefix of every key and channel the arena uses in Redis (several arenas can share one Redis)"`
-	LogLevel    string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	RedisURL     string `envconfig:"REDIS_URL" default:"redis://127.0.0.1:6379/0" desc:"Redis URL (events, latest prices, job queue)"`
+	RedisPrefix  string `envconfig:"REDIS_PREFIX" desc:"prefix of every key and channel the arena uses in Redis (several arenas can share one Redis)"`
+	LogLevel     string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	LogFormat    string `envconfig:"LOG_FORMAT" default:"text" desc:"log lines as text (logfmt) or json"`
+	OTLPEndpoint string `envconfig:"OTEL_EXPORTER_OTLP_ENDPOINT" desc:"OTLP/HTTP collector URL; set to turn tracing on (off by default)"`
 }
 
 // Worker is the configuration of worker/cmd/worker, the VPS process that
@@ -23,6 +25,7 @@ type Worker struct {
 	DatabaseURL     string        `envconfig:"DATABASE_URL" required:"true" desc:"PostgreSQL URL (source of truth)"`
 	AdminAddr       string        `envconfig:"WORKER_ADMIN_ADDR" default:"127.0.0.1:8082" desc:"worker admin listener (health, asynq monitoring)"`
 	AdminToken      string        `envconfig:"ADMIN_TOKEN" desc:"bearer token for the worker admin listener and mutating RPCs"`
+	MetricsAddr     string        `envconfig:"METRICS_ADDR" desc:"serve Prometheus metrics here without a token (private address); empty: on the admin listener, behind ADMIN_TOKEN"`
 	TradingMode     string        `envconfig:"TRADING_MODE" default:"simulated" desc:"simulated (the only mode this build trades in)"`
 	Feed            string        `envconfig:"FEED" default:"synthetic" desc:"market data: synthetic, lighter or replay"`
 	FeedTape        string        `envconfig:"FEED_TAPE" desc:"tape file for FEED=replay"`
@@ -51,6 +54,8 @@ type Worker struct {
 	NIMBaseURL        string        `envconfig:"NIM_BASE_URL" default:"https://integrate.api.nvidia.com/v1" desc:"NIM OpenAI-compatible base URL"`
 	OpenRouterAPIKey  string        `envconfig:"OPENROUTER_API_KEY" desc:"OpenRouter API key"`
 	OpenRouterBaseURL string        `envconfig:"OPENROUTER_BASE_URL" default:"https://openrouter.ai/api/v1" desc:"OpenRouter base URL"`
+	RosterFile        string        `envconfig:"ROSTER_FILE" desc:"roster file (YAML or JSON) listing the models, their endpoints and prices, and the baselines; empty: the built-in default line-up"`
+	LLMMaxResponse    int64         `envconfig:"LLM_MAX_RESPONSE_BYTES" default:"1048576" desc:"most bytes read of one model response; a larger one is cut off and fails as too_large"`
 	TradeInterval     time.Duration `envconfig:"TRADE_INTERVAL" default:"5m" desc:"how often every active model decides"`
 	PortfolioInterval time.Duration `envconfig:"PORTFOLIO_INTERVAL" default:"60s" desc:"how often equity snapshots are written"`
 	SecretsKey        string        `envconfig:"SECRETS_KEY" desc:"base64 32-byte key sealing exchange credentials at rest"`
@@ -83,6 +88,9 @@ func (c *Worker) Validate() error {
 	if c.FeedReplaySpeed < 0 {
 		return fmt.Errorf("FEED_REPLAY_SPEED=%v is not valid: expected 0 (as fast as possible) or a positive factor", c.FeedReplaySpeed)
 	}
+	if c.LLMMaxResponse < 4096 {
+		return fmt.Errorf("LLM_MAX_RESPONSE_BYTES=%d is not valid: expected at least 4096", c.LLMMaxResponse)
+	}
 	if c.SimInitialCapital <= 0 {
 		return fmt.Errorf("SIM_INITIAL_CAPITAL=%s is not valid: expected a positive amount", c.SimInitialCapital)
 	}
@@ -91,7 +99,7 @@ func (c *Worker) Validate() error {
 			return fmt.Errorf("%s=%s is not valid: expected a positive duration", name, d)
 		}
 	}
-	return validLevel(c.LogLevel)
+	return validLog(c.LogLevel, c.LogFormat)
 }
 
 // NIMKeys returns the configured NIM keys in rotation order.
@@ -105,6 +113,7 @@ type Relay struct {
 	Addr            string        `envconfig:"RELAY_ADDR" default:"127.0.0.1:8083" desc:"relay listen address"`
 	CORSOrigins     []string      `envconfig:"CORS_ORIGINS" desc:"comma-separated exact origins allowed to call the API and relay"`
 	SSEToken        string        `envconfig:"SSE_TOKEN" desc:"if set, SSE clients must send it (Bearer header or ?token=)"`
+	MetricsToken    string        `envconfig:"METRICS_TOKEN" desc:"if set, /metrics on the relay and the API requires it as a bearer token"`
 	MaxClients      int           `envconfig:"SSE_MAX_CLIENTS" default:"20000" desc:"SSE connections per relay"`
 	MaxClientsPerIP int           `envconfig:"SSE_MAX_CLIENTS_PER_IP" default:"32" desc:"SSE connections per client address"`
 	Heartbeat       time.Duration `envconfig:"SSE_HEARTBEAT" default:"15s" desc:"SSE heartbeat comment interval"`
@@ -122,7 +131,7 @@ func (c *Relay) Validate() error {
 	if c.MaxClients <= 0 || c.MaxClientsPerIP <= 0 {
 		return fmt.Errorf("SSE_MAX_CLIENTS and SSE_MAX_CLIENTS_PER_IP must be positive")
 	}
-	return validLevel(c.LogLevel)
+	return validLog(c.LogLevel, c.LogFormat)
 }
 
 // API is the configuration of functions/rpc, the stateless RPC handler.
@@ -138,6 +147,7 @@ type API struct {
 	RateBurst      int           `envconfig:"RATE_LIMIT_BURST" default:"40" desc:"burst allowed per client address"`
 	CommandTimeout time.Duration `envconfig:"COMMAND_TIMEOUT" default:"10s" desc:"how long placeOrder/resetAccount wait for the worker"`
 	DBMaxConns     int32         `envconfig:"DB_MAX_CONNS" default:"4" desc:"pool size (Lambda: 1-2 per execution environment)"`
+	MetricsToken   string        `envconfig:"METRICS_TOKEN" desc:"if set, /metrics on the relay and the API requires it as a bearer token"`
 	DBProxyMode    bool          `envconfig:"DB_PROXY_MODE" default:"false" desc:"no prepared-statement cache (RDS Proxy, PgBouncer transaction mode)"`
 	TrustProxy     bool          `envconfig:"TRUST_PROXY" default:"false" desc:"take the client address from X-Forwarded-For (behind a load balancer)"`
 }
@@ -162,7 +172,7 @@ func (c *API) Validate() error {
 	if err := validOrigins(c.CORSOrigins); err != nil {
 		return err
 	}
-	return validLevel(c.LogLevel)
+	return validLog(c.LogLevel, c.LogFormat)
 }
 
 // Addr is the address the API listens on when run as an HTTP server.
@@ -179,15 +189,16 @@ func (c *API) Tokens() []string { return nonEmpty(append([]string{c.AdminToken},
 // Web is the configuration of functions/web, the dashboard's own server
 // (Lambda or plain HTTP).
 type Web struct {
-	Addr     string `envconfig:"WEB_ADDR" default:"127.0.0.1:8085" desc:"dashboard listen address when run as a plain HTTP server"`
-	Title    string `envconfig:"DASHBOARD_TITLE" default:"Autonome Arena" desc:"dashboard title"`
-	APIBase  string `envconfig:"DASHBOARD_API_BASE" desc:"API origin the dashboard calls (empty: same origin)"`
-	SSEBase  string `envconfig:"DASHBOARD_SSE_BASE" desc:"relay origin the dashboard subscribes to (empty: same origin)"`
-	LogLevel string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	Addr      string `envconfig:"WEB_ADDR" default:"127.0.0.1:8085" desc:"dashboard listen address when run as a plain HTTP server"`
+	Title     string `envconfig:"DASHBOARD_TITLE" default:"Autonome Arena" desc:"dashboard title"`
+	APIBase   string `envconfig:"DASHBOARD_API_BASE" desc:"API origin the dashboard calls (empty: same origin)"`
+	SSEBase   string `envconfig:"DASHBOARD_SSE_BASE" desc:"relay origin the dashboard subscribes to (empty: same origin)"`
+	LogLevel  string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	LogFormat string `envconfig:"LOG_FORMAT" default:"text" desc:"log lines as text (logfmt) or json"`
 }
 
 // Validate checks values envconfig cannot.
-func (c *Web) Validate() error { return validLevel(c.LogLevel) }
+func (c *Web) Validate() error { return validLog(c.LogLevel, c.LogFormat) }
 
 // Gateway is the configuration of infra/gateway, the local stand-in for API
 // Gateway plus a load balancer: one port for the dashboard, RPC and SSE.
@@ -229,6 +240,13 @@ func validOrigins(origins []string) error {
 		}
 	}
 	return nil
+}
+
+func validLog(level, format string) error {
+	if format != "text" && format != "json" {
+		return fmt.Errorf("LOG_FORMAT=%q is not valid: expected text or json", format)
+	}
+	return validLevel(level)
 }
 
 func validLevel(l string) error {

@@ -14,12 +14,30 @@ import (
 // ShutdownTimeout bounds a graceful shutdown.
 const ShutdownTimeout = 10 * time.Second
 
+// Default timeouts, applied where the server leaves them zero. A client
+// that sends its headers or body slowly, or holds an idle keep-alive
+// connection, is cut off instead of holding a file descriptor for as long
+// as it likes (a negative value turns one off). WriteTimeout is left to
+// each server: one that proxies
+// streams (the gateway's SSE) must not have it; the others set it.
+const (
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultIdleTimeout       = 2 * time.Minute
+)
+
 // Run serves srv until ctx is done. It returns an error only when the
 // server could not listen or serve; after ctx ends it returns nil once the
 // server has stopped.
 func Run(ctx context.Context, srv *http.Server) error {
 	if srv.ReadHeaderTimeout == 0 {
-		srv.ReadHeaderTimeout = 5 * time.Second
+		srv.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if srv.ReadTimeout == 0 {
+		srv.ReadTimeout = DefaultReadTimeout
+	}
+	if srv.IdleTimeout == 0 {
+		srv.IdleTimeout = DefaultIdleTimeout
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()

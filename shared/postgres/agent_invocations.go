@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -211,4 +212,59 @@ func (s *Agents) FinishInvocation(ctx context.Context, f FinishedInvocation) err
 func clampInt32(v int64) int64 {
 	const maxInt32 = 1<<31 - 1
 	return max(0, min(v, maxInt32))
+}
+
+// FailInvocation closes a running invocation as failed with only f (its
+// tool calls and payload left out), counting a failed workflow on the
+// model: the fallback when the decision's full record could not be stored,
+// so a row is never left running. It returns ErrNotRunning when the row is
+// no longer running.
+func (s *Agents) FailInvocation(ctx context.Context, id, modelID string, f arena.Failure, at time.Time) error {
+	payload, err := json.Marshal(map[string]any{"failureReason": f.Reason, "failure": f, "error": f.Message})
+	if err != nil {
+		return fmt.Errorf("encode failure: %w", err)
+	}
+	var done bool
+	err = s.pool.QueryRow(ctx, `
+		WITH inv AS (
+			UPDATE "Invocations" SET "status" = 'failed', "failureReason" = $3, "response" = $4, "responsePayload" = $5::jsonb, "updatedAt" = $6
+			WHERE "id" = $1 AND "status" = 'running'
+			RETURNING 1
+		), counted AS (
+			UPDATE "Models" SET "failedWorkflowCount" = "failedWorkflowCount" + 1, "updatedAt" = now()
+			WHERE "id" = $2 AND EXISTS (SELECT 1 FROM inv)
+			RETURNING 1
+		)
+		SELECT EXISTS (SELECT 1 FROM inv), (SELECT count(*) FROM counted)`,
+		id, modelID, string(f.Reason), "Decision failed ("+string(f.Reason)+"/"+f.Code+"): "+f.Message, string(payload), at).Scan(&done, new(int))
+	if err != nil {
+		return fmt.Errorf("fail invocation: %w", err)
+	}
+	if !done {
+		return ErrNotRunning
+	}
+	return nil
+}
+
+// LastSlotFailure returns the failure recorded by the latest failed attempt
+// of the model's decision for cycleSlot (its retries are cycleSlot#n), or
+// nil when none failed.
+func (s *Agents) LastSlotFailure(ctx context.Context, modelID, cycleSlot string) (*arena.Failure, error) {
+	var raw []byte
+	err := s.pool.QueryRow(ctx, `
+		SELECT coalesce("responsePayload"->'failure', jsonb_build_object('reason', "failureReason", 'message', "response"))
+		FROM "Invocations"
+		WHERE "modelId" = $1 AND ("cycleSlot" = $2 OR starts_with("cycleSlot", $2 || '#')) AND "status" = 'failed'
+		ORDER BY "createdAt" DESC LIMIT 1`, modelID, cycleSlot).Scan(&raw)
+	if IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the slot's last failure: %w", err)
+	}
+	var f arena.Failure
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return nil, fmt.Errorf("decode the slot's last failure: %w", err)
+	}
+	return &f, nil
 }

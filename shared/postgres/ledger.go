@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -55,9 +56,17 @@ func advanceBatchSeq(ctx context.Context, tx pgx.Tx, b *arena.Batch) (bool, erro
 	case int64(b.Seq) != stored+1:
 		return false, fmt.Errorf("%w: stored %d, got %d", ErrBatchGap, stored, b.Seq)
 	}
+	var rates []byte
+	if len(b.Rates) > 0 {
+		var err error
+		if rates, err = json.Marshal(b.Rates); err != nil {
+			return false, fmt.Errorf("encode market rates: %w", err)
+		}
+	}
 	_, err := tx.Exec(ctx, `UPDATE "SimulatorState" SET "batchSeq" = $1, "recordSeq" = GREATEST("recordSeq", $2),
-		"clock" = $3, "lastFunding" = $4, "updatedAt" = now()`,
-		int64(b.Seq), int64(b.MaxSeq()), b.Time, b.Time.Truncate(time.Hour))
+		"clock" = $3, "lastFunding" = $4, "rng" = COALESCE($5, "rng"), "rates" = COALESCE($6, "rates"),
+		"orderSeq" = GREATEST("orderSeq", $7), "updatedAt" = now()`,
+		int64(b.Seq), int64(b.MaxSeq()), b.Time, b.Time.Truncate(time.Hour), b.RNG, rates, int64(b.OrderSeq))
 	if err != nil {
 		return false, fmt.Errorf("advance simulator state: %w", err)
 	}
@@ -208,20 +217,31 @@ func writeOrders(ctx context.Context, tx pgx.Tx, os []arena.Order) error {
 		if tif == "" {
 			tif = string(arena.GTC)
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO "SimOrders" ("id", "modelId", "symbol", "side", "type", "timeInForce",
+		// A client order id is unique per account: a later version of the
+		// same order updates its row, a second order under the same id
+		// (another submission time) updates nothing and fails the batch.
+		tag, err := tx.Exec(ctx, `INSERT INTO "SimOrders" ("id", "modelId", "symbol", "side", "type", "timeInForce",
 				"reduceOnly", "quantity", "limitPrice", "leverage", "filledQty", "status", "reason", "createdAt", "updatedAt", "state")
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8::numeric, $9::numeric, $10::numeric, $11::numeric, $12, NULLIF($13, ''), $14, $15, $16)
 			ON CONFLICT ("modelId", "id") DO UPDATE SET "side" = EXCLUDED."side", "filledQty" = EXCLUDED."filledQty", "status" = EXCLUDED."status",
-				"reason" = EXCLUDED."reason", "updatedAt" = EXCLUDED."updatedAt", "state" = EXCLUDED."state"`,
+				"reason" = EXCLUDED."reason", "updatedAt" = EXCLUDED."updatedAt", "state" = EXCLUDED."state"
+			WHERE "SimOrders"."createdAt" = EXCLUDED."createdAt"`,
 			o.OrderID, o.AccountID, string(o.Symbol), nullString(string(o.Side)), string(o.Type), tif, o.ReduceOnly || o.ClosePosition,
 			o.Quantity.String(), nullFixed(o.Price), nullFixed(o.Leverage.RoundTo(arena.MustFixed("0.01"))),
 			o.Filled.String(), status, o.Reason, o.SubmittedAt, o.UpdatedAt, state)
 		if err != nil {
 			return fmt.Errorf("write order %s: %w", o.OrderID, err)
 		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("write order %s of %s: %w", o.OrderID, o.AccountID, ErrDuplicateOrderID)
+		}
 	}
 	return nil
 }
+
+// ErrDuplicateOrderID is a second order under a client order id the ledger
+// already holds for the account: the exchange must never execute one.
+var ErrDuplicateOrderID = errors.New("client order id already used by another order")
 
 // nullFixed maps zero to SQL NULL (for optional prices and quantities).
 func nullFixed(f arena.Fixed) *string {

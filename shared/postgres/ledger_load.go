@@ -28,12 +28,18 @@ func LoadState(ctx context.Context, pool *pgxpool.Pool) (arena.ExchangeState, er
 	}
 	defer tx.Rollback(ctx)
 
-	var batchSeq, recordSeq int64
+	var batchSeq, recordSeq, storedOrderSeq int64
 	var clock, lastFunding *time.Time
-	err = tx.QueryRow(ctx, `SELECT "batchSeq", "recordSeq", "clock", "lastFunding" FROM "SimulatorState"`).
-		Scan(&batchSeq, &recordSeq, &clock, &lastFunding)
+	var rates []byte
+	err = tx.QueryRow(ctx, `SELECT "batchSeq", "recordSeq", "clock", "lastFunding", "rng", "rates", "orderSeq" FROM "SimulatorState"`).
+		Scan(&batchSeq, &recordSeq, &clock, &lastFunding, &st.RNG, &rates, &storedOrderSeq)
 	if err != nil {
 		return st, fmt.Errorf("read simulator state: %w", err)
+	}
+	if len(rates) > 0 {
+		if err := json.Unmarshal(rates, &st.Rates); err != nil {
+			return st, fmt.Errorf("decode market rates: %w", err)
+		}
 	}
 	st.BatchSeq, st.RecordSeq = uint64(batchSeq), uint64(recordSeq)
 	if clock != nil {
@@ -49,7 +55,7 @@ func LoadState(ctx context.Context, pool *pgxpool.Pool) (arena.ExchangeState, er
 	if err != nil {
 		return st, fmt.Errorf("read order sequence: %w", err)
 	}
-	st.OrderSeq = uint64(orderSeq)
+	st.OrderSeq = uint64(max(orderSeq, storedOrderSeq))
 
 	accounts := map[string]*arena.AccountState{}
 	rows, err := tx.Query(ctx, `SELECT "modelId", "initialCapital"::text, "cash"::text, "realizedPnl"::text,
@@ -100,9 +106,9 @@ func LoadState(ctx context.Context, pool *pgxpool.Pool) (arena.ExchangeState, er
 		return st, fmt.Errorf("read live orders: %w", err)
 	}
 	if err := loadJSON(ctx, tx, `SELECT "modelId", "state" FROM (
-			SELECT "modelId", "state", "updatedAt", "id", row_number() OVER (PARTITION BY "modelId" ORDER BY "updatedAt" DESC, "id" DESC) AS n
+			SELECT "modelId", "state", "updatedAt", "id", row_number() OVER (PARTITION BY "modelId" ORDER BY ("state"->>'seq')::bigint DESC) AS n
 			FROM "SimOrders" WHERE "status" NOT IN ('PENDING', 'RESTING') AND "state" IS NOT NULL) r
-		WHERE n <= $1 ORDER BY "updatedAt", "id"`,
+		WHERE n <= $1 ORDER BY ("state"->>'seq')::bigint`,
 		func(a *arena.AccountState, raw []byte) error {
 			var o arena.Order
 			if err := json.Unmarshal(raw, &o); err != nil {
@@ -112,6 +118,9 @@ func LoadState(ctx context.Context, pool *pgxpool.Pool) (arena.ExchangeState, er
 			return nil
 		}, accounts, recentOrders); err != nil {
 		return st, fmt.Errorf("read recent orders: %w", err)
+	}
+	for i := range st.Accounts {
+		st.Accounts[i].RecentComplete = len(st.Accounts[i].Recent) < recentOrders
 	}
 	return st, tx.Commit(ctx)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -15,8 +16,10 @@ import (
 type Invocation struct {
 	ID            string
 	ModelID       string
-	Response      string
-	Payload       json.RawMessage // responsePayload; nil when absent
+	Response      string          // at most InvocationFilter.TextLimit bytes
+	ResponseBytes int             // the stored response's size
+	Payload       json.RawMessage // responsePayload; nil when absent or over InvocationFilter.PayloadLimit
+	PayloadBytes  int             // the stored responsePayload's size as JSON text; 0 when absent
 	Status        string          // success or failed
 	FailureReason string          // one of arena.FailureReasons, "" when none
 	LatencyMS     int64
@@ -27,13 +30,15 @@ type Invocation struct {
 	ToolCalls     []ToolCall
 }
 
-// ToolCall is one "ToolCalls" row. Metadata is the stored text as is.
+// ToolCall is one "ToolCalls" row. Metadata is the stored text, cut to
+// InvocationFilter.TextLimit bytes.
 type ToolCall struct {
-	ID        string
-	Type      string
-	Metadata  string
-	Success   bool
-	CreatedAt time.Time
+	ID            string
+	Type          string
+	Metadata      string
+	MetadataBytes int // the stored metadata's size
+	Success       bool
+	CreatedAt     time.Time
 }
 
 // InvocationFilter selects invocations.
@@ -43,20 +48,44 @@ type InvocationFilter struct {
 	ToolLimit int      // tool calls per invocation, the first ones
 	// FailedOnly keeps invocations that failed or had a failed tool call.
 	FailedOnly bool
+	// Before, when set, keeps invocations older than it in the listing's
+	// order (keyset paging: pass the last row of the previous page).
+	Before *InvocationCursor
+	// TextLimit > 0 cuts the response and each tool call's metadata to at
+	// most that many bytes (on a character boundary); PayloadLimit > 0
+	// leaves out a responsePayload larger than that as JSON text. What a
+	// model produced is then read bounded, whatever it sent.
+	TextLimit, PayloadLimit int
+}
+
+// InvocationCursor is a position in the newest-first listing.
+type InvocationCursor struct {
+	CreatedAt time.Time
+	ID        string
 }
 
 // Invocations returns the newest finished invocations matching f, newest
 // first, each with its first f.ToolLimit tool calls in creation order.
 func (r *Reader) Invocations(ctx context.Context, f InvocationFilter) ([]Invocation, error) {
+	var beforeAt *time.Time
+	var beforeID string
+	if f.Before != nil {
+		beforeAt, beforeID = &f.Before.CreatedAt, f.Before.ID
+	}
 	rows, err := r.pool.Query(ctx, `
-		SELECT i."id", i."modelId", i."response", i."responsePayload", i."status", coalesce(i."failureReason", ''),
+		SELECT i."id", i."modelId",
+		       CASE WHEN $6 > 0 THEN left(i."response", $6) ELSE i."response" END, octet_length(i."response"),
+		       CASE WHEN $7 > 0 AND octet_length(i."responsePayload"::text) > $7 THEN NULL ELSE i."responsePayload" END,
+		       coalesce(octet_length(i."responsePayload"::text), 0),
+		       i."status", coalesce(i."failureReason", ''),
 		       i."latencyMs", i."inputTokens", i."outputTokens", i."costUsd"::text, i."createdAt"
 		FROM "Invocations" i
 		WHERE i."status" <> 'running' AND ($1::text[] IS NULL OR i."modelId" = ANY($1))
 		  AND (NOT $3 OR i."status" = 'failed'
 		       OR EXISTS (SELECT 1 FROM "ToolCalls" tc WHERE tc."invocationId" = i."id" AND NOT tc."success"))
+		  AND ($4::timestamptz IS NULL OR (i."createdAt", i."id") < ($4, $5::text))
 		ORDER BY i."createdAt" DESC, i."id" DESC
-		LIMIT $2`, f.ModelIDs, f.Limit, f.FailedOnly)
+		LIMIT $2`, f.ModelIDs, f.Limit, f.FailedOnly, beforeAt, beforeID, f.TextLimit, f.PayloadLimit)
 	if err != nil {
 		return nil, fmt.Errorf("query invocations: %w", err)
 	}
@@ -65,11 +94,12 @@ func (r *Reader) Invocations(ctx context.Context, f InvocationFilter) ([]Invocat
 		var inv Invocation
 		var payload []byte
 		var cost string
-		err := row.Scan(&inv.ID, &inv.ModelID, &inv.Response, &payload, &inv.Status, &inv.FailureReason,
-			&inv.LatencyMS, &inv.InputTokens, &inv.OutputTokens, &cost, &inv.CreatedAt)
+		err := row.Scan(&inv.ID, &inv.ModelID, &inv.Response, &inv.ResponseBytes, &payload, &inv.PayloadBytes, &inv.Status,
+			&inv.FailureReason, &inv.LatencyMS, &inv.InputTokens, &inv.OutputTokens, &cost, &inv.CreatedAt)
 		if payload != nil {
 			inv.Payload = json.RawMessage(payload)
 		}
+		inv.Response = cutText(inv.Response, f.TextLimit)
 		inv.CostUSD = d.fixed(cost)
 		return inv, err
 	})
@@ -82,10 +112,10 @@ func (r *Reader) Invocations(ctx context.Context, f InvocationFilter) ([]Invocat
 	if len(invs) == 0 || f.ToolLimit <= 0 {
 		return invs, nil
 	}
-	return invs, r.attachToolCalls(ctx, invs, f.ToolLimit)
+	return invs, r.attachToolCalls(ctx, invs, f.ToolLimit, f.TextLimit)
 }
 
-func (r *Reader) attachToolCalls(ctx context.Context, invs []Invocation, limit int) error {
+func (r *Reader) attachToolCalls(ctx context.Context, invs []Invocation, limit, textLimit int) error {
 	ids := make([]string, len(invs))
 	at := make(map[string]int, len(invs))
 	for i, inv := range invs {
@@ -93,17 +123,20 @@ func (r *Reader) attachToolCalls(ctx context.Context, invs []Invocation, limit i
 		at[inv.ID] = i
 	}
 	rows, err := r.pool.Query(ctx, `
-		SELECT t."invocationId", t."id", t."toolCallType"::text, t."metadata", t."success", t."createdAt"
+		SELECT t."invocationId", t."id", t."toolCallType"::text,
+		       CASE WHEN $3 > 0 THEN left(t."metadata", $3) ELSE t."metadata" END, octet_length(t."metadata"),
+		       t."success", t."createdAt"
 		FROM unnest($1::text[]) AS i(id)
 		JOIN LATERAL (SELECT * FROM "ToolCalls" WHERE "invocationId" = i.id ORDER BY "createdAt", "id" LIMIT $2) t ON true`,
-		ids, limit)
+		ids, limit, textLimit)
 	if err != nil {
 		return fmt.Errorf("query tool calls: %w", err)
 	}
 	var invID string
 	var tc ToolCall
-	_, err = pgx.ForEachRow(rows, []any{&invID, &tc.ID, &tc.Type, &tc.Metadata, &tc.Success, &tc.CreatedAt}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&invID, &tc.ID, &tc.Type, &tc.Metadata, &tc.MetadataBytes, &tc.Success, &tc.CreatedAt}, func() error {
 		i := at[invID]
+		tc.Metadata = cutText(tc.Metadata, textLimit)
 		invs[i].ToolCalls = append(invs[i].ToolCalls, tc)
 		return nil
 	})
@@ -111,4 +144,16 @@ func (r *Reader) attachToolCalls(ctx context.Context, invs []Invocation, limit i
 		return fmt.Errorf("read tool calls: %w", err)
 	}
 	return nil
+}
+
+// cutText returns s cut to at most limit bytes on a character boundary
+// (s itself when limit <= 0 or it fits).
+func cutText(s string, limit int) string {
+	if limit <= 0 || len(s) <= limit {
+		return s
+	}
+	for limit > 0 && !utf8.RuneStart(s[limit]) {
+		limit--
+	}
+	return s[:limit]
 }

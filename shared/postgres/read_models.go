@@ -21,19 +21,29 @@ type Model struct {
 	Kind          arena.ModelKind
 	Active        bool
 	CreatedAt     time.Time
+	// RunStatus is RunActive, or RunNoKey when the worker found no API key
+	// for the seat at its last start; RunHint then says how to enable it.
+	RunStatus string
+	RunHint   string
 }
+
+// Run statuses of a seat.
+const (
+	RunActive = "active"
+	RunNoKey  = "no_key"
+)
 
 // Models returns every model ordered by name, then variant.
 func (r *Reader) Models(ctx context.Context) ([]Model, error) {
 	rows, err := r.pool.Query(ctx, `
-		SELECT "id", "name", "openRouterModelName", "variant"::text, "provider", "kind", "active", "createdAt"
+		SELECT "id", "name", "openRouterModelName", "variant"::text, "provider", "kind", "active", "createdAt", "runStatus", "runHint"
 		FROM "Models" ORDER BY "name", "Models"."variant", "id"`)
 	if err != nil {
 		return nil, fmt.Errorf("query models: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Model, error) {
 		var m Model
-		err := row.Scan(&m.ID, &m.Name, &m.ProviderModel, &m.Variant, &m.Provider, &m.Kind, &m.Active, &m.CreatedAt)
+		err := row.Scan(&m.ID, &m.Name, &m.ProviderModel, &m.Variant, &m.Provider, &m.Kind, &m.Active, &m.CreatedAt, &m.RunStatus, &m.RunHint)
 		return m, err
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -63,6 +64,10 @@ type FeedHealth struct {
 type Health struct {
 	rdb goredis.UniversalClient
 	key string
+	// mu serialises this process's updaters (the schedulers, the feed):
+	// they would otherwise only fight over the optimistic transaction.
+	// Other processes are handled by WATCH and its retries.
+	mu sync.Mutex
 }
 
 // NewHealth returns the health store under prefix ("" in production).
@@ -108,6 +113,8 @@ const maxUpdateAttempts = 20
 // parts (the trade and portfolio schedulers, the feed) never lose each
 // other's changes. fn may run more than once and must not have side effects.
 func (h *Health) Update(ctx context.Context, fn func(*SchedulerHealth)) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	txf := func(tx *goredis.Tx) error {
 		var s SchedulerHealth
 		b, err := tx.Get(ctx, h.key).Bytes()

@@ -10,13 +10,12 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-var setLoggerOnce sync.Once
-
 // quietLogger receives go-redis's internal messages (one per failed dial
 // while Redis is down, many a second) and passes each distinct message on at
 // most once per window, with the number it swallowed. The arena's own parts
 // log an outage once when it starts and once when it ends.
 type quietLogger struct {
+	log    *slog.Logger
 	window time.Duration
 	mu     sync.Mutex
 	seen   map[string]*seenMsg
@@ -46,11 +45,13 @@ func (q *quietLogger) Printf(_ context.Context, format string, v ...any) {
 	}
 	q.seen[format] = &seenMsg{at: now}
 	q.mu.Unlock()
-	slog.Warn("redis client", "msg", msg, "similarSuppressed", n)
+	q.log.Warn("redis client", "msg", msg, "similarSuppressed", n)
 }
 
-func init() {
-	setLoggerOnce.Do(func() {
-		goredis.SetLogger(&quietLogger{window: 30 * time.Second, seen: map[string]*seenMsg{}})
-	})
+// UseLogger sends go-redis's internal messages to log (with the binary's
+// level and component), each distinct message at most once per 30 s. The
+// library's logger is process-wide, so a binary's run function calls this
+// once, after building its logger; without it go-redis writes to stderr.
+func UseLogger(log *slog.Logger) {
+	goredis.SetLogger(&quietLogger{log: log.With("part", "redis"), window: 30 * time.Second, seen: map[string]*seenMsg{}})
 }

@@ -25,6 +25,13 @@ type Conversation struct {
 	OutputTokens    int64              `json:"outputTokens"`
 	CostUSD         arena.Fixed        `json:"costUsd"`
 	LatencyMS       int64              `json:"latencyMs"`
+	// Set only when a reader bounded what it read (postgres.InvocationFilter):
+	// the response was cut to its first bytes, or a payload too large was
+	// left out; the *Bytes fields give the stored sizes.
+	ResponseTruncated      bool `json:"responseTruncated,omitempty"`
+	ResponseBytes          int  `json:"responseBytes,omitempty"`
+	ResponsePayloadOmitted bool `json:"responsePayloadOmitted,omitempty"`
+	ResponsePayloadBytes   int  `json:"responsePayloadBytes,omitempty"`
 }
 
 // ConversationCall is one tool call; Metadata splits the stored document
@@ -35,6 +42,10 @@ type ConversationCall struct {
 	Metadata  CallMetadata `json:"metadata"`
 	Timestamp string       `json:"timestamp"`
 	Success   bool         `json:"success"`
+	// Set only when the stored metadata was cut (Raw is then its first
+	// bytes, and decisions and results are empty).
+	MetadataTruncated bool `json:"metadataTruncated,omitempty"`
+	MetadataBytes     int  `json:"metadataBytes,omitempty"`
 }
 
 // CallMetadata is the reference's {raw, decisions, results}.
@@ -47,13 +58,23 @@ type CallMetadata struct {
 // ConversationFromRow shapes a stored invocation of model m; payload is the
 // responsePayload to show (the stored one, or a trimmed copy).
 func ConversationFromRow(inv *postgres.Invocation, m postgres.Model, payload json.RawMessage) Conversation {
-	c := Conversation{ID: inv.ID, ModelID: inv.ModelID, ModelName: m.Name, ModelVariant: m.Variant,
+	c := Conversation{ID: inv.ID, ModelID: inv.ModelID, ModelName: m.Name, ModelVariant: Variant(m),
 		ModelLogo: m.ProviderModel, Response: inv.Response, ResponsePayload: payload, Timestamp: ISO(inv.CreatedAt),
 		ToolCalls: make([]ConversationCall, 0, len(inv.ToolCalls)), Status: inv.Status, FailureReason: inv.FailureReason,
 		InputTokens: inv.InputTokens, OutputTokens: inv.OutputTokens, CostUSD: inv.CostUSD, LatencyMS: inv.LatencyMS}
+	if len(inv.Response) < inv.ResponseBytes {
+		c.ResponseTruncated, c.ResponseBytes = true, inv.ResponseBytes
+	}
+	if inv.Payload == nil && inv.PayloadBytes > 0 {
+		c.ResponsePayloadOmitted, c.ResponsePayloadBytes = true, inv.PayloadBytes
+	}
 	for _, tc := range inv.ToolCalls {
-		c.ToolCalls = append(c.ToolCalls, ConversationCall{ID: tc.ID, Type: tc.Type, Metadata: SplitMetadata(tc.Metadata),
-			Timestamp: ISO(tc.CreatedAt), Success: tc.Success})
+		call := ConversationCall{ID: tc.ID, Type: tc.Type, Metadata: SplitMetadata(tc.Metadata),
+			Timestamp: ISO(tc.CreatedAt), Success: tc.Success}
+		if len(tc.Metadata) < tc.MetadataBytes {
+			call.MetadataTruncated, call.MetadataBytes = true, tc.MetadataBytes
+		}
+		c.ToolCalls = append(c.ToolCalls, call)
 	}
 	return c
 }

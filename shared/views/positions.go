@@ -78,7 +78,7 @@ func Positions(models []postgres.Model, pos []postgres.Position, cash map[string
 }
 
 func valueAccount(m postgres.Model, pos []postgres.Position, cash map[string]arena.Fixed, marks map[arena.Symbol]arena.Fixed) (AccountPositions, error) {
-	ap := AccountPositions{ModelID: m.ID, ModelName: m.Name, ModelVariant: m.Variant, ModelLogo: m.ProviderModel,
+	ap := AccountPositions{ModelID: m.ID, ModelName: m.Name, ModelVariant: Variant(m), ModelLogo: m.ProviderModel,
 		Positions: make([]PositionItem, 0, len(pos)), Kind: m.Kind}
 	for i := range pos {
 		item, upnl, err := ValuePosition(&pos[i], marks)

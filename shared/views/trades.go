@@ -41,7 +41,7 @@ type TradeItem struct {
 // Trade shapes one closed trade of model m.
 func Trade(t *postgres.Trade, m postgres.Model) TradeItem {
 	item := TradeItem{
-		ID: t.ID, ModelID: t.ModelID, ModelName: m.Name, ModelVariant: m.Variant, ModelRouterName: m.ProviderModel,
+		ID: t.ID, ModelID: t.ModelID, ModelName: m.Name, ModelVariant: Variant(m), ModelRouterName: m.ProviderModel,
 		ModelKey: m.ProviderModel, Side: strings.ToLower(string(t.Side)), Symbol: t.Symbol,
 		EntryPrice: t.EntryPrice, ExitPrice: t.ExitPrice, Quantity: t.Quantity, NetPnl: t.NetPnL(),
 		OpenedAt: ISO(t.OpenedAt), ClosedAt: ISO(t.ClosedAt), HoldingTime: HoldingTime(t.OpenedAt, t.ClosedAt),

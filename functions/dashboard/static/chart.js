@@ -1,7 +1,7 @@
 // Hand-written SVG line chart for equity curves: time on x, value on y,
 // end-of-line labels, a dashed reference line (starting capital) and a
 // hover crosshair with a tooltip. No library; redraws on resize.
-import { esc } from "./html.js";
+import { esc, plain } from "./html.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const M = { top: 14, right: 168, bottom: 26, left: 62 };
@@ -196,7 +196,7 @@ export function createLineChart(host, { yFormat = String, baseline = null, empty
       const lx = W - M.right + 8;
       el("line", { x1: e.x + 4, y1: e.y, x2: lx - 2, y2: e.ly, stroke: e.s.color, "stroke-opacity": 0.35 }, g);
       const t = el("text", { x: lx, y: e.ly + 4, class: "chart-end", fill: e.s.color }, g);
-      t.textContent = `${truncate(e.s.label, 15)} ${yFormat(e.v)}`;
+      t.textContent = `${truncate(plain(e.s.label), 15)} ${yFormat(e.v)}`;
     }
   }
 

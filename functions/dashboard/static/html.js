@@ -5,8 +5,19 @@
 
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
 
+// BIDI matches the Unicode bidirectional controls (embeddings, overrides,
+// isolates, marks). In model text they reverse or reorder what follows,
+// even outside the element that holds them, so text that reads "LONG" can
+// show "GNOL"; they are dropped from every server string shown.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+// plain is a server string made safe to show as text: bidi controls dropped.
+export function plain(value) {
+  return String(value ?? "").replace(BIDI, "");
+}
+
 export function esc(value) {
-  return String(value ?? "").replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
+  return plain(value).replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
 }
 
 class SafeHTML {

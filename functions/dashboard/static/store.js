@@ -71,12 +71,14 @@ export function createStore() {
     },
 
     // learn records facts about accounts from any payload that has them.
-    learn(modelId, { name, variant, kind } = {}) {
+    learn(modelId, { name, variant, kind, runStatus, runHint } = {}) {
       if (!modelId) return;
       const a = accounts.get(modelId) || { id: modelId };
       if (name) a.name = String(name);
       if (variant) a.variant = String(variant);
       if (kind) a.kind = String(kind);
+      if (runStatus !== undefined) a.runStatus = String(runStatus || "");
+      if (runHint !== undefined) a.runHint = String(runHint || "");
       accounts.set(modelId, a);
     },
     account(modelId) {
@@ -84,6 +86,12 @@ export function createStore() {
     },
     variantOf(modelId, fallback) {
       return fallback || accounts.get(modelId)?.variant;
+    },
+    // cannotRun returns how to enable a seat the worker cannot run (no API
+    // key), or "" for one that runs.
+    cannotRun(modelId) {
+      const a = accounts.get(modelId);
+      return a?.runStatus === "no_key" ? a.runHint || "no API key configured for this model" : "";
     },
     isBaseline(modelId) {
       return accounts.get(modelId)?.kind === "baseline";
@@ -97,7 +105,7 @@ export function createStore() {
       for (const m of models || []) {
         if (!m || !m.name) continue;
         set.add(String(m.name));
-        store.learn(m.id, { name: m.name, variant: m.variant, kind: m.kind });
+        store.learn(m.id, { name: m.name, variant: m.variant, kind: m.kind, runStatus: m.runStatus || "", runHint: m.runHint || "" });
       }
       names = [...set].sort((a, b) => a.localeCompare(b));
       emit("models");

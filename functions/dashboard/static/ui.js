@@ -75,7 +75,7 @@ export function variantSelect(store, current, testid = "variant-select", label =
   const opts = [["all", "All variants"], ...store.variants.map((v) => [v.id, v.label])];
   return html`<label class="select"><span>${label}</span><select data-set-select="variant" data-testid="${testid}">${opts.map(
     ([id, l]) => html`<option value="${id}" ${id === current ? html`selected` : ""}>${l}</option>`,
-  )}</select></label>`;
+  )}</select></label>${current && current !== "all" ? html`<span class="muted" data-testid="baselines-note"> Baselines are listed in every competition.</span>` : ""}`;
 }
 
 // bindControls routes clicks on [data-set] and changes of
@@ -97,8 +97,15 @@ export function bindControls(root, navigate) {
   };
 }
 
+// BASELINE is the variant the API shows for a built-in baseline: it follows
+// no persona and is listed in every competition as a yardstick.
+export const BASELINE = "baseline";
+
 export function variantBadge(store, id) {
   if (!id) return "";
+  if (id === BASELINE) {
+    return html`<span class="vbadge" style="--c:#94a3b8" title="Built-in baseline: no persona; listed in every competition" data-testid="baseline-variant">baseline</span>`;
+  }
   const v = store.variant(id);
   return html`<span class="vbadge" style="--c:${color(v.color)}" title="${v.label}">${String(v.id)}</span>`;
 }
@@ -107,7 +114,14 @@ export function modelChip(store, name, modelId) {
   const c = store.modelColor(name, modelId);
   return html`<span class="model"><i class="dot" style="background:${c}"></i><span class="model-name">${name || modelId || "unknown"}</span>${
     store.isBaseline(modelId) ? html`<span class="tag tag-baseline" data-testid="baseline-badge">baseline</span>` : ""
-  }</span>`;
+  }${noKeyBadge(store, modelId)}</span>`;
+}
+
+// noKeyBadge labels a seat the worker cannot run; its title says how to
+// enable it.
+export function noKeyBadge(store, modelId) {
+  const hint = store.cannotRun(modelId);
+  return hint ? html`<span class="tag tag-nokey" data-testid="nokey-badge" title="${hint}">not running · no key</span>` : "";
 }
 
 export function sideBadge(side) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/views"
 )
 
 // FailuresInput is analytics.getFailures' input.
@@ -90,7 +91,8 @@ func (a *api) getFailures(ctx context.Context, in FailuresInput) (FailuresOutput
 	if in.Limit != nil {
 		limit = *in.Limit
 	}
-	invs, err := a.DB.Invocations(ctx, postgres.InvocationFilter{ModelIDs: s.ids, Limit: limit, ToolLimit: maxToolCalls, FailedOnly: true})
+	invs, err := a.DB.Invocations(ctx, postgres.InvocationFilter{ModelIDs: s.ids, Limit: limit, ToolLimit: maxToolCalls, FailedOnly: true,
+		TextLimit: modelTextLimit, PayloadLimit: modelPayloadLimit})
 	if err != nil {
 		return FailuresOutput{}, dbErr(err, "failures")
 	}
@@ -104,7 +106,7 @@ func (a *api) getFailures(ctx context.Context, in FailuresInput) (FailuresOutput
 	}
 	for _, m := range s.models {
 		t := totals[m.ID]
-		out.ModelStats = append(out.ModelStats, ModelFailureStats{ModelID: m.ID, ModelName: m.Name, Variant: m.Variant,
+		out.ModelStats = append(out.ModelStats, ModelFailureStats{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m),
 			FailedWorkflowCount: t.FailedInvocations, FailedToolCallCount: t.ToolFailedInvocations, FailedCount: t.FailedAny,
 			InvocationCount: t.Invocations, FailureRate: pct(float64(t.FailedAny), float64(t.Invocations)), Kind: m.Kind})
 	}
@@ -112,7 +114,7 @@ func (a *api) getFailures(ctx context.Context, in FailuresInput) (FailuresOutput
 }
 
 func failureEntry(inv *postgres.Invocation, m postgres.Model) FailureEntry {
-	e := FailureEntry{InvocationID: inv.ID, ModelID: inv.ModelID, ModelName: m.Name, Variant: m.Variant,
+	e := FailureEntry{InvocationID: inv.ID, ModelID: inv.ModelID, ModelName: m.Name, Variant: views.Variant(m),
 		Response: inv.Response, ResponsePayload: inv.Payload, CreatedAt: Date(inv.CreatedAt),
 		ToolCalls: make([]FailureToolCall, 0, len(inv.ToolCalls)), FailureSource: "tool_call",
 		TotalInputTokens: inv.InputTokens, TotalOutputTokens: inv.OutputTokens, CostUsd: inv.CostUSD, LatencyMs: inv.LatencyMS}

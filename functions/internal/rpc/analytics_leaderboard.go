@@ -8,6 +8,7 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/views"
 )
 
 // windows are the leaderboard's windows and the bucket widths their equity
@@ -121,7 +122,7 @@ func (a *api) capitals(ctx context.Context, ids []string) (map[string]arena.Fixe
 }
 
 func leaderboardEntry(m postgres.Model, c *curve, act postgres.Activity, capital arena.Fixed, period time.Duration) LeaderboardEntry {
-	e := LeaderboardEntry{ModelID: m.ID, ModelName: m.Name, Variant: m.Variant, Kind: m.Kind,
+	e := LeaderboardEntry{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m), Kind: m.Kind,
 		StartValue: capital, EndValue: capital, Trades: act.Trades, WinRate: pct(float64(act.Wins), float64(act.Trades)),
 		ProfitFactor: profitFactor(act), FeesPaid: act.Fees, FundingPaid: -act.Funding, LLMCostUsd: act.CostUSD,
 		TotalTokens: act.InputTokens + act.OutputTokens, Decisions: act.Invocations,

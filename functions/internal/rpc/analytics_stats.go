@@ -6,6 +6,7 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/views"
 )
 
 // StatsInput is analytics.getModelStats' input.
@@ -149,7 +150,7 @@ func (a *api) getModelStats(ctx context.Context, in StatsInput) (StatsOutput, er
 func overallStats(m postgres.Model, f *modelFacts, daily []int64) OverallStats {
 	act, ts := f.totals[m.ID], f.trades[m.ID]
 	value, capital := f.accountValue(m.ID), f.capital[m.ID]
-	o := OverallStats{ModelID: m.ID, ModelName: m.Name, Variant: m.Variant, AccountValue: value,
+	o := OverallStats{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m), AccountValue: value,
 		ReturnPercent: pct((value - capital).Float64(), capital.Float64()), TotalPnl: act.NetPnL,
 		WinRate: pct(float64(act.Wins), float64(act.Trades)), BiggestWin: ts.BiggestWin, BiggestLoss: ts.BiggestLoss,
 		TradesCount: act.Trades, Kind: m.Kind, ProfitFactor: profitFactor(act), GrossPnl: act.GrossPnL,
@@ -166,7 +167,7 @@ func overallStats(m postgres.Model, f *modelFacts, daily []int64) OverallStats {
 
 func advancedStats(m postgres.Model, f *modelFacts) AdvancedStats {
 	act, ts := f.totals[m.ID], f.trades[m.ID]
-	a := AdvancedStats{ModelID: m.ID, ModelName: m.Name, Variant: m.Variant, AccountValue: f.accountValue(m.ID),
+	a := AdvancedStats{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m), AccountValue: f.accountValue(m.ID),
 		AvgTradeSize: roundTo(ts.AvgSize, 4), MedianTradeSize: roundTo(ts.MedianSize, 4), MaxTradeSize: roundTo(ts.MaxSize, 4),
 		AvgHoldTimeMinutes: roundTo(ts.AvgHold, 4), MedianHoldTimeMinutes: roundTo(ts.MedianHold, 4),
 		MaxHoldTimeMinutes: roundTo(ts.MaxHold, 4), LongPercent: pct(float64(act.Longs), float64(act.Trades)),

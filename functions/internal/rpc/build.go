@@ -33,6 +33,7 @@ func Build(ctx context.Context, cfg config.API, log *slog.Logger, startedAt time
 	h := NewHandler(Deps{
 		DB:       postgres.NewReader(pool),
 		Marks:    redis.NewMarks(rdb, cfg.RedisPrefix),
+		Books:    redis.NewBooks(rdb, cfg.RedisPrefix),
 		Commands: commands.NewClient(rdb, commands.Queue(cfg.RedisPrefix)),
 		Health:   redis.NewHealth(rdb, cfg.RedisPrefix),
 	}, Options{

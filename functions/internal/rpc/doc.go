@@ -1,7 +1,8 @@
 // Package rpc is the API's net/http handler: the oRPC wire protocol (the one
 // the reference frontend's @orpc/client RPCLink speaks) and the procedures
 // behind it. Reads come from Postgres (postgres.Reader, over the read models
-// of migration 00006) and from the latest marks in Redis; writes become
+// of migration 00006) and from the latest marks and venue order books in
+// Redis; writes become
 // commands the worker executes (shared/commands), and the API waits for
 // their results.
 //
@@ -15,10 +16,14 @@
 //
 // Procedures: trading.{getTrades, getPositions, getCryptoPrices,
 // getPortfolioHistory}, models.{getModels, getInvocations},
-// simulator.{placeOrder, getAccount, resetAccount}, analytics.{getModelStats,
+// simulator.{placeOrder, getAccount, resetAccount, getOrderBook,
+// getCompletedTrades, getCompletedTradesFromDB}, analytics.{getModelStats,
 // getLeaderboard, getFailures, getRunInfo}, variants.{getVariants,
 // getVariantStats, getVariantHistory}. Shapes follow the reference field for
-// field; fields it lacked are added after its own.
+// field; fields it lacked are added after its own. models.getInvocations is
+// paged (25 by default, 100 at most, nextCursor) and everything a model
+// produced is returned bounded (responses and tool call metadata cut to
+// 16 KiB, payloads over 64 KiB left out, each marked with its stored size).
 //
 // Around them (NewHandler): exact-origin CORS, a token bucket per client
 // address, bearer-token authentication of the mutating procedures, and the

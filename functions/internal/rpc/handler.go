@@ -27,6 +27,7 @@ type HealthSource interface {
 type Deps struct {
 	DB       *postgres.Reader
 	Marks    MarkSource
+	Books    BookSource
 	Commands Commander
 	Health   HealthSource
 	Now      func() time.Time // defaults to time.Now
@@ -71,7 +72,7 @@ func NewHandler(d Deps, o Options) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle(Prefix, requireAdmin(r, o.AdminTokens))
-	hh := healthHandler{src: d.Health, now: d.Now, startedAt: o.StartedAt, log: o.Log}
+	hh := healthHandler{src: d.Health, now: d.Now, startedAt: o.StartedAt, log: o.Log, failing: newOutageLog(outageLogInterval)}
 	mux.HandleFunc("GET /health", hh.summary)
 	mux.HandleFunc("GET /api/health", hh.summary)
 	mux.HandleFunc("GET /health/schedulers", hh.schedulers)
@@ -100,6 +101,9 @@ func (a *api) register(r *Router) {
 	Register(r, "simulator/placeOrder", a.placeOrder, Mutating())
 	Register(r, "simulator/getAccount", a.getAccount)
 	Register(r, "simulator/resetAccount", a.resetAccount, Mutating())
+	Register(r, "simulator/getOrderBook", a.getOrderBook)
+	Register(r, "simulator/getCompletedTrades", a.getCompletedTrades)
+	Register(r, "simulator/getCompletedTradesFromDB", a.getCompletedTradesFromDB)
 	Register(r, "analytics/getModelStats", a.getModelStats)
 	Register(r, "analytics/getLeaderboard", a.getLeaderboard)
 	Register(r, "analytics/getFailures", a.getFailures)

@@ -19,6 +19,7 @@ type healthHandler struct {
 	now       func() time.Time
 	startedAt time.Time // this API process
 	log       *slog.Logger
+	failing   *outageLog
 }
 
 type schedulerStatus struct {
@@ -105,7 +106,7 @@ func (h healthHandler) evaluate(ctx context.Context) (healthBody, redis.Schedule
 	}
 	switch {
 	case err != nil:
-		h.log.Warn("read scheduler health", "err", err)
+		h.failing.log(h.log, slog.LevelWarn, "read scheduler health", "err", err)
 		b.Error = "scheduler health is unavailable"
 		return b, s, now
 	case !ok:

@@ -69,3 +69,19 @@ func runCases(t *testing.T, deps rpc.Deps, opts rpc.Options) {
 		})
 	}
 }
+
+// The golden cases call every procedure of the reference successfully.
+func TestCasesCoverReferenceProcedures(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range rpctest.Cases() {
+		if p, ok := strings.CutPrefix(c.Path, "/api/rpc/"); ok && c.Status == 200 {
+			p, _, _ = strings.Cut(p, "?")
+			covered[strings.ReplaceAll(p, "/", ".")] = true
+		}
+	}
+	for _, p := range rpctest.ReferenceProcedures {
+		if !covered[p] {
+			t.Errorf("no successful golden case calls %s", p)
+		}
+	}
+}

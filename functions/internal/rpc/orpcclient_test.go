@@ -170,8 +170,10 @@ func TestOfficialORPCClient(t *testing.T) {
 			t.Errorf("%s: the client got something else than the golden answer (-golden +client):\n%s", r.Name, diff)
 		}
 	}
-	if len(procedures) != 16 {
-		t.Errorf("the client called %d procedures successfully, want all 16: %v", len(procedures), procedures)
+	for _, p := range rpctest.ReferenceProcedures {
+		if !procedures[p] {
+			t.Errorf("the client never called %s successfully", p)
+		}
 	}
 	wantKinds := map[string]string{"runStartTime": "Date", "createdAt": "Date", "openedAt": "string", "closedAt": "string", "timestamp": "string"}
 	for _, c := range rep.Checks {

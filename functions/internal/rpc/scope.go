@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/autonome-go/autonome/shared/arena"
@@ -52,16 +53,22 @@ func (s *scope) model(id string) postgres.Model {
 	return postgres.Model{ID: id}
 }
 
-// dbErr codes a Postgres failure: the database refusing our SQL is a bug
-// (internal); anything else (no connection, timeout) means it is
-// unavailable. The cause is logged by the router, never sent.
+// dbErr codes a Postgres failure: the server shutting down, starting up,
+// refusing connections or out of resources (and anything without a
+// PostgreSQL code: no connection) means it is unavailable; a statement it
+// canceled or that ran out of time is a timeout; the database refusing our
+// SQL otherwise is a bug (internal). The cause is logged by the router,
+// never sent.
 func dbErr(err error, what string) error {
 	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return arena.WrapError(arena.CodeInternal, err, "reading %s failed", what)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	switch {
+	case postgres.Unavailable(err):
+		return arena.WrapError(arena.CodeUnavailable, err, "the database is unavailable")
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded),
+		errors.As(err, &pg) && pg.Code == pgerrcode.QueryCanceled:
 		return arena.WrapError(arena.CodeTimeout, err, "reading %s took too long", what)
+	case errors.As(err, &pg):
+		return arena.WrapError(arena.CodeInternal, err, "reading %s failed", what)
 	}
 	return arena.WrapError(arena.CodeUnavailable, err, "the database is unavailable")
 }

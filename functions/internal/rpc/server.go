@@ -26,13 +26,16 @@ type validator interface{ Validate() error }
 
 // Router dispatches oRPC requests to procedures by path.
 type Router struct {
-	procs map[string]procedure
-	log   *slog.Logger
+	procs       map[string]procedure
+	log         *slog.Logger
+	unavailable *outageLog // 503s: a dependency is down
+	timeouts    *outageLog // 408s
 }
 
 // NewRouter returns an empty router logging to log.
 func NewRouter(log *slog.Logger) *Router {
-	return &Router{procs: map[string]procedure{}, log: log}
+	return &Router{procs: map[string]procedure{}, log: log,
+		unavailable: newOutageLog(outageLogInterval), timeouts: newOutageLog(outageLogInterval)}
 }
 
 // Option modifies a registration.
@@ -111,10 +114,12 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	out, err := r.invoke(req.Context(), p, path, raw)
 	if err != nil {
 		switch we := toWire(err); {
+		case we.Status == http.StatusServiceUnavailable:
+			r.unavailable.log(r.log, slog.LevelError, "procedures failing: a dependency is unavailable", "procedure", path, "err", err)
 		case we.Status >= 500:
 			r.log.Error("procedure failed", "procedure", path, "err", err)
 		case we.Status == http.StatusRequestTimeout:
-			r.log.Warn("procedure timed out", "procedure", path, "err", err)
+			r.timeouts.log(r.log, slog.LevelWarn, "procedures timing out", "procedure", path, "err", err)
 		}
 		writeErr(w, err)
 		return

@@ -63,6 +63,8 @@ func (in *PlaceOrderInput) Validate() error {
 	price := in.LimitPrice
 	if !price.set {
 		price = in.Price
+	} else if in.Price.set {
+		add("price", "send limitPrice or price (its alias), not both")
 	}
 	switch strings.ToLower(in.Type) {
 	case "", "market":
@@ -245,10 +247,16 @@ func (in *AccountInput) Validate() error {
 	return nil
 }
 
-// AccountOutput is the reference's AccountSnapshot, valued at the live
+// AccountOutput is simulator.getAccount's output: the snapshot wrapped in
+// "account", as the reference returns it.
+type AccountOutput struct {
+	Account AccountSnapshot `json:"account"`
+}
+
+// AccountSnapshot is the reference's AccountSnapshot, valued at the live
 // marks, plus the ledger totals. marginBalance is the margin held by open
 // positions; borrowedBalance is max(−cash, 0).
-type AccountOutput struct {
+type AccountSnapshot struct {
 	AccountID          string            `json:"accountId"`
 	CashBalance        arena.Fixed       `json:"cashBalance"`
 	AvailableCash      arena.Fixed       `json:"availableCash"`
@@ -289,26 +297,32 @@ type ExitPlanFlat struct {
 }
 
 func (a *api) getAccount(ctx context.Context, in AccountInput) (AccountOutput, error) {
-	accts, err := a.DB.Accounts(ctx, []string{in.AccountID})
+	snap, err := a.accountSnapshot(ctx, in.AccountID)
+	return AccountOutput{Account: snap}, err
+}
+
+// accountSnapshot reads an account from the ledger and values it.
+func (a *api) accountSnapshot(ctx context.Context, id string) (AccountSnapshot, error) {
+	accts, err := a.DB.Accounts(ctx, []string{id})
 	if err != nil {
-		return AccountOutput{}, dbErr(err, "the account")
+		return AccountSnapshot{}, dbErr(err, "the account")
 	}
 	if len(accts) == 0 {
-		return AccountOutput{}, arena.Errorf(arena.CodeNotFound, "account %q does not exist", in.AccountID)
+		return AccountSnapshot{}, arena.Errorf(arena.CodeNotFound, "account %q does not exist", id)
 	}
 	ac := accts[0]
 	pos, err := a.DB.OpenPositions(ctx, []string{ac.ModelID})
 	if err != nil {
-		return AccountOutput{}, dbErr(err, "positions")
+		return AccountSnapshot{}, dbErr(err, "positions")
 	}
 	marks, warning := a.marks(ctx)
-	out := AccountOutput{AccountID: ac.ModelID, CashBalance: ac.Cash, BorrowedBalance: max(-ac.Cash, 0),
+	out := AccountSnapshot{AccountID: ac.ModelID, CashBalance: ac.Cash, BorrowedBalance: max(-ac.Cash, 0),
 		QuoteCurrency: quoteCurrency, Positions: make([]AccountPosition, 0, len(pos)), TotalRealizedPnl: ac.RealizedPnL,
 		TotalFundingPnl: ac.Funding, InitialCapital: ac.InitialCapital, FeesPaid: ac.Fees, Epoch: ac.Epoch, Warning: warning}
 	for i := range pos {
 		item, upnl, err := views.ValuePosition(&pos[i], marks)
 		if err != nil {
-			return AccountOutput{}, err
+			return AccountSnapshot{}, err
 		}
 		out.TotalUnrealizedPnl += upnl
 		out.MarginBalance += item.Margin
@@ -340,16 +354,18 @@ func accountPosition(p *postgres.Position, v PositionItem) AccountPosition {
 }
 
 // ResetOutput is simulator.resetAccount's output: the reference's
-// {success, message} plus what the worker did.
+// {account} (the snapshot read back from the ledger once the worker has
+// written the reset) plus what the worker did.
 type ResetOutput struct {
-	Success         bool        `json:"success"`
-	Message         string      `json:"message,omitempty"`
-	AccountID       string      `json:"accountId"`
-	Capital         arena.Fixed `json:"capital"`
-	Epoch           int         `json:"epoch"`
-	ClosedPositions int         `json:"closedPositions"`
-	CancelledOrders int         `json:"cancelledOrders"`
-	ResetAt         string      `json:"resetAt"`
+	Account         AccountSnapshot `json:"account"`
+	Success         bool            `json:"success"`
+	Message         string          `json:"message,omitempty"`
+	AccountID       string          `json:"accountId"`
+	Capital         arena.Fixed     `json:"capital"`
+	Epoch           int             `json:"epoch"`
+	ClosedPositions int             `json:"closedPositions"`
+	CancelledOrders int             `json:"cancelledOrders"`
+	ResetAt         string          `json:"resetAt"`
 }
 
 func (a *api) resetAccount(ctx context.Context, in AccountInput) (ResetOutput, error) {
@@ -366,7 +382,15 @@ func (a *api) resetAccount(ctx context.Context, in AccountInput) (ResetOutput, e
 	if err != nil {
 		return ResetOutput{}, err
 	}
-	return ResetOutput{Success: true, Message: fmt.Sprintf("account reset to %s %s", res.Capital, quoteCurrency),
+	snap, err := a.accountSnapshot(ctx, in.AccountID)
+	if err != nil {
+		// The reset happened: never answer "failed" for it. Show the fresh
+		// account the reset made instead of the ledger's copy.
+		snap = AccountSnapshot{AccountID: res.AccountID, CashBalance: res.Capital, AvailableCash: res.Capital,
+			Equity: res.Capital, QuoteCurrency: quoteCurrency, Positions: []AccountPosition{}, InitialCapital: res.Capital,
+			Epoch: res.Epoch, Warning: "the account could not be read back after the reset; these are the reset's values"}
+	}
+	return ResetOutput{Account: snap, Success: true, Message: fmt.Sprintf("account reset to %s %s", res.Capital, quoteCurrency),
 		AccountID: res.AccountID, Capital: res.Capital, Epoch: res.Epoch, ClosedPositions: res.ClosedPositions,
 		CancelledOrders: res.CancelledOrders, ResetAt: ISO(res.ResetAt)}, nil
 }

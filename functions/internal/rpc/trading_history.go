@@ -10,6 +10,7 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/views"
 )
 
 // HistoryInput is trading.getPortfolioHistory's input.
@@ -157,7 +158,7 @@ func countNames(ms []postgres.Model) int {
 }
 
 func historyModel(m postgres.Model) HistoryModel {
-	return HistoryModel{Name: m.Name, Variant: m.Variant, OpenRouterModelName: m.ProviderModel, Kind: m.Kind}
+	return HistoryModel{Name: m.Name, Variant: views.Variant(m), OpenRouterModelName: m.ProviderModel, Kind: m.Kind}
 }
 
 // perAccount turns bucket points (ordered by model, then bucket) into

@@ -13,13 +13,18 @@ import (
 // EmptyInput is the input of procedures that take none: {} or nothing.
 type EmptyInput struct{}
 
-// VariantsOutput is variants.getVariants' output.
+// VariantsOutput is variants.getVariants' output. Baselines says how the
+// built-in baselines relate to the variants (a field the reference lacks).
 type VariantsOutput struct {
-	Variants []arena.VariantInfo `json:"variants"`
+	Variants  []arena.VariantInfo `json:"variants"`
+	Baselines string              `json:"baselines"`
 }
 
+// baselinesNote is getVariants' word on baselines.
+const baselinesNote = "Built-in baselines follow no variant: their variant reads \"baseline\", and a variant filter lists them in every competition as yardsticks."
+
 func getVariants(context.Context, EmptyInput) (VariantsOutput, error) {
-	return VariantsOutput{Variants: arena.Variants()}, nil
+	return VariantsOutput{Variants: arena.Variants(), Baselines: baselinesNote}, nil
 }
 
 // VariantStatsOutput is variants.getVariantStats' output.

@@ -67,6 +67,9 @@ func readInput(r *http.Request) (json.RawMessage, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, nil
 	}
+	if issue := checkKeysAndText(raw); issue != nil {
+		return nil, textIssue(issue)
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var env envelope
@@ -100,6 +103,19 @@ func checkInputMeta(meta []any) string {
 		}
 	}
 	return ""
+}
+
+// textIssue places a problem found by checkKeysAndText: inside the input
+// its path is relative to the input, as every input issue's is; elsewhere
+// the envelope itself is malformed.
+func textIssue(issue *Issue) error {
+	if len(issue.Path) > 0 && issue.Path[0] == "json" {
+		if len(issue.Path) > 1 || !strings.HasPrefix(issue.Message, "duplicate") {
+			issue.Path = issue.Path[1:]
+			return Invalid(*issue)
+		}
+	}
+	return envelopeError(fmt.Sprintf("%s at %v", issue.Message, issue.Path))
 }
 
 // envelopeError is a BAD_REQUEST for a body that is not {"json", "meta"}.

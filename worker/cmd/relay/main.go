@@ -18,7 +18,10 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/autonome-go/autonome/shared/config"
+	"github.com/autonome-go/autonome/shared/httpserver"
+	"github.com/autonome-go/autonome/shared/metrics"
 	"github.com/autonome-go/autonome/shared/redis"
+	"github.com/autonome-go/autonome/shared/tracing"
 	"github.com/autonome-go/autonome/worker/internal/relay"
 )
 
@@ -36,7 +39,13 @@ func run(ctx context.Context, stdout io.Writer) error {
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
-	log := config.Logger(stdout, cfg.LogLevel, "relay")
+	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "relay")
+	redis.UseLogger(log)
+	stopTracing, err := tracing.Start(ctx, "autonome-relay", cfg.OTLPEndpoint)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = stopTracing(context.WithoutCancel(ctx)) }()
 	rdb, err := redis.Open(cfg.RedisURL)
 	if err != nil {
 		return err
@@ -46,8 +55,11 @@ func run(ctx context.Context, stdout io.Writer) error {
 		AllowedOrigins: cfg.CORSOrigins, Token: cfg.SSEToken, MaxClients: cfg.MaxClients,
 		MaxClientsPerIP: cfg.MaxClientsPerIP, TrustForwardedFor: cfg.TrustProxy, Heartbeat: cfg.Heartbeat, Logger: log,
 	})
+	reg := metrics.NewRegistry()
+	reg.MustRegister(srv.Collector(), redis.NewPoolCollector(rdb))
 	mux := http.NewServeMux()
 	mux.Handle("/api/events/", srv.Handler())
+	mux.Handle("GET /metrics", metrics.Handler(reg, cfg.MetricsToken))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		select {
 		case <-srv.Ready():
@@ -56,12 +68,12 @@ func run(ctx context.Context, stdout io.Writer) error {
 			http.Error(w, "syncing with redis", http.StatusServiceUnavailable)
 		}
 	})
-	hs := &http.Server{Addr: cfg.Addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	hs := &http.Server{Addr: cfg.Addr, Handler: mux, ReadHeaderTimeout: httpserver.DefaultReadHeaderTimeout, IdleTimeout: httpserver.DefaultIdleTimeout}
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return srv.Run(gctx) })
 	g.Go(func() error {
-		log.Info("relay listening", "addr", cfg.Addr)
+		log.Info("relay listening", "addr", cfg.Addr, "metrics", "http://"+cfg.Addr+"/metrics")
 		if err := hs.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 		}

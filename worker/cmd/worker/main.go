@@ -15,9 +15,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/redis"
+	"github.com/autonome-go/autonome/shared/tracing"
 	"github.com/autonome-go/autonome/worker/internal/service"
 )
 
@@ -35,15 +36,21 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
-	log := config.Logger(stdout, cfg.LogLevel, "worker")
+	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "worker")
 	cmd := "run"
 	if len(args) > 0 {
 		cmd = args[0]
 	}
 	switch cmd {
 	case "run":
+		redis.UseLogger(log)
+		stopTracing, err := tracing.Start(ctx, "autonome-worker", cfg.OTLPEndpoint)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = stopTracing(context.WithoutCancel(ctx)) }()
 		return service.Run(ctx, cfg, log)
-	case "migrate", "seed":
+	case "migrate", "seed", "models":
 		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 		defer cancel()
 		pool, err := postgres.Open(dctx, cfg.DatabaseURL, postgres.Options{MaxConns: 2, ApplicationName: "autonome-" + cmd})
@@ -59,12 +66,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			log.Info("migrations applied", "count", len(applied), "files", applied)
 			return nil
 		}
-		res, err := postgres.Seed(dctx, pool, arena.DefaultRoster(), cfg.SimInitialCapital)
-		if err != nil {
-			return err
+		if cmd == "models" {
+			return service.PrintModels(dctx, cfg, pool, stdout)
 		}
-		log.Info("seed done", "modelsCreated", res.ModelsCreated, "accountsCreated", res.AccountsCreated)
-		return nil
+		_, err = service.Reconcile(dctx, cfg, pool, log)
+		return err
 	}
-	return fmt.Errorf("unknown command %q: expected run, migrate or seed", cmd)
+	return fmt.Errorf("unknown command %q: expected run, migrate, seed or models", cmd)
 }

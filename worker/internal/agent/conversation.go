@@ -29,9 +29,13 @@ const MaxConversations = 100
 // the API does.
 const maxCallsShown = 50
 
-func conversationCall(tc *arena.ToolCall, md metadataDoc, raw string) (ConversationCall, error) {
+func conversationCall(tc *arena.ToolCall, md metadataDoc) (ConversationCall, error) {
+	raw, err := json.Marshal(md)
+	if err != nil {
+		return ConversationCall{}, fmt.Errorf("encode tool call metadata: %w", err)
+	}
 	c := ConversationCall{ID: tc.ID, Type: string(tc.Type), Timestamp: isoTime(tc.CreatedAt), Success: !tc.Failed(),
-		Metadata: CallMetadata{Raw: raw, Decisions: make([]json.RawMessage, 0, len(md.Decisions)), Results: make([]json.RawMessage, 0, len(md.Results))}}
+		Metadata: CallMetadata{Raw: string(raw), Decisions: make([]json.RawMessage, 0, len(md.Decisions)), Results: make([]json.RawMessage, 0, len(md.Results))}}
 	for _, d := range md.Decisions {
 		b, err := json.Marshal(d)
 		if err != nil {
@@ -222,6 +226,9 @@ func conversationsFromRows(invs []postgres.Invocation, models map[string]postgre
 	for _, inv := range invs {
 		m := models[inv.ModelID]
 		c := views.ConversationFromRow(&inv, m.Model, withoutPrompts(inv.Payload))
+		if text, cut := arena.Excerpt(c.Response, arena.MaxPublishedText); cut {
+			c.Response, c.ResponseTruncated, c.ResponseBytes = text, true, max(c.ResponseBytes, len(c.Response))
+		}
 		if b, err := json.Marshal(c); err == nil {
 			out = append(out, b)
 		}
@@ -241,6 +248,13 @@ func withoutPrompts(p json.RawMessage) json.RawMessage {
 	}
 	for _, k := range []string{"systemPrompt", "userPrompt", "prompt", "toolCalls", "decisions", "executionResults"} {
 		delete(m, k)
+	}
+	for _, k := range []string{"response", "reasoning"} { // stored excerpts are longer than published ones
+		var text string
+		if json.Unmarshal(m[k], &text) == nil && len(text) > arena.MaxPublishedText {
+			text, _ = arena.Excerpt(text, arena.MaxPublishedText)
+			m[k], _ = json.Marshal(text)
+		}
 	}
 	m["promptsOmitted"] = json.RawMessage("true")
 	b, err := json.Marshal(m)

@@ -25,8 +25,8 @@ type executor struct {
 	touched bool
 }
 
-// Execute implements decision.Executor.
-func (e *executor) Execute(ctx context.Context, in decision.Intent) (decision.Outcome, error) {
+// execute runs one validated intent (Execute adds its span).
+func (e *executor) execute(ctx context.Context, in decision.Intent) (decision.Outcome, error) {
 	switch in.Kind {
 	case decision.IntentOpen:
 		return e.open(ctx, in)

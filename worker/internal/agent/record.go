@@ -115,12 +115,16 @@ func newRecord(inv *arena.Invocation, ti turnInfo) (record, error) {
 		p.FailureReason, p.Error = &f.Reason, f.Message
 		row.Failure = &f.Reason
 	}
+	published, cut := arena.Excerpt(row.Response, arena.MaxPublishedText)
 	conv := Conversation{ID: inv.ID, ModelID: inv.ModelID, ModelName: ti.model.Name, ModelVariant: ti.model.Variant,
-		ModelLogo: ti.model.ProviderModel, Response: row.Response, Timestamp: isoTime(ti.began),
+		ModelLogo: ti.model.ProviderModel, Response: published, Timestamp: isoTime(ti.began), ResponseTruncated: cut,
 		ToolCalls: make([]ConversationCall, 0, len(inv.ToolCalls)), Status: postgres.StatusSuccess, InputTokens: row.InputTokens,
 		OutputTokens: row.OutputTokens, CostUSD: row.CostUSD, LatencyMS: row.LatencyMS}
 	if row.Failure != nil {
 		conv.Status, conv.FailureReason = postgres.StatusFailed, string(*row.Failure)
+	}
+	if cut {
+		conv.ResponseBytes = len(row.Response)
 	}
 	for i := range inv.ToolCalls {
 		tc := &inv.ToolCalls[i]
@@ -131,7 +135,7 @@ func newRecord(inv *arena.Invocation, ti turnInfo) (record, error) {
 		}
 		row.ToolCalls = append(row.ToolCalls, postgres.ToolCallRecord{ID: tc.ID, Type: tc.Type, Metadata: string(raw),
 			Success: !tc.Failed(), CreatedAt: tc.CreatedAt})
-		call, err := conversationCall(tc, md, string(raw))
+		call, err := conversationCall(tc, publishedMetadata(md))
 		if err != nil {
 			return record{}, err
 		}
@@ -147,6 +151,8 @@ func newRecord(inv *arena.Invocation, ti turnInfo) (record, error) {
 	// tool calls already carry; the API serves the whole document.
 	p.SystemPrompt, p.UserPrompt, p.Prompt, p.PromptsOmitted = "", "", "", true
 	p.ToolCalls, p.Decisions, p.ExecutionResults = nil, nil, nil
+	p.Response, _ = arena.Excerpt(p.Response, arena.MaxPublishedText)
+	p.Reasoning, _ = arena.Excerpt(p.Reasoning, arena.MaxPublishedText)
 	if conv.ResponsePayload, err = json.Marshal(p); err != nil {
 		return record{}, fmt.Errorf("encode response payload: %w", err)
 	}
@@ -155,15 +161,28 @@ func newRecord(inv *arena.Invocation, ti turnInfo) (record, error) {
 
 // responseText is the "response" column: the model's final text, or what
 // went wrong.
+// Agents bound their text already; the cut here keeps any agent's record
+// storable.
 func responseText(inv *arena.Invocation) string {
+	msg := inv.Response
 	if f := inv.Failure; f != nil {
-		msg := "Decision failed (" + string(f.Reason) + "/" + f.Code + "): " + f.Message
+		msg = "Decision failed (" + string(f.Reason) + "/" + f.Code + "): " + f.Message
 		if inv.Response != "" {
 			msg += "\n\n" + inv.Response
 		}
-		return msg
 	}
-	return inv.Response
+	msg, _ = arena.Excerpt(arena.CleanText(msg), arena.MaxStoredText+1024)
+	return msg
+}
+
+// publishedMetadata is the copy of a tool call's metadata sent in events:
+// the arguments cut to the published limit.
+func publishedMetadata(md metadataDoc) metadataDoc {
+	if len(md.Arguments) > arena.MaxPublishedArgs {
+		ex, _ := arena.Excerpt(string(md.Arguments), arena.MaxPublishedArgs)
+		md.Arguments, _ = json.Marshal(ex)
+	}
+	return md
 }
 
 // assignIDs gives the turn and its tool calls their ids.

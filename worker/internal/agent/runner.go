@@ -202,6 +202,11 @@ type Outcome struct {
 	Retryable  bool          `json:"retryable,omitempty"`
 	RetryAfter time.Duration `json:"-"` // the provider's, when it said
 	Timing     Timing        `json:"timing"`
+	// Usage and CostUSD are the turn's tokens and price; ModelLatency the
+	// time spent waiting for the model (zero when the turn never ran).
+	Usage        arena.Usage   `json:"usage"`
+	CostUSD      arena.Fixed   `json:"costUsd"`
+	ModelLatency time.Duration `json:"modelLatencyNs"`
 }
 
 // Timing splits a decision's wall time.
@@ -233,7 +238,9 @@ func (r *Runner) Decide(ctx context.Context, d Decision) (Outcome, error) {
 	if err != nil {
 		return Outcome{Status: Skipped, Detail: "the simulator has no account for the model: " + arena.ErrorMessage(err)}, nil
 	}
-	in, err := r.input(ctx, c, m, st, acct)
+	gctx, gspan := phase(ctx, "gather")
+	in, err := r.input(gctx, c, m, st, acct)
+	gspan.End()
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -251,17 +258,33 @@ func (r *Runner) Decide(ctx context.Context, d Decision) (Outcome, error) {
 	dctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	exec := &executor{trader: r.trader, store: r.store, log: r.log, account: d.ModelID, tag: orderTag(d)}
 	agentStart := r.now()
-	inv, turnErr := st.Agent.Decide(dctx, in, exec)
+	tctx, tspan := phase(dctx, "turn")
+	inv, turnErr := st.Agent.Decide(tctx, in, exec)
+	tspan.End()
 	cancel()
 	out.Timing.Agent = r.now().Sub(agentStart)
 	r.classify(&out, &inv, turnErr, exec)
+	out.Usage, out.CostUSD, out.ModelLatency = inv.Usage, inv.CostUSD, time.Duration(inv.LatencyMS)*time.Millisecond
 
 	recStart := r.now()
-	if err := r.finish(ctx, &inv, id, d, c, m, began); err != nil {
-		return out, err
+	rctx, rspan := phase(ctx, "record")
+	err = r.finish(rctx, &inv, id, d, c, m, began)
+	rspan.End()
+	if err != nil {
+		if ferr := r.failUnrecorded(ctx, &out, id, d.ModelID); ferr != nil {
+			return out, errors.Join(err, ferr)
+		}
+		r.log.Error("decision record not stored; recorded as failed", "invocation", id, "model", d.ModelID, "err", err)
 	}
 	out.Timing.Record = r.now().Sub(recStart)
 	return out, nil
+}
+
+// LastFailure returns the failure of the latest failed attempt of the
+// model's decision in slot, or nil: what a slot whose retries ran past it
+// ended with.
+func (r *Runner) LastFailure(ctx context.Context, modelID string, slot time.Time) (*arena.Failure, error) {
+	return r.store.LastSlotFailure(ctx, modelID, Decision{ModelID: modelID, Slot: slot}.CycleSlot())
 }
 
 // notBegun answers a decision whose invocation could not be started.
@@ -329,6 +352,25 @@ func (r *Runner) finish(ctx context.Context, inv *arena.Invocation, id string, d
 	if err := r.feed.conversation(conv); err != nil {
 		r.log.Error("conversation not published", "invocation", id, "err", err)
 	}
+	return nil
+}
+
+// recordFailed is the failure of a decision whose record could not be
+// stored.
+var recordFailed = arena.Failure{Reason: arena.FailureProviderError, Code: "record_failed",
+	Message: "the decision's record could not be stored; its trades, if any, are in the account's history"}
+
+// failUnrecorded closes a decision whose record could not be stored as
+// failed, so its row does not stay running.
+func (r *Runner) failUnrecorded(ctx context.Context, out *Outcome, id, modelID string) error {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	err := r.store.FailInvocation(wctx, id, modelID, recordFailed, r.now())
+	if err != nil && !errors.Is(err, postgres.ErrNotRunning) {
+		return err
+	}
+	f := recordFailed
+	out.Status, out.Failure, out.Retryable = Failed, &f, false
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,7 +73,7 @@ func TestTradesAndPositionsArePublished(t *testing.T) {
 	waitState(t, ctx, events, arena.ChannelTrades, func(raw json.RawMessage) bool {
 		var ts []views.TradeItem
 		_ = json.Unmarshal(raw, &ts)
-		return len(ts) == 1 && ts[0].ID == "open-1" && ts[0].Side == "long" && ts[0].Quantity == arena.MustFixed("0.5")
+		return len(ts) == 1 && strings.HasPrefix(ts[0].ID, model+":open-1#") && ts[0].Side == "long" && ts[0].Quantity == arena.MustFixed("0.5")
 	})
 	evs, _, err := events.Since(ctx, arena.ChannelTrades, arena.EventIDZero, 10)
 	if err != nil || len(evs) == 0 {

@@ -40,6 +40,15 @@ type OpenDecision struct {
 	TimeExit              time.Time   // deadline after which the exchange closes the position; zero when not given
 	CooldownUntil         time.Time   // zero when not given
 	Confidence            float64     // 0–100
+	// Ignored says which optional fields could not be read and were left
+	// out, for the tool result.
+	Ignored []string
+}
+
+func (d *OpenDecision) ignore(note string) {
+	if note != "" {
+		d.Ignored = append(d.Ignored, note)
+	}
 }
 
 // ExitPlanUpdate is one parsed updateExitPlan entry.
@@ -100,6 +109,7 @@ func parseOpen(raw json.RawMessage, path string, known map[arena.Symbol]arena.Ma
 		return d, invalid(CodeInvalidSide, join(path, "side"), "must be LONG, SHORT or HOLD, got %q", side)
 	}
 	need := !d.Hold
+	var note string
 	steps := []func() *Rejection{
 		func() (r *Rejection) { d.Quantity, _, r = o.positive("quantity", need); return },
 		func() (r *Rejection) { d.Leverage, _, r = o.positive("leverage", need); return },
@@ -110,8 +120,12 @@ func parseOpen(raw json.RawMessage, path string, known map[arena.Symbol]arena.Ma
 			d.InvalidationCondition, _, r = o.str("invalidation_condition", need, boolInt(need), MaxTextLen)
 			return
 		},
-		func() (r *Rejection) { d.TimeExit, r = o.deadline("time_exit", now); return },
-		func() (r *Rejection) { d.CooldownUntil, r = o.time("cooldown_until"); return },
+		func() (r *Rejection) { d.TimeExit, note, r = o.deadline("time_exit", now); d.ignore(note); return },
+		func() *Rejection {
+			d.CooldownUntil, note = o.optionalTime("cooldown_until", now)
+			d.ignore(note)
+			return nil
+		},
 		func() *Rejection { return parseConfidence(o, &d, need) },
 	}
 	for _, step := range steps {

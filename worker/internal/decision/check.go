@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/autonome-go/autonome/shared/arena"
 )
@@ -28,6 +29,9 @@ func (s *Session) createPosition(ctx context.Context, exec Executor, rec arena.T
 			} else {
 				s.execute(ctx, exec, in, &res)
 			}
+		}
+		if len(d.Ignored) > 0 && res.Failure == nil {
+			res.Message = strings.TrimSpace(res.Message + " Ignored: " + strings.Join(d.Ignored, "; ") + ".")
 		}
 		rec.Results = append(rec.Results, res)
 	}

@@ -167,40 +167,21 @@ func (o object) array(key string, minLen, maxLen int) ([]json.RawMessage, *Rejec
 	return items, nil
 }
 
-func (o object) time(key string) (time.Time, *Rejection) {
-	s, ok, rej := o.str(key, false, 0, 64)
-	if !ok || rej != nil || s == "" {
-		return time.Time{}, rej
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, invalid(CodeInvalidTime, join(o.path, key), "must be an RFC 3339 time such as 2025-11-21T10:05:00Z, got %q", s)
-	}
-	return t.UTC(), nil
-}
-
 // MaxHold bounds a time_exit deadline.
 const MaxHold = 30 * 24 * time.Hour
 
-// deadline reads a future time: an RFC 3339 time or a Go duration such as
-// "24h" or "90m" counted from now.
-func (o object) deadline(key string, now time.Time) (time.Time, *Rejection) {
-	s, ok, rej := o.str(key, false, 0, 64)
-	if !ok || rej != nil || s == "" {
-		return time.Time{}, rej
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		d, derr := time.ParseDuration(s)
-		if derr != nil {
-			return time.Time{}, invalid(CodeInvalidTime, join(o.path, key), "must be a UTC time such as 2025-11-21T18:00:00Z or a duration such as 24h, got %q", s)
-		}
-		t = now.Add(d)
+// deadline reads time_exit: a future time within MaxHold, read leniently
+// (see parseWhen). An unreadable value is ignored with a note; a readable
+// one out of range is refused.
+func (o object) deadline(key string, now time.Time) (time.Time, string, *Rejection) {
+	t, note := o.optionalTime(key, now)
+	if t.IsZero() {
+		return t, note, nil
 	}
 	if !t.After(now) || t.Sub(now) > MaxHold {
-		return time.Time{}, invalid(CodeInvalidTime, join(o.path, key), "must be in the future and within %v, got %q", MaxHold, s)
+		return time.Time{}, "", invalid(CodeInvalidTime, join(o.path, key), "must be in the future and within %v", MaxHold)
 	}
-	return t.UTC(), nil
+	return t.UTC(), "", nil
 }
 
 func symbolFrom(raw json.RawMessage, path string, known map[arena.Symbol]arena.Market) (arena.Symbol, *Rejection) {

@@ -1,6 +1,8 @@
 package decision
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,9 +81,19 @@ func TestParseCreatePosition(t *testing.T) {
 					t.Errorf("time exit %v", d.TimeExit)
 				}
 			}},
-		{name: "time exit as prose", args: `{"decisions":[{` + okOpen + `,"time_exit":"close if held > 24h"}]}`, itemCode: CodeInvalidTime},
 		{name: "time exit too far", args: `{"decisions":[{` + okOpen + `,"time_exit":"10000h"}]}`, itemCode: CodeInvalidTime},
-		{name: "cooldown not a time", args: `{"decisions":[{` + okOpen + `,"cooldown_until":"in 3 invocations"}]}`, itemCode: CodeInvalidTime},
+		{name: "time exit unreadable is ignored", args: `{"decisions":[{` + okOpen + `,"time_exit":"when the trend ends"}]}`,
+			check: func(t *testing.T, d OpenDecision) {
+				if !d.TimeExit.IsZero() || len(d.Ignored) != 1 || !strings.Contains(d.Ignored[0], "time_exit") {
+					t.Errorf("time exit %v, ignored %q", d.TimeExit, d.Ignored)
+				}
+			}},
+		{name: "cooldown unreadable is ignored", args: `{"decisions":[{` + okOpen + `,"cooldown_until":"in 3 invocations","time_exit":12}]}`,
+			check: func(t *testing.T, d OpenDecision) {
+				if !d.CooldownUntil.IsZero() || len(d.Ignored) != 2 {
+					t.Errorf("cooldown %v, ignored %q", d.CooldownUntil, d.Ignored)
+				}
+			}},
 		{name: "empty invalidation", args: `{"decisions":[{` + okOpen + `,"invalidation_condition":"  "}]}`, itemCode: CodeOutOfRange},
 	}
 	for _, tt := range tests {
@@ -107,6 +119,31 @@ func TestParseCreatePosition(t *testing.T) {
 			}
 			tt.check(t, decs[0])
 		})
+	}
+}
+
+func TestOptionalTimePhrasings(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"24h": 24 * time.Hour, "Close if held > 24h": 24 * time.Hour, "close if held > 24 hours": 24 * time.Hour,
+		"in 2 days": 48 * time.Hour, "1h30m": 90 * time.Minute, "PT36H": 36 * time.Hour, "P1DT12H": 36 * time.Hour,
+		"1 day 6 hours": 30 * time.Hour, "exit after 90 min": 90 * time.Minute, "1 week": 7 * 24 * time.Hour,
+		"2025-11-21T18:00:00Z": 9 * time.Hour, "2025-11-21 18:00 UTC": 9 * time.Hour, "2025-11-21T20:00:00+02:00": 9 * time.Hour,
+		"2025-11-21T18:00": 9 * time.Hour,
+	} {
+		raw := `{"decisions":[{` + okOpen + `,"time_exit":` + strconv.Quote(in) + `}]}`
+		decs, rejs, top := ParseCreatePosition([]byte(raw), knownMarkets(), parseNow)
+		if top != nil || rejs[0] != nil {
+			t.Errorf("%q: rejected %v %v", in, top, rejs[0])
+			continue
+		}
+		if got := decs[0].TimeExit.Sub(parseNow); got != want || len(decs[0].Ignored) != 0 {
+			t.Errorf("%q: in %v (ignored %q), want %v", in, got, decs[0].Ignored, want)
+		}
+	}
+	for _, in := range []string{"when the trend ends", "2 dollars", "soon", "P", "held 0h"} {
+		if _, ok := parseWhen(in, parseNow); ok {
+			t.Errorf("%q was read as a time", in)
+		}
 	}
 }
 

@@ -43,7 +43,7 @@ func Tools(symbols []arena.Symbol, limits RiskLimits) []ToolSpec {
 			"stop_loss":              num("Stop price: below the current price for LONG, above for SHORT."),
 			"invalidation_condition": text("What would prove the trade idea wrong."),
 			"invalidation_price":     schema{"type": []string{"number", "null"}, "description": "Optional price at which the idea is invalid; the exchange closes the position when the mark crosses it, so it lies on the stop's side."},
-			"time_exit":              text("Optional deadline at which the exchange closes the position: a UTC time (RFC 3339) or a duration from now such as \"24h\"."),
+			"time_exit":              text("Optional deadline at which the exchange closes the position: a UTC time (RFC 3339) or a duration from now such as \"24h\" or \"Close if held > 24h\"; a value that cannot be read is ignored and the trade goes ahead without it."),
 			"cooldown_until":         schema{"type": "string", "format": "date-time", "description": "Optional UTC time (RFC 3339) before which this symbol should not be re-entered."},
 			"confidence":             schema{"type": "number", "minimum": 0, "maximum": 100},
 		})

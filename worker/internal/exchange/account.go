@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
@@ -28,10 +29,12 @@ type account struct {
 	ring   []arena.Order
 	next   int // oldest ring entry once full
 	window int
+	forgot bool // some finished order ids are no longer in ring
 
 	dirty      bool
 	liqGen     uint64
 	underwater bool
+	halted     string // why trading stopped: a ledger amount out of range
 }
 
 // slot is an account's position in one market and its registered triggers.
@@ -72,6 +75,7 @@ func (a *account) remember(o arena.Order) {
 		return
 	}
 	delete(a.recent, a.ring[a.next].OrderID)
+	a.forgot = true
 	a.ring[a.next] = o
 	a.recent[o.OrderID] = a.next
 	a.next = (a.next + 1) % a.window
@@ -104,6 +108,7 @@ type valuation struct {
 	used       arena.Fixed // Σ position margin
 	maint      arena.Fixed // Σ |qty| × mark × maintenance fraction
 	open       int         // open positions
+	unmarked   int         // open positions whose market has no mark yet
 }
 
 func (e *Exchange) value(a *account) valuation {
@@ -115,6 +120,9 @@ func (e *Exchange) value(a *account) valuation {
 		}
 		m := e.markets[i]
 		v.open++
+		if m.mark == 0 {
+			v.unmarked++
+		}
 		u := unrealized(p, m.mark)
 		v.unrealized += u
 		v.used += p.Margin
@@ -127,4 +135,42 @@ func (e *Exchange) value(a *account) valuation {
 // available is equity minus the margin of positions and resting orders.
 func (v valuation) available(orderMargin arena.Fixed) arena.Fixed {
 	return v.equity - v.used - orderMargin
+}
+
+// ledgerLimit bounds every ledger amount (cash, realized PnL, fees, funding):
+// about 1e9 USDT, beyond anything an account of the arena can reach, and far
+// inside the int64 range, so sums of bounded amounts cannot wrap.
+const ledgerLimit = satLimit
+
+// ledgerCheck reports why booking the priced fills in e.closing and
+// e.opening on a's position p would take a ledger amount out of range, or "".
+func (e *Exchange) ledgerCheck(a *account, p *arena.Position) string {
+	c, o := &e.closing, &e.opening
+	if c.overflow || o.overflow {
+		return "a fill amount is out of range"
+	}
+	fees, err1 := c.fees.AddChecked(o.fees)
+	cash, err2 := a.cash.AddChecked(c.realized)
+	cash, err3 := cash.AddChecked(-fees)
+	realized, err4 := a.realized.AddChecked(c.realized)
+	total, err5 := a.fees.AddChecked(fees)
+	posRealized, err6 := p.RealizedPnL.AddChecked(c.realized)
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || err5 != nil || err6 != nil {
+		return "a ledger amount overflows"
+	}
+	for _, v := range [...]arena.Fixed{cash, realized, total, posRealized} {
+		if v > ledgerLimit || v < -ledgerLimit {
+			return fmt.Sprintf("ledger amount %s is out of range", v)
+		}
+	}
+	return ""
+}
+
+// halt stops a's trading for good (until a reset) after an impossible
+// amount, and returns the reason every later order is refused with.
+func (e *Exchange) halt(a *account, why string) string {
+	if a.halted == "" {
+		a.halted = "trading stopped for this account: " + why + " (check the market data feed)"
+	}
+	return a.halted
 }

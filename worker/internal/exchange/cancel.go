@@ -11,7 +11,7 @@ import (
 // state now (see Wait for the outcome).
 func (e *Exchange) CancelOrder(now time.Time, accountID, orderID string) (arena.Order, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock() // publishes what advancing the clock did, on every return path
 	e.tick(now)
 	a, err := e.account(accountID)
 	if err != nil {
@@ -57,6 +57,11 @@ func (e *Exchange) cancelAll(a *account, reason string) {
 		}
 	}
 	for _, m := range e.markets {
+		for _, lo := range m.parked {
+			if lo.acct == a {
+				e.cancel(lo, reason)
+			}
+		}
 		for _, list := range []*[]*liveOrder{&m.restBids, &m.restAsks} {
 			for i := 0; i < len(*list); {
 				if lo := (*list)[i]; lo.acct == a {

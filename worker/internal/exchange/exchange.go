@@ -100,6 +100,14 @@ func (e *Exchange) Accounts() []string {
 	return out
 }
 
+// unlock publishes the pending batch and releases the lock: a command that
+// fails still publishes what advancing the clock executed (a pending order
+// that came due, funding) instead of leaving it to a later call.
+func (e *Exchange) unlock() {
+	e.flush()
+	e.mu.Unlock()
+}
+
 // Advance moves the clock to now, executing what falls due on the way:
 // delayed orders and cancels, hourly funding, time exits.
 func (e *Exchange) Advance(now time.Time) {

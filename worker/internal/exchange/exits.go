@@ -14,7 +14,7 @@ import (
 // current mark, or a time exit not in the future, is rejected.
 func (e *Exchange) UpdateExitPlan(now time.Time, accountID string, sym arena.Symbol, plan arena.ExitPlan) (arena.Position, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock() // publishes what advancing the clock did, on every return path
 	e.tick(now)
 	a, err := e.account(accountID)
 	if err != nil {
@@ -83,6 +83,36 @@ func (e *Exchange) checkPlan(p *arena.Position, m *market, side arena.Side, plan
 		return tightenOnly(p, plan)
 	}
 	return nil
+}
+
+// addedPlan is the plan an order with plan leaves on p when it adds to it
+// (same side): what the order sets, and the position's own plan for what it
+// leaves unset, so adding with only a confidence keeps the stop and target.
+// For a new or flipped position it is the order's plan.
+func addedPlan(p *arena.Position, side arena.Side, plan arena.ExitPlan) arena.ExitPlan {
+	if p.Quantity == 0 || p.Side != side {
+		return plan
+	}
+	old := p.ExitPlan
+	if plan.Stop == 0 {
+		plan.Stop = old.Stop
+	}
+	if plan.Target == 0 {
+		plan.Target = old.Target
+	}
+	if plan.Invalidation == "" {
+		plan.Invalidation = old.Invalidation
+	}
+	if plan.InvalidationPrice == 0 {
+		plan.InvalidationPrice = old.InvalidationPrice
+	}
+	if plan.TimeExit.IsZero() {
+		plan.TimeExit = old.TimeExit
+	}
+	if plan.Confidence == 0 {
+		plan.Confidence = old.Confidence
+	}
+	return plan
 }
 
 // tightenOnly rejects a plan that would widen or remove p's stop.

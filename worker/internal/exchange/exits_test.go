@@ -62,7 +62,7 @@ func TestExitPlanTriggers(t *testing.T) {
 				t.Fatalf("position %s %s, want CLOSED by %s", last.Status, last.CloseTrigger, tt.want)
 			}
 			for _, f := range h.fills("")[1:] {
-				if f.Trigger != tt.want || !strings.HasPrefix(f.OrderID, "o/") {
+				if f.Trigger != tt.want || !strings.HasPrefix(f.OrderID, "a:o#") {
 					t.Errorf("closing fill %+v", f)
 				}
 			}

@@ -40,6 +40,7 @@ func (e *Exchange) ApplyBook(now time.Time, u arena.BookUpdate) error {
 	e.remark(m)
 	e.crossResting(m)
 	e.checkTriggers(m)
+	e.releaseParked(m)
 	e.flush()
 	return nil
 }

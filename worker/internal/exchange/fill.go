@@ -3,6 +3,8 @@ package exchange
 import (
 	"math/bits"
 	"slices"
+	"strconv"
+	"unsafe"
 
 	"github.com/autonome-go/autonome/shared/arena"
 )
@@ -78,8 +80,8 @@ func (e *Exchange) project(m *market, o *arena.Order, p arena.Position) (arena.P
 		}
 	}
 	if opening.qty > 0 {
-		if p.Quantity == 0 {
-			p = e.newPosition(m, o)
+		if p.Quantity == 0 { // a projection: no id needed
+			p = arena.Position{AccountID: o.AccountID, Symbol: m.spec.Symbol, Side: o.Side, Status: arena.PositionOpen, OpenedAt: e.now}
 		}
 		increaseBy(&p, &opening, orderLeverage(o))
 	}
@@ -157,16 +159,30 @@ func (e *Exchange) recordFill(a *account, m *market, o *arena.Order, posID strin
 	e.batch.Fills = fills
 }
 
-// newPosition starts the position order o opens.
+// newPosition starts the position order o opens. Its id is the order's
+// (or the requested position id) with the record sequence it opens at: an
+// order that opens a position again later (a resting order filling after
+// its position was closed) never reuses a closed position's row, and record
+// sequences never go back across restarts.
 func (e *Exchange) newPosition(m *market, o *arena.Order) arena.Position {
-	id := o.PositionID
-	if id == "" {
-		id = o.OrderID
-	}
 	return arena.Position{
-		ID: id, AccountID: o.AccountID, Symbol: m.spec.Symbol, Side: o.Side,
+		ID: positionID(o, e.recordSeq+1), AccountID: o.AccountID, Symbol: m.spec.Symbol, Side: o.Side,
 		Status: arena.PositionOpen, OpenedAt: e.now,
 	}
+}
+
+// positionID is "<account>:<order id>#<seq>", or "<position id>#<seq>" when
+// the order names its position: unique across accounts and over time, in
+// one allocation.
+func positionID(o *arena.Order, seq uint64) string {
+	b := make([]byte, 0, len(o.AccountID)+len(o.OrderID)+len(o.PositionID)+22)
+	if o.PositionID != "" {
+		b = append(b, o.PositionID...)
+	} else {
+		b = append(append(append(b, o.AccountID...), ':'), o.OrderID...)
+	}
+	b = strconv.AppendUint(append(b, '#'), seq, 10)
+	return unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again
 }
 
 // closePosition records p as closed by trig; the caller clears it.

@@ -164,16 +164,24 @@ func (h *harness) fills(orderID string) []arena.Fill {
 }
 
 // positions returns every recorded position version of one position id.
+// positions returns every recorded version of the positions that order id
+// (of account "a", or naming its position id) opened.
 func (h *harness) positions(id string) []arena.Position {
 	var out []arena.Position
 	for _, b := range h.rec.Batches() {
 		for _, p := range b.Positions {
-			if p.ID == id {
+			if posOf(p.ID) == id || posOf(p.ID) == "a:"+id {
 				out = append(out, p)
 			}
 		}
 	}
 	return out
+}
+
+// posOf strips the sequence suffix of a position id.
+func posOf(id string) string {
+	base, _, _ := strings.Cut(id, "#")
+	return base
 }
 
 // checkLedger verifies acct's records with arena.CheckLedger and compares

@@ -7,6 +7,16 @@ import (
 // Client order ids make commands idempotent: an account remembers its live
 // orders and its last IdempotencyWindow finished ones (see account.remember),
 // and a repeated id returns the first outcome instead of executing again.
+// The window is a cache: the durable simulator looks older ids up in the
+// database (Resend), so an id is never executed twice, restart or not.
+
+// Resend answers req with prev, an order the durable store recorded under the
+// same client order id but that this exchange no longer remembers (older
+// than its window): the same outcome for the same request, a CodeConflict
+// error for a different one. Nothing executes.
+func Resend(prev arena.Order, req arena.OrderRequest) (arena.Order, error) {
+	return duplicate(prev, &req)
+}
 
 // duplicate answers a repeated client order id.
 func duplicate(prev arena.Order, req *arena.OrderRequest) (arena.Order, error) {

@@ -47,6 +47,12 @@ func (e *Exchange) popPending() {
 	e.pending[n-1] = pendingOp{}
 	e.pending = e.pending[:n-1]
 	lo := op.lo
+	if !op.cancel && lo.restored && lo.order.State == arena.OrderPending && lo.m.updated.IsZero() {
+		// Restored before its market's first book: it waits for the market
+		// to be live instead of being rejected for lack of data.
+		lo.m.parked = append(lo.m.parked, lo)
+		return
+	}
 	lo.busy--
 	switch {
 	case op.cancel:
@@ -62,4 +68,21 @@ func (e *Exchange) popPending() {
 func (e *Exchange) nextOp() uint64 {
 	e.opSeq++
 	return e.opSeq
+}
+
+// releaseParked executes, in their order, the restored pending orders that
+// fell due before m's first book after the restart, now that it is live.
+func (e *Exchange) releaseParked(m *market) {
+	for i, lo := range m.parked {
+		m.parked[i] = nil
+		lo.busy--
+		if lo.order.State == arena.OrderPending {
+			e.arrive(lo)
+		}
+		if lo.busy == 0 {
+			lo.wake()
+		}
+		e.settle()
+	}
+	m.parked = m.parked[:0]
 }

@@ -24,6 +24,10 @@ type market struct {
 	venueMark   arena.Fixed
 	fundingRate arena.Fixed // fraction per hour
 	hasRate     bool
+	// lastRate and lastMark are what the market had before a restart,
+	// used for funding until the feed brings new ones.
+	lastRate, lastMark arena.Fixed
+	hasLastRate        bool
 
 	// Our resting orders, best first, then by time.
 	restBids []*liveOrder
@@ -32,6 +36,8 @@ type market struct {
 	below   triggerList // fire when mark ≤ price
 	above   triggerList // fire when mark ≥ price
 	timeDue int         // time exits waiting for a fresh book
+
+	parked []*liveOrder // restored pending orders due before the first book
 }
 
 // bookDepth is the initial capacity per book side; deeper books grow once.

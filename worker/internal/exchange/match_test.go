@@ -191,10 +191,10 @@ func TestFlipThroughZeroRealizesAndOpensNewPosition(t *testing.T) {
 		t.Fatalf("flip should be recorded as a closing and an opening fill, got %+v", fills)
 	}
 	closing, opening := fills[0], fills[1]
-	if closing.PositionID != "open" || closing.Quantity != fx("1") || closing.RealizedPnL != fx("9") || closing.Fee != fx("0.055") {
+	if posOf(closing.PositionID) != "a:open" || closing.Quantity != fx("1") || closing.RealizedPnL != fx("9") || closing.Fee != fx("0.055") {
 		t.Errorf("closing fill %+v", closing)
 	}
-	if opening.PositionID != "flip" || opening.Quantity != fx("2") || opening.RealizedPnL != 0 || opening.Fee != fx("0.11") {
+	if posOf(opening.PositionID) != "a:flip" || opening.Quantity != fx("2") || opening.RealizedPnL != 0 || opening.Fee != fx("0.11") {
 		t.Errorf("opening fill %+v", opening)
 	}
 	old := h.positions("open")
@@ -204,7 +204,7 @@ func TestFlipThroughZeroRealizesAndOpensNewPosition(t *testing.T) {
 		t.Errorf("closed position %+v", last)
 	}
 	p, _ := h.position("a", "BTC")
-	if p.ID != "flip" || p.Side != arena.Short || p.Quantity != fx("2") || p.EntryPrice != fx("110") || p.Margin != fx("22") {
+	if posOf(p.ID) != "a:flip" || p.Side != arena.Short || p.Quantity != fx("2") || p.EntryPrice != fx("110") || p.Margin != fx("22") {
 		t.Errorf("new position %+v", p)
 	}
 	// 10000 − 0.0505 (open fee) + 9 − 0.055 − 0.11

@@ -17,6 +17,7 @@ type liveOrder struct {
 	busy     int         // pending arrivals and cancels not yet processed
 	done     chan struct{}
 	system   bool // placed by the exchange itself (exit plans, liquidation)
+	restored bool // pending when restored: arrives only once its market is live
 }
 
 // SubmitOrder validates req and sends it to the engine. With zero latency
@@ -30,7 +31,15 @@ type liveOrder struct {
 // anything; with different parameters it is a CodeConflict error.
 func (e *Exchange) SubmitOrder(now time.Time, req arena.OrderRequest) (arena.Order, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock() // publishes what advancing the clock did, on every return path
+	// Look the id up before the clock advances too: orders finishing on the
+	// way can push it out of the window (and a caller that saw it known did
+	// not ask the ledger).
+	var before arena.Order
+	var knew bool
+	if a, ok := e.byID[req.AccountID]; ok {
+		before, knew = a.lookup(req.OrderID)
+	}
 	e.tick(now)
 	a, m, err := e.validate(&req)
 	if err != nil {
@@ -38,6 +47,9 @@ func (e *Exchange) SubmitOrder(now time.Time, req arena.OrderRequest) (arena.Ord
 	}
 	if prev, ok := a.lookup(req.OrderID); ok {
 		return duplicate(prev, &req)
+	}
+	if knew {
+		return duplicate(before, &req) // forgotten while the clock advanced: final already
 	}
 	o := e.submit(a, m, &req)
 	e.flush()
@@ -83,7 +95,7 @@ func (e *Exchange) latency(m *market, o *arena.Order) time.Duration {
 		return e.cfg.MakerLatency
 	}
 	opp := m.book.opposite(o.Side)
-	if best, ok := opp.bestAvailable(); ok && !opp.better(o.Price, best) {
+	if best, ok := opp.best(); ok && !opp.better(o.Price, best.price) { // the venue's book, as post-only
 		return e.cfg.TakerLatency
 	}
 	return e.cfg.MakerLatency
@@ -110,6 +122,9 @@ func (e *Exchange) arrive(lo *liveOrder) *liveOrder {
 // how much of it may execute now, or why it is rejected.
 func (e *Exchange) admit(lo *liveOrder) (arena.Fixed, string) {
 	o, m := &lo.order, lo.m
+	if lo.acct.halted != "" {
+		return 0, lo.acct.halted
+	}
 	if reason := e.staleReason(m); reason != "" {
 		return 0, reason
 	}
@@ -128,7 +143,7 @@ func (e *Exchange) admit(lo *liveOrder) (arena.Fixed, string) {
 		qty = min(qty, p.Quantity)
 	}
 	if !o.ExitPlan.IsZero() && (p.Quantity == 0 || p.Side == o.Side || qty > p.Quantity) {
-		if err := e.checkPlan(p, m, o.Side, o.ExitPlan); err != nil {
+		if err := e.checkPlan(p, m, o.Side, addedPlan(p, o.Side, o.ExitPlan)); err != nil {
 			return 0, arena.ErrorMessage(err)
 		}
 	}
@@ -142,9 +157,12 @@ func (e *Exchange) match(lo *liveOrder, qty arena.Fixed) (taken, rest arena.Fixe
 	o, m := &lo.order, lo.m
 	pr := e.startFills(m, o, &lo.acct.slots[m.idx].pos, arena.Taker)
 	if o.TimeInForce == arena.PostOnly {
+		// Judged against the venue's book as displayed: size our own takers
+		// consumed is still there on the venue, so a price through it would
+		// take liquidity there.
 		opp := m.book.opposite(o.Side)
-		if best, ok := opp.bestAvailable(); ok && !opp.better(o.Price, best) {
-			return 0, 0, fmt.Sprintf("post-only order at %s would take liquidity at %s", o.Price, best)
+		if best, ok := opp.best(); ok && !opp.better(o.Price, best.price) {
+			return 0, 0, fmt.Sprintf("post-only order at %s would take liquidity at %s", o.Price, best.price)
 		}
 	} else {
 		limit := arena.Fixed(0)
@@ -152,6 +170,9 @@ func (e *Exchange) match(lo *liveOrder, qty arena.Fixed) (taken, rest arena.Fixe
 			limit = o.Price
 		}
 		taken = e.walk(m, o.Side, qty, limit, &pr)
+	}
+	if why := e.ledgerCheck(lo.acct, &lo.acct.slots[m.idx].pos); why != "" {
+		return 0, 0, e.halt(lo.acct, why)
 	}
 	if o.Type == arena.OrderLimit && o.TimeInForce != arena.IOC {
 		rest = o.Remaining() - taken
@@ -198,8 +219,8 @@ func (e *Exchange) afterFills(lo *liveOrder, filled bool) {
 	p := &a.slots[m.idx].pos
 	if p.Quantity > 0 {
 		attach := o.State != arena.OrderResting || p.ExitPlan.IsZero()
-		if attach && !o.ExitPlan.IsZero() && p.Side == o.Side && tightenOnly(p, o.ExitPlan) == nil {
-			p.ExitPlan = o.ExitPlan
+		if plan := addedPlan(p, o.Side, o.ExitPlan); attach && !o.ExitPlan.IsZero() && p.Side == o.Side && tightenOnly(p, plan) == nil {
+			p.ExitPlan = plan
 		}
 		e.emitPosition(p)
 	}

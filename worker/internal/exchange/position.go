@@ -24,6 +24,7 @@ type sums struct {
 	notional arena.Fixed // Σ rounded fill notionals
 	fees     arena.Fixed
 	realized arena.Fixed
+	overflow bool // a sum left the int64 range: the fills cannot be booked
 }
 
 func (s *sums) add(f *walkFill) {
@@ -32,9 +33,11 @@ func (s *sums) add(f *walkFill) {
 	s.pqLo, c = bits.Add64(s.pqLo, lo, 0)
 	s.pqHi += hi + c
 	s.qty += f.qty
-	s.notional += f.notional
-	s.fees += f.fee
-	s.realized += f.realized
+	var err1, err2, err3 error
+	s.notional, err1 = s.notional.AddChecked(f.notional)
+	s.fees, err2 = s.fees.AddChecked(f.fee)
+	s.realized, err3 = s.realized.AddChecked(f.realized)
+	s.overflow = s.overflow || err1 != nil || err2 != nil || err3 != nil
 }
 
 // reduceBy takes the closing fills in s off p. Margin is released pro rata,

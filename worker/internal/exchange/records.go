@@ -61,6 +61,9 @@ func (e *Exchange) flush() {
 	e.batch.Seq = e.batchSeq
 	e.batch.Time = e.now
 	if e.sink != nil {
+		e.batch.Rates = e.rates(e.batch.Rates)
+		e.batch.RNG, _ = e.pcg.AppendBinary(e.batch.RNG[:0]) // never fails
+		e.batch.OrderSeq = e.opSeq
 		e.sink.Publish(&e.batch)
 	}
 	e.batch.Truncate()

@@ -12,7 +12,7 @@ import (
 // AccountReset. Client order ids already used stay used.
 func (e *Exchange) ResetAccount(now time.Time, accountID string) error {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock() // publishes what advancing the clock did, on every return path
 	e.tick(now)
 	a, err := e.account(accountID)
 	if err != nil {
@@ -31,6 +31,7 @@ func (e *Exchange) ResetAccount(now time.Time, accountID string) error {
 	}
 	a.capital = e.cfg.StartingCapital
 	a.cash, a.realized, a.fees, a.funding, a.insurance = a.capital, 0, 0, 0, 0
+	a.halted = ""
 	a.orderMargin = 0
 	e.setUnderwater(a, false)
 	e.emitReset(&arena.AccountReset{AccountID: a.id, Capital: a.capital})

@@ -179,6 +179,10 @@ func (e *Exchange) fillResting(lo *liveOrder, qty arena.Fixed) {
 	a, m, o := lo.acct, lo.m, &lo.order
 	pr := e.startFills(m, o, &a.slots[m.idx].pos, arena.Maker)
 	e.addFill(&pr, -1, o.Price, qty)
+	if why := e.ledgerCheck(a, &a.slots[m.idx].pos); why != "" {
+		e.cancel(lo, e.halt(a, why))
+		return
+	}
 	e.book(a, m, o, arena.Maker)
 	e.afterFills(lo, true)
 	if o.Remaining() == 0 {

@@ -19,13 +19,14 @@ func (e *Exchange) Export() arena.ExchangeState {
 	rng, _ := e.pcg.MarshalBinary() // never fails
 	st := arena.ExchangeState{
 		Time: e.now, LastFunding: time.Unix(e.fundingHour*3600, 0).UTC(),
-		RecordSeq: e.recordSeq, BatchSeq: e.batchSeq, OrderSeq: e.opSeq, RNG: rng,
+		RecordSeq: e.recordSeq, BatchSeq: e.batchSeq, OrderSeq: e.opSeq, RNG: rng, Rates: e.rates(nil),
 	}
 	for _, a := range e.accounts {
 		as := arena.AccountState{
 			AccountID: a.id, Capital: a.capital, Cash: a.cash,
 			RealizedPnL: a.realized, Fees: a.fees, Funding: a.funding, Insurance: a.insurance,
 			Positions: []arena.Position{}, Orders: e.liveOrders(a), Recent: a.recentOrders(),
+			RecentComplete: !a.forgot,
 		}
 		for i := range a.slots {
 			if p := a.slots[i].pos; p.Quantity > 0 {
@@ -40,9 +41,11 @@ func (e *Exchange) Export() arena.ExchangeState {
 // Restore loads persisted state into an exchange that has no accounts yet.
 // It validates everything first and changes nothing on error. Positions
 // need Margin, or Leverage to derive it from; resting orders keep their
-// queue position; pending orders execute at their DueAt and requested
-// cancels land at their CancelAt. No records are
-// emitted: this is the state the records already describe.
+// queue position; pending orders execute at their DueAt, or, when that
+// comes before their market's first book after the restart, right after
+// that book (never rejected for data the restart lost); requested cancels
+// land at their CancelAt. No records are emitted: this is the state the
+// records already describe.
 func (e *Exchange) Restore(st arena.ExchangeState) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -63,11 +66,18 @@ func (e *Exchange) Restore(st arena.ExchangeState) error {
 		e.fundingHour = unixHour(st.LastFunding)
 	}
 	e.recordSeq, e.batchSeq, e.opSeq = st.RecordSeq, st.BatchSeq, st.OrderSeq
+	for _, r := range st.Rates {
+		if m, ok := e.bySymbol[r.Symbol]; ok {
+			m.lastRate, m.lastMark, m.hasLastRate = r.Rate, r.Mark, r.HasRate
+		}
+	}
 	for i := range st.Accounts {
 		e.restoreAccount(&st.Accounts[i])
 	}
 	e.restoreCancels()
-	e.flush() // risk checks only; restoring emits no records
+	// No risk check here: no market has a mark yet, and restoring emits no
+	// records. Every account is dirty, so the first operation re-checks
+	// it, and nothing acts on it before all its markets are marked.
 	return nil
 }
 
@@ -100,6 +110,7 @@ func (e *Exchange) restoreAccount(s *arena.AccountState) {
 		a.remember(o)
 		e.opSeq = max(e.opSeq, o.Priority)
 	}
+	a.forgot = a.forgot || !s.RecentComplete
 	for _, o := range s.Orders {
 		lo := &liveOrder{order: o, acct: a, m: e.bySymbol[o.Symbol]}
 		a.live[o.OrderID] = lo
@@ -109,7 +120,7 @@ func (e *Exchange) restoreAccount(s *arena.AccountState) {
 		}
 		e.opSeq = max(e.opSeq, prio)
 		if o.State == arena.OrderPending {
-			lo.busy = 1
+			lo.busy, lo.restored = 1, true
 			lo.order.Priority = prio
 			e.pushPending(pendingOp{due: o.DueAt, seq: prio, lo: lo})
 		} else {

@@ -49,6 +49,13 @@ func (e *Exchange) settle() {
 
 func (e *Exchange) checkRisk(a *account) {
 	v := e.value(a)
+	if v.unmarked > 0 {
+		// A partial picture: a market without a mark counts as worth
+		// nothing, which can hide an open profit. No risk action until
+		// every market the account holds is marked (the first mark of a
+		// market re-checks its holders).
+		return
+	}
 	if v.open > 0 && v.equity < v.maint && a.liqGen != e.gen {
 		a.liqGen = e.gen
 		e.liquidate(a, v)
@@ -65,6 +72,9 @@ func (e *Exchange) checkRisk(a *account) {
 // fresh; the rest are retried on later updates) and charges the
 // liquidation fee, capped at the equity left.
 func (e *Exchange) liquidate(a *account, v valuation) {
+	if !e.anyFresh(a) {
+		return // nothing can be closed yet: leave its orders alone too
+	}
 	e.cancelAll(a, "cancelled by liquidation")
 	var closed, fee arena.Fixed
 	for i := range a.slots {
@@ -90,6 +100,17 @@ func (e *Exchange) liquidate(a *account, v valuation) {
 		ClosedNotional: closed, Fee: fee, CashAfter: a.cash,
 	})
 	e.markDirty(a)
+}
+
+// anyFresh reports whether a market of one of a's positions has a fresh
+// book to close it through.
+func (e *Exchange) anyFresh(a *account) bool {
+	for i := range a.slots {
+		if a.slots[i].pos.Quantity > 0 && e.fresh(e.markets[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // coverShortfall credits a flat account's negative cash from the insurance

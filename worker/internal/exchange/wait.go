@@ -22,6 +22,21 @@ func (e *Exchange) Order(accountID, orderID string) (arena.Order, error) {
 	return o, nil
 }
 
+// Remembers reports whether the account knows the client order id (live or
+// recently finished), and, when it does not, whether that is the whole
+// truth: false means the account forgot older ids (its window filled, or it
+// was restored from part of its history) and the ledger must be asked.
+func (e *Exchange) Remembers(accountID, orderID string) (known, complete bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a, err := e.account(accountID)
+	if err != nil {
+		return false, true // SubmitOrder reports the unknown account
+	}
+	_, known = a.lookup(orderID)
+	return known, !a.forgot
+}
+
 // Wait blocks until the order has reached the engine and any cancel sent
 // for it has been processed, then returns it (with a CodeRejected error if
 // it was rejected). Something else must advance the clock meanwhile (the

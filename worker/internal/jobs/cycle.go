@@ -124,13 +124,19 @@ func (j *Jobs) handleDecide(ctx context.Context, t *asynq.Task) error {
 	res := decideResult{Attempt: attempt, Final: true}
 	if j.now().After(p.Slot.Add(j.o.Agent.Interval)) {
 		res.Status, res.Detail = agent.Skipped, "the slot ended before the decision could start"
-		if attempt > 0 {
-			res.Status = agent.Failed // an earlier attempt failed and recorded it
+		if attempt > 0 { // an earlier attempt failed and recorded why
+			res.Status, res.Detail = agent.Failed, "the slot ended while the decision was being retried"
+			f, err := j.runner.LastFailure(ctx, p.ModelID, p.Slot)
+			if err != nil {
+				j.log.Warn("the failure of a retried decision could not be read", "model", p.ModelID, "err", err)
+			}
+			res.Failure = f
 		}
 		return j.decided(ctx, t, p, res, nil)
 	}
-	out, err := j.runner.Decide(ctx, agent.Decision{ModelID: p.ModelID, Slot: p.Slot, Attempt: attempt})
+	out, err := j.decide(ctx, agent.Decision{ModelID: p.ModelID, Slot: p.Slot, Attempt: attempt})
 	res.Outcome = out
+	j.o.Metrics.decided(p.ModelID, out, attempt < maxRetry && (err != nil || (out.Status == agent.Failed && out.Retryable)))
 	switch {
 	case err != nil && attempt < maxRetry:
 		res.Final, res.Error = false, err.Error()

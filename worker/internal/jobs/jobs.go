@@ -34,8 +34,9 @@ const (
 
 // Options configure Jobs.
 type Options struct {
-	Redis  goredis.UniversalClient
-	Prefix string // REDIS_PREFIX
+	Metrics *Metrics // optional: decision series
+	Redis   goredis.UniversalClient
+	Prefix  string // REDIS_PREFIX
 	// Agent configures the decisions; its Interval is TRADE_INTERVAL and
 	// its OnRunning is set by Jobs.
 	Agent agent.Options

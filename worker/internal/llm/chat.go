@@ -68,8 +68,7 @@ func (a *ChatAgent) Decide(ctx context.Context, in Input, exec decision.Executor
 	t.inv = arena.Invocation{Provider: a.cfg.Provider, ProviderModel: a.cfg.Model, SystemPrompt: in.System, UserPrompt: in.User, StartedAt: start.UTC()}
 	t.req = a.request(in)
 	err := t.run(ctx)
-	t.inv.Response = strings.Join(t.texts, "\n\n")
-	t.inv.Reasoning = strings.Join(t.thoughts, "\n\n")
+	t.keep(strings.Join(t.texts, "\n\n"), strings.Join(t.thoughts, "\n\n"))
 	t.inv.CostUSD = a.cfg.Price.Cost(t.inv.Usage)
 	t.inv.LatencyMS = a.cfg.Now().Sub(start).Milliseconds()
 	if err != nil {
@@ -127,9 +126,10 @@ func (t *turn) step(ctx context.Context, step int, resp *chatResponse, tel *aren
 	ch := resp.Choices[0]
 	tel.FinishReason, tel.Usage = ch.FinishReason, usageOf(resp.Usage)
 	t.inv.Usage = t.inv.Usage.Add(tel.Usage)
-	t.inv.ResponseID = resp.ID
-	text, inline := splitThink(ch.Message.text())
-	t.think(ch.Message.Reasoning, ch.Message.ReasoningContent, inline)
+	t.inv.ResponseID = cleanText(resp.ID)
+	content := cleanText(ch.Message.text())
+	text, inline := splitThink(content)
+	t.think(cleanText(ch.Message.Reasoning), cleanText(ch.Message.ReasoningContent), inline)
 	if text != "" {
 		t.texts = append(t.texts, text)
 	}
@@ -141,19 +141,25 @@ func (t *turn) step(ctx context.Context, step int, resp *chatResponse, tel *aren
 		t.inv.Finish = arena.FinishStop
 		return true, nil
 	}
-	echo := message{Role: "assistant", Content: ch.Message.text()}
+	echo := message{Role: "assistant", Content: content}
 	var results []message
 	holding := false
 	for i, call := range ch.Message.ToolCalls {
+		call.ID, call.Type = shortText(call.ID), "function"
 		if call.ID == "" {
 			call.ID = fmt.Sprintf("call_%d_%d", step, i)
 		}
-		call.Type = "function"
+		name, args := shortText(call.Function.Name), cleanJSONText(call.Function.argumentsText())
+		call.Function = functionCall{Name: name, Arguments: mustString(args)}
 		echo.ToolCalls = append(echo.ToolCalls, call)
-		args := call.Function.argumentsText()
-		rec := t.session.Handle(ctx, t.exec, decision.Call{ID: call.ID, Name: call.Function.Name, Arguments: json.RawMessage(args), Step: step})
-		t.inv.ToolCalls = append(t.inv.ToolCalls, rec)
-		tel.ToolNames = append(tel.ToolNames, call.Function.Name)
+		if t.handled >= MaxToolCalls {
+			t.inv.Truncated = true
+			results = append(results, message{Role: "tool", ToolCallID: call.ID, Content: tooManyCalls})
+			continue
+		}
+		rec := t.session.Handle(ctx, t.exec, decision.Call{ID: call.ID, Name: name, Arguments: json.RawMessage(args), Step: step})
+		t.inv.ToolCalls = append(t.inv.ToolCalls, boundArguments(rec))
+		tel.ToolNames = append(tel.ToolNames, name)
 		t.handled++
 		results = append(results, message{Role: "tool", ToolCallID: call.ID, Content: rec.Output})
 		holding = holding || rec.Type == arena.ToolHolding && rec.Failure == nil
@@ -164,6 +170,50 @@ func (t *turn) step(ctx context.Context, step int, resp *chatResponse, tel *aren
 	}
 	t.req.Messages = append(append(t.req.Messages, echo), results...)
 	return false, nil
+}
+
+// MaxToolCalls is how many tool calls of one turn are handled and recorded;
+// later ones are answered with a refusal and not recorded (the invocation
+// is flagged truncated).
+const MaxToolCalls = 40
+
+const tooManyCalls = "Rejected (parse_error/too_many_calls): this turn has used its tool calls; no further call is executed."
+
+// keep records the turn's text and reasoning as bounded excerpts with
+// their full sizes.
+func (t *turn) keep(text, reasoning string) {
+	var cut1, cut2 bool
+	t.inv.ResponseBytes, t.inv.ReasoningBytes = len(text), len(reasoning)
+	t.inv.Response, cut1 = arena.Excerpt(text, arena.MaxStoredText)
+	t.inv.Reasoning, cut2 = arena.Excerpt(reasoning, arena.MaxStoredText)
+	t.inv.Truncated = t.inv.Truncated || cut1 || cut2
+}
+
+// boundArguments keeps an excerpt of arguments larger than the recording
+// limit, as a JSON string, with their size.
+func boundArguments(rec arena.ToolCall) arena.ToolCall {
+	if len(rec.Arguments) <= arena.MaxStoredArguments {
+		return rec
+	}
+	ex, _ := arena.Excerpt(string(rec.Arguments), arena.MaxStoredArguments)
+	rec.ArgumentsBytes, rec.Arguments = len(rec.Arguments), mustString(ex)
+	return rec
+}
+
+// maxIdentifier bounds a tool call's id and name as recorded: real ones
+// are a few dozen bytes.
+const maxIdentifier = 128
+
+// shortText cleans a model-written identifier and cuts it to maxIdentifier.
+func shortText(s string) string {
+	s, _ = arena.Excerpt(cleanText(s), maxIdentifier)
+	return s
+}
+
+// mustString encodes s as a JSON string.
+func mustString(s string) json.RawMessage {
+	b, _ := json.Marshal(s) // a string always encodes
+	return b
 }
 
 func (t *turn) think(parts ...string) {

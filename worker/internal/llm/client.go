@@ -25,10 +25,15 @@ type ClientConfig struct {
 	BackoffBase   time.Duration // first retry wait; default 2 s, doubling
 	BackoffMax    time.Duration // cap of one wait; default 30 s
 	MaxRetryAfter time.Duration // a Retry-After longer than this is not waited for; default 60 s
-	MaxBodyBytes  int64         // response size limit; default 16 MiB
+	MaxBodyBytes  int64         // response size limit; default DefaultMaxResponseBytes
 
 	HTTPClient *http.Client // default: a client without its own timeout (Timeout applies per attempt)
 }
+
+// DefaultMaxResponseBytes bounds what is read of one provider response: a
+// tool-calling reply with reasoning is tens of kilobytes; the rest of a
+// larger one is discarded unread and the step fails as too_large.
+const DefaultMaxResponseBytes = 1 << 20
 
 // Client calls one OpenAI-compatible endpoint with retries and key rotation.
 // It is safe for concurrent use.
@@ -60,7 +65,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		cfg.MaxRetries = 0
 	}
 	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = 16 << 20
+		cfg.MaxBodyBytes = DefaultMaxResponseBytes
 	}
 	c := &Client{cfg: cfg, url: strings.TrimRight(cfg.BaseURL, "/") + "/chat/completions", http: cfg.HTTPClient, keys: keyRing{keys: cfg.Keys}}
 	if c.http == nil {
@@ -81,9 +86,9 @@ type callStats struct {
 	Latency  time.Duration
 }
 
-// complete sends req, retrying transient failures, and returns the first
+// completeRetrying sends req, retrying transient failures, and returns the first
 // choice's response.
-func (c *Client) complete(ctx context.Context, req *chatRequest) (*chatResponse, callStats, error) {
+func (c *Client) completeRetrying(ctx context.Context, req *chatRequest) (*chatResponse, callStats, error) {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, callStats{}, permanentErr(arena.FailureProviderError, "encode", "encode the request", err)
@@ -140,7 +145,7 @@ func (c *Client) attempt(ctx context.Context, body []byte) (*chatResponse, error
 		return nil, transportErr(ctx, err)
 	}
 	if int64(len(raw)) > c.cfg.MaxBodyBytes {
-		return nil, permanentErr(arena.FailureProviderError, "too_large", fmt.Sprintf("response larger than %d bytes", c.cfg.MaxBodyBytes), nil)
+		return nil, permanentErr(arena.FailureProviderError, "too_large", fmt.Sprintf("the response is larger than %d bytes (LLM_MAX_RESPONSE_BYTES); the rest was discarded unread", c.cfg.MaxBodyBytes), nil)
 	}
 	return decodeResponse(resp, raw)
 }
@@ -193,10 +198,8 @@ func decodeResponse(resp *http.Response, raw []byte) (*chatResponse, error) {
 	return &out, nil
 }
 
+// truncate cleans a provider's message and cuts it to n bytes.
 func truncate(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+	s, _ = arena.Excerpt(cleanText(strings.TrimSpace(s)), n)
+	return s
 }

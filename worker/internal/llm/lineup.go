@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,21 +50,25 @@ type ModelOverride struct {
 	MaxTokens   int
 	Temperature *float64
 	Extra       map[string]json.RawMessage
+	Price       *Price // nil: the price table's entry for the model id
 }
 
 // Options configure Lineup.
 type Options struct {
-	Getenv       func(string) string // required
-	Logger       *slog.Logger        // default slog.Default()
-	Providers    []ProviderConfig    // default DefaultProviders()
-	Models       map[string]ModelOverride
-	Prices       PriceTable    // default DefaultPrices()
-	Timeout      time.Duration // per HTTP attempt; default 2 min
-	MaxRetries   int           // default 2
-	MaxSteps     int           // default DefaultMaxSteps
-	MaxTokens    int           // default 8192: room for reasoning models to think and still call a tool
-	BaselineSeed uint64
-	HTTPClient   *http.Client
+	Getenv     func(string) string      // required
+	Logger     *slog.Logger             // default slog.Default()
+	Providers  []ProviderConfig         // default DefaultProviders()
+	Models     map[string]ModelOverride // by display name, or by provider model id
+	Prices     PriceTable               // default DefaultPrices()
+	Timeout    time.Duration            // per HTTP attempt; default 2 min
+	MaxRetries int                      // default 2
+	MaxSteps   int                      // default DefaultMaxSteps
+	MaxTokens  int                      // default 8192: room for reasoning models to think and still call a tool
+	// MaxResponseBytes bounds what is read of one provider response;
+	// default DefaultMaxResponseBytes.
+	MaxResponseBytes int64
+	BaselineSeed     uint64
+	HTTPClient       *http.Client
 }
 
 // Seat is one account of the arena ready to decide: its roster entry, its
@@ -147,13 +152,12 @@ type clientKey struct {
 	BaseURL, KeyEnv string
 	Timeout         time.Duration
 	MaxRetries      int
+	MaxBodyBytes    int64
 }
 
 func (o *Options) chatAgent(e arena.RosterEntry, p ProviderConfig, clients map[clientKey]*Client) (*ChatAgent, error) {
-	ov := o.Models[e.ProviderModel]
-	key := clientKey{Provider: p.Provider, KeyEnv: firstNonEmpty(ov.KeyEnv, p.KeyEnv),
-		BaseURL: firstNonEmpty(ov.BaseURL, o.Getenv(p.BaseURLEnv), p.BaseURL),
-		Timeout: firstPositive(ov.Timeout, o.Timeout), MaxRetries: firstNonZero(ov.MaxRetries, o.MaxRetries)}
+	ov := o.override(e)
+	key := o.clientKey(e, p)
 	keys := readKeys(o.Getenv, key.KeyEnv)
 	if len(keys) == 0 && !p.KeyOptional {
 		return nil, errNoKey
@@ -162,7 +166,7 @@ func (o *Options) chatAgent(e arena.RosterEntry, p ProviderConfig, clients map[c
 	if client == nil {
 		var err error
 		client, err = NewClient(ClientConfig{BaseURL: key.BaseURL, Keys: keys, Headers: p.Headers, HTTPClient: o.HTTPClient,
-			Timeout: key.Timeout, MaxRetries: key.MaxRetries})
+			Timeout: key.Timeout, MaxRetries: key.MaxRetries, MaxBodyBytes: key.MaxBodyBytes})
 		if err != nil {
 			return nil, err
 		}
@@ -175,9 +179,60 @@ func (o *Options) chatAgent(e arena.RosterEntry, p ProviderConfig, clients map[c
 	for k, v := range ov.Extra {
 		extra[k] = v
 	}
+	price := o.Prices.Lookup(e.ProviderModel)
+	if ov.Price != nil {
+		price = *ov.Price
+	}
 	return NewChatAgent(ChatConfig{Provider: e.Provider, Model: e.ProviderModel, Client: client, MaxSteps: o.MaxSteps,
-		Temperature: ov.Temperature, MaxTokens: firstNonZero(ov.MaxTokens, o.MaxTokens), Extra: extra,
-		Price: o.Prices.Lookup(e.ProviderModel)})
+		Temperature: ov.Temperature, MaxTokens: firstNonZero(ov.MaxTokens, o.MaxTokens), Extra: extra, Price: price})
+}
+
+func (o *Options) override(e arena.RosterEntry) ModelOverride {
+	if ov, ok := o.Models[e.Name]; ok {
+		return ov
+	}
+	return o.Models[e.ProviderModel]
+}
+
+func (o *Options) clientKey(e arena.RosterEntry, p ProviderConfig) clientKey {
+	ov := o.override(e)
+	return clientKey{Provider: p.Provider, KeyEnv: firstNonEmpty(ov.KeyEnv, p.KeyEnv),
+		BaseURL: firstNonEmpty(ov.BaseURL, o.Getenv(p.BaseURLEnv), p.BaseURL),
+		Timeout: firstPositive(ov.Timeout, o.Timeout), MaxRetries: firstNonZero(ov.MaxRetries, o.MaxRetries),
+		MaxBodyBytes: o.MaxResponseBytes}
+}
+
+// SeatStatus says whether a roster entry can run.
+type SeatStatus struct {
+	Entry   arena.RosterEntry
+	Runs    bool   // a baseline, or an LLM whose key is set (or whose provider needs none)
+	KeyEnv  string // the variable to set when it cannot run
+	BaseURL string // where an LLM is reached
+}
+
+// Statuses reports, for each entry, whether Lineup would seat it, and if not
+// which variable would let it run.
+func Statuses(entries []arena.RosterEntry, opt Options) ([]SeatStatus, error) {
+	if opt.Getenv == nil {
+		return nil, errors.New("statuses: Getenv is required")
+	}
+	opt.defaults()
+	out := make([]SeatStatus, len(entries))
+	for i, e := range entries {
+		out[i] = SeatStatus{Entry: e, Runs: true}
+		if e.Kind == arena.KindBaseline {
+			continue
+		}
+		j := slices.IndexFunc(opt.Providers, func(p ProviderConfig) bool { return p.Provider == e.Provider })
+		if j < 0 {
+			return nil, fmt.Errorf("model %s uses unknown provider %q", e.ProviderModel, e.Provider)
+		}
+		p := opt.Providers[j]
+		key := opt.clientKey(e, p)
+		out[i].BaseURL, out[i].KeyEnv = key.BaseURL, key.KeyEnv
+		out[i].Runs = p.KeyOptional || len(readKeys(opt.Getenv, key.KeyEnv)) > 0
+	}
+	return out, nil
 }
 
 // readKeys returns the values of env, env1 … env9 that are set.

@@ -1,11 +1,12 @@
 package relay
 
 import (
-	"crypto/subtle"
 	"net"
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/autonome-go/autonome/shared/bearer"
 )
 
 // cors checks the Origin header against the allowlist by exact comparison.
@@ -51,20 +52,19 @@ func (c cors) preflight(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// authorized reports whether r carries the token (always, when none is set).
+// authorized reports whether r carries the token (always, when none is set),
+// as a bearer header or, for EventSource, which cannot set headers, as
+// ?token=. The comparison (shared/bearer) takes the same time whatever the
+// token's length.
 func authorized(r *http.Request, token string) bool {
 	if token == "" {
 		return true
 	}
-	got := r.URL.Query().Get("token")
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		scheme, cred, _ := strings.Cut(auth, " ")
-		if !strings.EqualFold(scheme, "Bearer") {
-			return false
-		}
-		got = strings.TrimSpace(cred)
+	allowed := bearer.NewSet(token)
+	if r.Header.Get("Authorization") != "" {
+		return allowed.Authorized(r)
 	}
-	return subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+	return allowed.Match(r.URL.Query().Get("token"))
 }
 
 // clientAddr is the address connection limits count against.

@@ -46,25 +46,25 @@ type client struct {
 }
 
 // serveFast sends the client's new frames with one non-blocking write, using
-// frames and buf as scratch; it returns buf for reuse. It runs on the shard
-// writer and never blocks.
-func (c *client) serveFast(frames []*frame, buf []byte) []byte {
+// frames and buf as scratch; it returns buf for reuse and how many events it
+// wrote. It runs on the shard writer and never blocks.
+func (c *client) serveFast(frames []*frame, buf []byte) (_ []byte, events int) {
 	if c.slow.Load() {
 		if c.wake != nil {
 			notify(c.wake)
 		}
-		return buf
+		return buf, 0
 	}
 	if c.s.shutdown.Load() {
 		_, _ = c.sink.tryWrite(goodbye(c.s.opts.Retry))
 		c.finish(errShutdown)
-		return buf
+		return buf, 0
 	}
 	if g := c.s.probes.Load(); g != c.probed {
 		c.probed = g
 		if c.sink.probe() {
 			c.finish(errGone)
-			return buf
+			return buf, 0
 		}
 	}
 	b := buf
@@ -77,12 +77,13 @@ func (c *client) serveFast(frames []*frame, buf []byte) []byte {
 		n, next, lost := c.hub.read(start, frames)
 		if lost {
 			c.finish(errLagging)
-			return b[:0]
+			return b[:0], 0
 		}
 		for i, f := range frames[:n] {
 			if f.kind == frameEvent && f.prev == c.pos { // the usual case: the next event
 				b = append(b, f.bytes(c.named)...)
 				c.pos = f.id
+				events++
 				continue
 			}
 			if f.kind != frameReset && arena.CompareEventIDs(f.id, c.pos) <= 0 {
@@ -93,7 +94,7 @@ func (c *client) serveFast(frames []*frame, buf []byte) []byte {
 			c.cursor = start + uint64(i)
 			c.pending = append(c.pending[:0], b...)
 			c.goSlow()
-			return b[:0]
+			return b[:0], events // written from pending by the slow path
 		}
 		c.cursor = next
 		if n < len(frames) {
@@ -101,7 +102,7 @@ func (c *client) serveFast(frames []*frame, buf []byte) []byte {
 		}
 	}
 	if len(b) == 0 {
-		return b
+		return b, 0
 	}
 	n, err := c.sink.tryWrite(b)
 	switch {
@@ -111,8 +112,9 @@ func (c *client) serveFast(frames []*frame, buf []byte) []byte {
 		c.goSlow()
 	default:
 		c.finish(err)
+		return b[:0], 0
 	}
-	return b[:0]
+	return b[:0], events
 }
 
 func notify(ch chan struct{}) {
@@ -208,6 +210,7 @@ func (c *client) apply(f *frame) error {
 	}
 	c.out = append(c.out, f.bytes(c.named)...)
 	c.pos = f.id
+	c.s.counters.slowOut.Add(1)
 	return nil
 }
 

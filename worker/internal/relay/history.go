@@ -77,6 +77,7 @@ func (c *client) catchUp() error {
 			}
 			c.out = appendEvent(c.out, ev.ID, typ, ev.Data)
 			c.pos = ev.ID
+			c.s.counters.slowOut.Add(1)
 		}
 		if err := c.flush(); err != nil {
 			return err
@@ -88,6 +89,7 @@ func (c *client) catchUp() error {
 }
 
 func (c *client) reset() {
+	c.s.counters.resets.Add(1)
 	data, _ := json.Marshal(struct {
 		Reason      string `json:"reason"`
 		LastEventID string `json:"lastEventId"`

@@ -49,7 +49,12 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	if !sk.detached() {
 		c.wake, gone = make(chan struct{}, 1), r.Context().Done()
 	}
-	c.serve(gone, resumeID(r), header)
+	resume := resumeID(r)
+	c.s.counters.streams.Add(1)
+	if resume != "" {
+		c.s.counters.resumed.Add(1)
+	}
+	c.serve(gone, resume, header)
 }
 
 // openSink takes the connection over (HTTP/1.1) and returns the response

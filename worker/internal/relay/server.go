@@ -49,6 +49,7 @@ type Server struct {
 	streams  sync.WaitGroup
 
 	evicted, rejected atomic.Int64
+	counters          counters
 }
 
 // Stats is a point-in-time view of a relay, for logs and load tests.
@@ -68,6 +69,7 @@ func New(log Log, opts Options) *Server {
 		log: log, opts: opts, hubs: make(map[arena.Channel]*hub),
 		cors: newCORS(opts.AllowedOrigins), admit: newAdmission(opts.MaxClients, opts.MaxClientsPerIP),
 		unsynced: make(map[arena.Channel]bool), ready: make(chan struct{}), stop: make(chan struct{}),
+		counters: newCounters(),
 	}
 	nshards := max(2, runtime.GOMAXPROCS(0))
 	for _, ch := range arena.Channels() {

@@ -1,6 +1,10 @@
 package relay
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
 
 // shard is a group of one channel's clients served by one writer goroutine.
 // On every wake-up the writer gives each client in fast mode its new frames
@@ -14,6 +18,8 @@ type shard struct {
 
 	mu      sync.Mutex
 	clients map[*client]struct{}
+
+	written atomic.Uint64 // events written by this shard's writer, for metrics
 
 	// Writer goroutine only.
 	list   []*client
@@ -64,9 +70,20 @@ func (sh *shard) flush() {
 		sh.list = append(sh.list, c)
 	}
 	sh.mu.Unlock()
+	var newest string
+	written := 0
 	for i, c := range sh.list {
-		sh.buf = c.serveFast(sh.frames[:], sh.buf[:0])
+		var n int
+		sh.buf, n = c.serveFast(sh.frames[:], sh.buf[:0])
+		if n > 0 {
+			written += n
+			newest = c.pos
+		}
 		sh.list[i] = nil
 	}
 	clear(sh.frames[:])
+	if written > 0 { // once per fan-out, not per client
+		sh.written.Add(uint64(written))
+		sh.s.counters.observeLag(newest, time.Now())
+	}
 }

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/httpserver"
 	"log/slog"
 	"net/http"
@@ -34,5 +35,21 @@ func (a *admin) serveHealth(w http.ResponseWriter, _ *http.Request) {
 
 // Run serves until ctx is done.
 func (a *admin) Run(ctx context.Context) error {
-	return httpserver.Run(ctx, &http.Server{Addr: a.addr, Handler: a.mux})
+	return httpserver.Run(ctx, &http.Server{Addr: a.addr, Handler: a.mux, WriteTimeout: time.Minute})
+}
+
+// serveMetrics serves the metrics alone on addr (METRICS_ADDR), without
+// the admin token: bind it to a private address.
+func serveMetrics(ctx context.Context, addr string, h http.Handler) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	return httpserver.Run(ctx, &http.Server{Addr: addr, Handler: mux, WriteTimeout: time.Minute})
+}
+
+// metricsURL says where the worker's metrics are.
+func metricsURL(cfg config.Worker) string {
+	if cfg.MetricsAddr != "" {
+		return "http://" + cfg.MetricsAddr + "/metrics"
+	}
+	return "http://" + cfg.AdminAddr + "/metrics"
 }

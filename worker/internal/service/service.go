@@ -35,8 +35,9 @@ var errLostLeadership = errors.New("lost the simulator lock: the database connec
 // every part stops and starts again from what PostgreSQL holds, as a
 // restarted process would, once the database answers.
 func Run(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
+	tel := newTelemetry()
 	for {
-		err := runOnce(ctx, cfg, log)
+		err := runOnce(ctx, cfg, log, tel)
 		if !errors.Is(err, errLostLeadership) || ctx.Err() != nil {
 			return err
 		}
@@ -49,7 +50,7 @@ func Run(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 	}
 }
 
-func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
+func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *telemetry) error {
 	rdb, err := redis.Open(cfg.RedisURL)
 	if err != nil {
 		return err
@@ -63,6 +64,7 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 		return err
 	}
 	defer pool.Close()
+	defer tel.attach(pool, rdb)()
 	lead, err := postgres.AcquireLeadership(ctx, pool, postgres.SimulatorLockKey, 2*time.Second, func() {
 		log.Warn("another worker holds the simulator lock; waiting for it to stop before trading")
 	})
@@ -71,6 +73,10 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 	}
 	defer lead.Release()
 	log.Info("simulator leadership acquired")
+	roster, err := Reconcile(ctx, cfg, pool, log)
+	if err != nil {
+		return err
+	}
 
 	src, err := newSource(ctx, cfg, log)
 	if err != nil {
@@ -82,18 +88,23 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 		cfg.SimRefreshInterval, log.With("part", "broadcast"))
 	sim, err = simulator.Open(ctx, pool, simulator.Options{
 		Exchange: exchangeConfig(cfg, src.markets), Log: log.With("part", "simulator"),
-		OnPersisted: []func(arena.Batch){bc.OnPersisted},
+		OnPersisted: []func(arena.Batch){bc.OnPersisted}, Metrics: tel.sim,
 	})
 	if err != nil {
 		return err
 	}
 	tick := ticker.New(sim.Prices, marks, events, priceInterval, log.With("part", "ticker"))
-	js, err := newJobs(ctx, cfg, rdb, pool, sim, src, events, log)
+	books := ticker.NewBooks()
+	tick.PublishBooks(books, redis.NewBooks(rdb, cfg.RedisPrefix))
+	js, err := newJobs(ctx, cfg, roster, rdb, pool, sim, src, events, tel.jobs, log)
 	if err != nil {
 		return err
 	}
 	health := newHealth()
 	admin := newAdmin(cfg.AdminAddr, health, log.With("part", "admin"))
+	if cfg.MetricsAddr == "" {
+		admin.mux.Handle("GET /metrics", tel.handler(cfg.AdminToken))
+	}
 	mon, err := jobs.NewMonitor(cfg.RedisURL, cfg.AdminToken, log.With("part", "admin"))
 	if err != nil {
 		return err
@@ -104,12 +115,17 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return runFeed(gctx, src.feed, marketdata.Tee(sim, health.feedSink()), log) })
+	g.Go(func() error {
+		return runFeed(gctx, src.feed, marketdata.Tee(sim, books, health.feedSink(), tel.feed.Sink()), log)
+	})
 	g.Go(func() error { return sim.Run(gctx) })
 	g.Go(func() error { return tick.Run(gctx) })
 	g.Go(func() error { return bc.Run(gctx) })
 	g.Go(func() error { return js.Run(gctx) })
 	g.Go(func() error { return admin.Run(gctx) })
+	if cfg.MetricsAddr != "" {
+		g.Go(func() error { return serveMetrics(gctx, cfg.MetricsAddr, tel.handler("")) })
+	}
 	g.Go(func() error {
 		select {
 		case <-lead.Lost():
@@ -118,7 +134,7 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 			return nil
 		}
 	})
-	log.Info("worker started", "feed", cfg.Feed, "admin", cfg.AdminAddr)
+	log.Info("worker started", "feed", cfg.Feed, "admin", cfg.AdminAddr, "metrics", metricsURL(cfg))
 	err = g.Wait()
 	log.Info("worker stopped")
 	return err

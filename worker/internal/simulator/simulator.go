@@ -24,9 +24,13 @@ import (
 	"github.com/autonome-go/autonome/worker/internal/exchange"
 )
 
-// maxOutbox is how many unwritten batches make the simulator refuse new
-// orders (auto-closes, funding and resting fills still happen and queue).
-const maxOutbox = 64
+// maxOutbox bounds the batches waiting to be written while PostgreSQL
+// answers (a burst of orders queues records faster than one connection
+// writes them; that is a backlog, not an outage). Past it new orders are
+// refused so memory stays bounded. While a write is failing, new orders are
+// refused at once (auto-closes, funding and resting fills still happen and
+// queue).
+const maxOutbox = 10_000
 
 // Simulator is the durable exchange. Its methods are safe for concurrent use.
 type Simulator struct {
@@ -35,6 +39,7 @@ type Simulator struct {
 	log   *slog.Logger
 	now   func() time.Time
 	hooks []func(arena.Batch)
+	stats *Metrics
 
 	mu        sync.Mutex
 	outbox    []arena.Batch
@@ -54,6 +59,8 @@ type Options struct {
 	// persisting goroutine: they must be quick and must not call back into
 	// the Simulator's waiting methods).
 	OnPersisted []func(arena.Batch)
+	// Metrics, when set, count what the ledger records and time its writes.
+	Metrics *Metrics
 }
 
 // Open restores the exchange from the database and opens an account for
@@ -62,7 +69,7 @@ func Open(ctx context.Context, pool *pgxpool.Pool, o Options) (*Simulator, error
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Simulator{pool: pool, log: o.Log, now: o.Now, hooks: o.OnPersisted,
+	s := &Simulator{pool: pool, log: o.Log, now: o.Now, hooks: o.OnPersisted, stats: o.Metrics,
 		changed: make(chan struct{}), wake: make(chan struct{}, 1)}
 	cfg := o.Exchange
 	cfg.Sink = s
@@ -151,8 +158,10 @@ func (s *Simulator) flush(ctx context.Context) error {
 		s.mu.Unlock()
 
 		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_, err := postgres.WriteBatch(wctx, s.pool, &b)
+		began := time.Now()
+		err := s.write(wctx, &b)
 		cancel()
+		s.stats.wrote(time.Since(began), err, s.queued(), time.Now())
 		if err != nil {
 			s.setFailing(true, err)
 			return err
@@ -164,10 +173,18 @@ func (s *Simulator) flush(ctx context.Context) error {
 		close(s.changed)
 		s.changed = make(chan struct{})
 		s.mu.Unlock()
+		s.stats.onPersisted(b)
 		for _, h := range s.hooks {
 			h(b)
 		}
 	}
+}
+
+// queued is how many batches wait to be written.
+func (s *Simulator) queued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.outbox)
 }
 
 // drain makes a last attempt to write what is queued when stopping.
@@ -201,8 +218,11 @@ func (s *Simulator) setFailing(failing bool, err error) {
 func (s *Simulator) available() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.failing || len(s.outbox) > maxOutbox {
+	switch {
+	case s.failing:
 		return arena.Errorf(arena.CodeUnavailable, "the ledger database is unavailable; try again shortly")
+	case len(s.outbox) > maxOutbox:
+		return arena.Errorf(arena.CodeUnavailable, "the ledger is %d batches behind; try again shortly", len(s.outbox))
 	}
 	return nil
 }

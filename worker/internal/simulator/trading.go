@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/worker/internal/exchange"
 )
 
 // Markets lists the traded markets.
@@ -23,9 +25,16 @@ func (s *Simulator) Snapshots() []arena.AccountSnapshot { return s.ex.Snapshots(
 // PlaceOrder submits req and waits until it is final or resting and its
 // records are written. A request repeated with the same OrderID returns the
 // first one's result instead of trading again.
-func (s *Simulator) PlaceOrder(ctx context.Context, req arena.OrderRequest) (arena.Order, error) {
+func (s *Simulator) PlaceOrder(ctx context.Context, req arena.OrderRequest) (_ arena.Order, err error) {
+	defer func() { s.stats.orderError(err) }()
 	if err := s.available(); err != nil {
 		return arena.Order{}, err
+	}
+	if prev, ok, err := s.recorded(ctx, req.AccountID, req.OrderID); err != nil || ok {
+		if err != nil {
+			return arena.Order{}, err
+		}
+		return exchange.Resend(prev, req)
 	}
 	if _, err := s.ex.SubmitOrder(s.now(), req); err != nil {
 		return arena.Order{}, err
@@ -33,11 +42,31 @@ func (s *Simulator) PlaceOrder(ctx context.Context, req arena.OrderRequest) (are
 	return s.settle(ctx, req.AccountID, req.OrderID)
 }
 
+// recorded finds an order id the exchange no longer remembers in the
+// ledger, so that an id is never executed twice however old it is.
+func (s *Simulator) recorded(ctx context.Context, accountID, orderID string) (arena.Order, bool, error) {
+	if known, complete := s.ex.Remembers(accountID, orderID); known || complete {
+		return arena.Order{}, false, nil
+	}
+	o, ok, err := postgres.FindOrder(ctx, s.pool, accountID, orderID)
+	if err != nil {
+		return arena.Order{}, false, arena.WrapError(arena.CodeUnavailable, err, "the ledger database is unavailable; try again shortly")
+	}
+	return o, ok, nil
+}
+
 // ClosePosition closes the account's whole position in sym at market
 // (reduce-only, no margin check) and waits as PlaceOrder does.
 func (s *Simulator) ClosePosition(ctx context.Context, accountID, orderID string, sym arena.Symbol) (arena.Order, error) {
 	if err := s.available(); err != nil {
 		return arena.Order{}, err
+	}
+	if prev, ok, err := s.recorded(ctx, accountID, orderID); err != nil || ok {
+		if err != nil {
+			return arena.Order{}, err
+		}
+		return exchange.Resend(prev, arena.OrderRequest{AccountID: accountID, OrderID: orderID, Symbol: sym,
+			Type: arena.OrderMarket, ReduceOnly: true, ClosePosition: true})
 	}
 	if _, err := s.ex.ClosePosition(s.now(), accountID, orderID, sym); err != nil {
 		return arena.Order{}, err

@@ -1,7 +1,9 @@
 // Package ticker publishes the latest price of every market: at a fixed
 // interval it reads the mids from its source (the simulator's books), writes
 // them where the API reads them (the marks in Redis) and publishes them on
-// the prices channel for the SSE relays. A Redis outage is logged once when
+// the prices channel for the SSE relays. It also stores the venue's order
+// books (their best levels, followed by Books from the feed) for the API's
+// simulator.getOrderBook. A Redis outage is logged once when
 // it starts and once when it ends; publishing resumes by itself.
 package ticker
 
@@ -17,6 +19,11 @@ import (
 // MarkStore keeps the latest price per symbol (redis.Marks).
 type MarkStore interface {
 	Set(ctx context.Context, prices []arena.Price) error
+}
+
+// BookStore keeps the latest order book per symbol (redis.Books).
+type BookStore interface {
+	Set(ctx context.Context, books []arena.BookUpdate) error
 }
 
 // Publisher publishes an event and the channel's current state (redis.EventLog).
@@ -37,6 +44,10 @@ type Ticker struct {
 	interval time.Duration
 	log      *slog.Logger
 
+	books     *Books
+	bookStore BookStore
+	bookVer   uint64 // the version of the books last stored
+
 	last    []arena.Price
 	failing bool
 }
@@ -45,6 +56,10 @@ type Ticker struct {
 func New(source func() []arena.Price, marks MarkStore, pub Publisher, interval time.Duration, log *slog.Logger) *Ticker {
 	return &Ticker{source: source, marks: marks, pub: pub, interval: interval, log: log}
 }
+
+// PublishBooks makes the ticker also store books' best levels in store
+// whenever they changed, at the same interval. Call it before Run.
+func (t *Ticker) PublishBooks(books *Books, store BookStore) { t.books, t.bookStore = books, store }
 
 // Run publishes until ctx is done.
 func (t *Ticker) Run(ctx context.Context) error {
@@ -60,17 +75,14 @@ func (t *Ticker) Run(ctx context.Context) error {
 	}
 }
 
-// publish sends the prices when they changed (or the last attempt failed).
+// publish sends the prices and books when they changed (or the last
+// attempt failed).
 func (t *Ticker) publish(ctx context.Context) {
-	prices := t.source()
-	if len(prices) == 0 || (!t.failing && slices.Equal(prices, t.last)) {
-		return
-	}
 	ctx, cancel := context.WithTimeout(ctx, t.interval+2*time.Second)
 	defer cancel()
-	err := t.marks.Set(ctx, prices)
+	err := t.publishPrices(ctx)
 	if err == nil {
-		_, err = t.pub.PublishState(ctx, arena.ChannelPrices, arena.EventPrices, Payload{prices}, Payload{prices})
+		err = t.publishBooks(ctx)
 	}
 	switch {
 	case err != nil && !t.failing:
@@ -80,7 +92,34 @@ func (t *Ticker) publish(ctx context.Context) {
 		t.failing = false
 		t.log.Info("publishing prices recovered")
 	}
+}
+
+func (t *Ticker) publishPrices(ctx context.Context) error {
+	prices := t.source()
+	if len(prices) == 0 || (!t.failing && slices.Equal(prices, t.last)) {
+		return nil
+	}
+	err := t.marks.Set(ctx, prices)
+	if err == nil {
+		_, err = t.pub.PublishState(ctx, arena.ChannelPrices, arena.EventPrices, Payload{prices}, Payload{prices})
+	}
 	if err == nil {
 		t.last = prices
 	}
+	return err
+}
+
+func (t *Ticker) publishBooks(ctx context.Context) error {
+	if t.books == nil {
+		return nil
+	}
+	books, ver := t.books.Snapshot()
+	if len(books) == 0 || ver == t.bookVer {
+		return nil
+	}
+	if err := t.bookStore.Set(ctx, books); err != nil {
+		return err
+	}
+	t.bookVer = ver
+	return nil
 }

@@ -180,7 +180,7 @@ export default function analytics(root, { rpc, live, store, navigate }, query) {
 
   function drawTable(mode) {
     const known = mode === "overall" ? OVERALL : ADVANCED;
-    const rows = st[mode].filter((r) => store.shows(r.modelName) && (q.variant === "all" || !r.variant || r.variant === q.variant));
+    const rows = st[mode].filter((r) => store.shows(r.modelName) && (q.variant === "all" || !r.variant || r.variant === q.variant || r.variant === "baseline" || r.kind === "baseline"));
     const cols = columns(known, rows);
     const [sk, sd] = st.sort[mode];
     const sorted = sortRows(rows, sk, sd);

@@ -56,7 +56,7 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
   // inVariant filters live payloads, which carry every variant. An account
   // whose variant we don't know yet makes us refetch through RPC instead.
   function inVariant(variant, modelId, refetch) {
-    if (q.variant === "all") return true;
+    if (q.variant === "all" || store.isBaseline(modelId) || variant === "baseline") return true; // baselines are in every competition
     const v = store.variantOf(modelId, variant);
     if (!v) refetch.schedule(800);
     return v === q.variant;
@@ -271,9 +271,9 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
     return html`<article class="chat" data-testid="chat-item" data-invocation-id="${c.id}">
       <header class="chat-head">${modelChip(store, c.modelName, c.modelId)} ${variantBadge(store, store.variantOf(c.modelId, c.modelVariant))}<span class="grow"></span><time class="muted" datetime="${f.iso(c.timestamp)}">${f.dateTimeShort(c.timestamp)}</time></header>
       ${long
-        ? html`<details class="chat-text" data-key="${"resp:" + c.id}"><summary>${text.slice(0, 400)}…</summary><div class="pre">${text}</div></details>`
-        : html`<div class="chat-text pre" data-testid="chat-response">${text || html`<span class="muted">(no text)</span>`}</div>`}
-      ${why ? html`<details class="reasoning" data-key="${"why:" + c.id}" data-testid="chat-reasoning"><summary>Reasoning</summary><div class="pre">${why}</div></details>` : ""}
+        ? html`<details class="chat-text" data-key="${"resp:" + c.id}"><summary dir="auto">${text.slice(0, 400)}…</summary><div class="pre" dir="auto">${text}</div></details>`
+        : html`<div class="chat-text pre" dir="auto" dir="auto" data-testid="chat-response">${text || html`<span class="muted">(no text)</span>`}</div>`}
+      ${why ? html`<details class="reasoning" data-key="${"why:" + c.id}" data-testid="chat-reasoning"><summary>Reasoning</summary><div class="pre" dir="auto">${why}</div></details>` : ""}
       ${calls.length ? html`<div class="toolcalls">${calls.map(toolCall)}</div>` : ""}
       ${f.ok(u.total) || u.finish ? html`<footer class="chat-foot muted">${f.ok(u.total) ? html`<span>${f.tokens(u.total)} tokens</span>` : ""}${f.ok(u.steps) ? html`<span>${u.steps} steps</span>` : ""}${u.finish ? html`<span>${u.finish}</span>` : ""}</footer>` : ""}
     </article>`;

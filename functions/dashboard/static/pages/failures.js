@@ -93,7 +93,7 @@ export default function failures(root, { rpc, live, store, navigate }, query) {
         ${r.code ? html`<span class="tag tag-fail" data-testid="failure-reason-code">${r.code}</span>` : ""}
         <span class="grow"></span><time class="muted" datetime="${f.iso(x.createdAt)}">${f.dateTime(x.createdAt)}</time></header>
       ${r.message ? html`<div class="failure-reason" data-testid="failure-reason">${r.message}</div>` : ""}
-      ${text ? (text.length > 600 ? html`<details class="chat-text" data-key="${"fresp:" + x.invocationId}"><summary>${text.slice(0, 500)}…</summary><div class="pre">${text}</div></details>` : html`<div class="chat-text pre">${text}</div>`) : ""}
+      ${text ? (text.length > 600 ? html`<details class="chat-text" data-key="${"fresp:" + x.invocationId}"><summary dir="auto">${text.slice(0, 500)}…</summary><div class="pre" dir="auto">${text}</div></details>` : html`<div class="chat-text pre" dir="auto">${text}</div>`) : ""}
       ${calls.length ? html`<div class="toolcalls">${calls.map(toolCall)}</div>` : ""}
       <footer class="chat-foot muted">${f.ok(u.steps) ? html`<span>${u.steps} steps</span>` : ""}${f.ok(u.input) ? html`<span>${f.tokens(u.input)} in</span>` : ""}${f.ok(u.output) ? html`<span>${f.tokens(u.output)} out</span>` : ""}<span class="mono">${x.invocationId}</span></footer>
       ${Array.isArray(x.stepTelemetry) && x.stepTelemetry.length ? html`<details data-key="${"steps:" + x.invocationId}"><summary>Step telemetry (${x.stepTelemetry.length})</summary>${telemetry(x.stepTelemetry)}</details>` : ""}

@@ -102,7 +102,17 @@ export default function leaderboard(root, { rpc, live, store, navigate }, query)
   function rows() {
     let r = entries.filter((e) => store.shows(e.modelName));
     if (q.avg === "1") r = averageByModel(r);
-    return rank(r, q.sort);
+    // Seats that cannot run go last: their flat PnL is not a result.
+    const ranked = rank(r, q.sort);
+    return [...ranked.filter((e) => !store.cannotRun(e.modelId)), ...ranked.filter((e) => store.cannotRun(e.modelId))];
+  }
+
+  // noKeyNote says which seats cannot run and how to enable them.
+  function noKeyNote(r) {
+    const idle = r.filter((e) => store.cannotRun(e.modelId));
+    if (!idle.length) return "";
+    const hints = [...new Set(idle.map((e) => store.cannotRun(e.modelId)))];
+    return html`<p class="note warn" data-testid="leaderboard-nokey">${idle.length} of these seats are not running (their PnL stays flat): ${hints.join("; ")}. \`worker models\` lists every seat's status.</p>`;
   }
 
   function ddClass(v) {
@@ -135,7 +145,7 @@ export default function leaderboard(root, { rpc, live, store, navigate }, query)
             <td class="r muted num">${i + 1}</td>
             <td>${modelChip(store, e.modelName, e.modelId)}</td>
             <td>${q.avg === "1" ? html`<span class="muted">${e.accounts}</span>` : variantBadge(store, e.variant)}</td>
-            <td class="r num">${percent(e.pnlPercent)}</td>
+            <td class="r num">${store.cannotRun(e.modelId) ? html`<span class="muted" data-testid="nokey-pnl">not running</span>` : percent(e.pnlPercent)}</td>
             <td class="barcell"><span class="bar-track"><span class="bar ${p < 0 ? "bar-neg" : "bar-pos"}" style="width:${w}%"></span></span></td>
             <td class="r num">${money(e.pnlAbsolute)}</td>
             <td class="r num ${ddClass(e.maxDrawdown)}">${f.pct(e.maxDrawdown, { sign: false })}</td>
@@ -147,6 +157,7 @@ export default function leaderboard(root, { rpc, live, store, navigate }, query)
       </table>
       ${!r.length && !err ? html`<div class="empty">No accounts in this competition yet.</div>` : ""}
       </div>
+      ${noKeyNote(r)}
       <p class="note muted">Window ${win}. PnL runs from the first to the last equity snapshot in the window; max drawdown is the largest peak-to-trough fall, and the smallest ranks first.</p>`);
   }
 

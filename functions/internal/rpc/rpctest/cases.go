@@ -9,6 +9,18 @@ import (
 	"testing"
 )
 
+// ReferenceProcedures are the reference's procedures as the oRPC protocol
+// notes list them: the golden cases and the official client test cover
+// every one with a successful call.
+var ReferenceProcedures = []string{
+	"trading.getTrades", "trading.getPositions", "trading.getCryptoPrices", "trading.getPortfolioHistory",
+	"models.getModels", "models.getInvocations",
+	"simulator.placeOrder", "simulator.getAccount", "simulator.resetAccount", "simulator.getOrderBook",
+	"simulator.getCompletedTrades", "simulator.getCompletedTradesFromDB",
+	"analytics.getModelStats", "analytics.getLeaderboard", "analytics.getFailures", "analytics.getRunInfo",
+	"variants.getVariants", "variants.getVariantStats", "variants.getVariantHistory",
+}
+
 // Case is one request and the golden file of its answer.
 type Case struct {
 	Name   string // golden file name, without .json
@@ -44,6 +56,13 @@ func Cases() []Case {
 		admin(rpc("simulator.placeOrder", "simulator/placeOrder", `{"json":{"accountId":"m-ds-apex","symbol":"btc","quantity":0.01,"side":"buy","leverage":3,"confidence":70,"clientOrderId":"co-fixture-1"}}`, 200)),
 		admin(rpc("simulator.placeOrder.limit", "simulator/placeOrder", `{"json":{"accountId":"m-kimi-apex","symbol":"ETH","quantity":0.5,"side":"short","type":"limit","price":3320.5}}`, 200)),
 		admin(rpc("simulator.resetAccount", "simulator/resetAccount", `{"json":{"accountId":"m-kimi-apex"}}`, 200)),
+		rpc("simulator.getOrderBook", "simulator/getOrderBook", `{"json":{"symbol":"btc"}}`, 200),
+		rpc("simulator.getOrderBook.stale", "simulator/getOrderBook", `{"json":{"symbol":"ETHUSDT"}}`, 200),
+		rpc("simulator.getCompletedTrades", "simulator/getCompletedTrades", `{"json":{"accountId":"m-ds-guardian"}}`, 200),
+		rpc("simulator.getCompletedTrades.none", "simulator/getCompletedTrades", `{"json":{}}`, 200),
+		rpc("simulator.getCompletedTradesFromDB", "simulator/getCompletedTradesFromDB", `{"json":{"modelId":"m-ds-guardian"}}`, 200),
+		rpc("simulator.getCompletedTradesFromDB.limit", "simulator/getCompletedTradesFromDB", `{"json":{"modelId":"m-kimi-apex","limit":1000}}`, 200),
+		rpc("simulator.getCompletedTradesFromDB.none", "simulator/getCompletedTradesFromDB", "", 200),
 		rpc("analytics.getModelStats", "analytics/getModelStats", `{"json":{"mode":"overall","variant":"all"}}`, 200),
 		rpc("analytics.getModelStats.advanced", "analytics/getModelStats", `{"json":{"mode":"advanced","variant":"Apex"}}`, 200),
 		rpc("analytics.getLeaderboard", "analytics/getLeaderboard", `{"json":{}}`, 200),
@@ -67,6 +86,11 @@ func Cases() []Case {
 		admin(rpc("error.placeOrderInvalid", "simulator/placeOrder", `{"json":{"symbol":"DOGE","quantity":-1,"side":"up","type":"stop","leverage":80}}`, 400)),
 		admin(rpc("error.unknownAccount", "simulator/placeOrder", `{"json":{"accountId":"nobody","symbol":"BTC","quantity":1,"side":"buy"}}`, 404)),
 		rpc("error.accountRequired", "simulator/getAccount", `{"json":{}}`, 400),
+		rpc("error.nulInId", "simulator/getAccount", `{"json":{"accountId":"m-ds-\u0000apex"}}`, 400),
+		admin(rpc("error.priceAndLimitPrice", "simulator/placeOrder", `{"json":{"accountId":"m-ds-apex","symbol":"ETH","quantity":1,"side":"sell","type":"limit","limitPrice":3300,"price":3400}}`, 400)),
+		rpc("error.noOrderBook", "simulator/getOrderBook", `{"json":{"symbol":"SOL"}}`, 404),
+		rpc("error.orderBookSymbol", "simulator/getOrderBook", `{"json":{"symbol":"DOGE"}}`, 400),
+		rpc("error.completedTradesLimit", "simulator/getCompletedTradesFromDB", `{"json":{"modelId":"m-ds-apex","limit":0}}`, 400),
 
 		{Name: "health", Method: "GET", Path: "/health", Status: 200},
 		{Name: "health.schedulers", Method: "GET", Path: "/health/schedulers", Status: 200},

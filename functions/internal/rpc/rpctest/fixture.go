@@ -74,6 +74,16 @@ func Seed(t testing.TB) *Env {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	books := redis.NewBooks(rdb, prefix)
+	if err := books.Set(ctx, []arena.BookUpdate{{Symbol: "BTC", Time: Now.Add(-time.Second), Seq: 4242,
+		Bids: []arena.Level{{Price: arena.MustFixed("97000"), Size: arena.MustFixed("0.75")}, {Price: arena.MustFixed("96999.5"), Size: arena.MustFixed("2.1")}},
+		Asks: []arena.Level{{Price: arena.MustFixed("97001"), Size: arena.MustFixed("0.4")}, {Price: arena.MustFixed("97002.5"), Size: arena.MustFixed("1.05")}},
+	}, {Symbol: "ETH", Time: Now.Add(-5 * time.Minute), Seq: 17,
+		Bids: []arena.Level{{Price: arena.MustFixed("3312"), Size: arena.MustFixed("12")}},
+		Asks: []arena.Level{{Price: arena.MustFixed("3312.5"), Size: arena.MustFixed("9.5")}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
 	health := redis.NewHealth(rdb, prefix)
 	if err := health.Write(ctx, redis.SchedulerHealth{
 		WorkerStartedAt: Now.Add(-26 * time.Hour), UpdatedAt: Now.Add(-20 * time.Second),
@@ -90,7 +100,7 @@ func Seed(t testing.TB) *Env {
 	commandstest.Worker(t, rdb, queue, commandstest.Handlers{PlaceOrder: placeOrder, ResetAccount: resetAccount, Now: time.Now})
 	var ids atomic.Int32
 	return &Env{URL: dbURL, Pool: pool, Redis: rdb, Prefix: prefix, Queue: queue, Deps: rpc.Deps{
-		DB: postgres.NewReader(pool), Marks: marks, Commands: commands.NewClient(rdb, queue), Health: health,
+		DB: postgres.NewReader(pool), Marks: marks, Books: books, Commands: commands.NewClient(rdb, queue), Health: health,
 		Now:   func() time.Time { return Now },
 		NewID: func() string { return "api-generated-" + strconv.Itoa(int(ids.Add(1))) },
 	}}
@@ -152,7 +162,7 @@ var seedSQL = []string{
 		('t-1', 'm-ds-guardian', 'BTC', 'LONG', 0.05, 5, 93000, '{"stop": 91000, "target": 98000, "confidence": 0.65}', 'CLOSED', 97910, 245.5, 2.6, -0.42, NULL, 'TARGET',
 		 $1::timestamptz - interval '2 days 3 hours', $1::timestamptz - interval '20 hours', $1::timestamptz - interval '20 hours'),
 		('t-2', 'm-ds-guardian', 'ETH', 'SHORT', 0.5, 2, 3300, '{"stop": 3400, "confidence": 0.4}', 'CLOSED', 3300, 0, 1.31, 0, NULL, NULL,
-		 $1::timestamptz - interval '5 hours', $1::timestamptz - interval '3 hours 10 minutes', $1::timestamptz - interval '3 hours 10 minutes'),
+		 $1::timestamptz - interval '5 hours', $1::timestamptz - interval '3 hours' + interval '2 seconds', $1::timestamptz - interval '3 hours' + interval '2 seconds'),
 		('t-3', 'm-ds-apex', 'SOL', 'LONG', 20, 10, 190, '{"stop": 184, "target": 200, "invalidation": "1h close below 185", "confidence": 0.8}', 'CLOSED', 184, -120, 2.2, 0.15, NULL, 'STOP',
 		 $1::timestamptz - interval '9 days', $1::timestamptz - interval '8 days 22 hours', $1::timestamptz - interval '8 days 22 hours'),
 		('t-4', 'm-kimi-apex', 'BTC', 'SHORT', 0.02, NULL, 98000, NULL, 'CLOSED', 95000, 60, 1.05, 0, NULL, NULL,
@@ -184,6 +194,8 @@ var seedSQL = []string{
 	`INSERT INTO "ToolCalls" ("id", "invocationId", "toolCallType", "metadata", "success", "createdAt", "updatedAt") VALUES
 		('tc-1', 'inv-1', 'CREATE_POSITION', '{"decisions": [{"symbol": "BTC", "side": "LONG", "quantity": 0.05, "leverage": 5, "profitTarget": 99000, "stopLoss": 93000, "confidence": 72}], "results": [{"symbol": "BTC", "success": true, "fillPrice": 95000}]}', true,
 		 $1::timestamptz - interval '3 hours' + interval '3 seconds', $1::timestamptz - interval '3 hours' + interval '3 seconds'),
+		('tc-5', 'inv-1', 'CLOSE_POSITION', '{"symbols": ["ETH"], "decisions": [{"symbol": "ETH", "side": "SHORT", "quantity": 0.5}], "results": [{"symbol": "ETH", "side": "SHORT", "action": "close", "success": true, "quantity": 0.5, "price": 3300}]}', true,
+		 $1::timestamptz - interval '3 hours' + interval '1 second', $1::timestamptz - interval '3 hours' + interval '1 second'),
 		('tc-2', 'inv-2', 'HOLDING', '{"action": "holding", "reason": "waiting for a pullback"}', true,
 		 $1::timestamptz - interval '2 hours 55 minutes' + interval '2 seconds', $1::timestamptz - interval '2 hours 55 minutes' + interval '2 seconds'),
 		('tc-3', 'inv-4', 'CREATE_POSITION', '{"decisions": [{"symbol": "ETH", "side": "SHORT", "quantity": 3, "leverage": 20}], "results": [{"symbol": "ETH", "success": false, "message": "leverage 20x exceeds the 10x limit", "failure": {"reason": "risk_rejected", "code": "max_leverage", "message": "leverage 20x exceeds the 10x limit"}}]}', false,

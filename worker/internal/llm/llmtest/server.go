@@ -56,7 +56,18 @@ type Server struct {
 
 	mu       sync.Mutex
 	script   []Reply
+	answer   func(n int) Reply // when set, answers every request instead of script
 	requests []Request
+}
+
+// NewServerFunc starts a server that answers request n (0-based) with
+// answer(n), for replies that depend on the test's phase. It keeps no
+// request bodies, so it can serve many large exchanges.
+func NewServerFunc(t testing.TB, answer func(n int) Reply) *Server {
+	s := &Server{t: t, answer: answer}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
 }
 
 // NewServer starts a server that answers with replies in order; a request
@@ -90,10 +101,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	n := len(s.requests)
-	s.requests = append(s.requests, Request{Auth: r.Header.Get("Authorization"), Body: body, Raw: raw})
+	req := Request{Auth: r.Header.Get("Authorization"), Body: body, Raw: raw}
+	if s.answer != nil {
+		req = Request{Auth: req.Auth}
+	}
+	s.requests = append(s.requests, req)
 	var reply Reply
-	ok := n < len(s.script)
-	if ok {
+	ok := n < len(s.script) || s.answer != nil
+	if s.answer != nil {
+		reply = s.answer(n)
+	} else if ok {
 		reply = s.script[n]
 	}
 	s.mu.Unlock()

@@ -1,0 +1,67 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// CompletedTrade is a closed trade with the invocation that closed it.
+type CompletedTrade struct {
+	Trade
+	// InvocationID is the decision whose closePosition call closed the
+	// trade: the model's successful CLOSE_POSITION tool call nearest to the
+	// close within closeMatchWindow. "" for closes no decision asked for
+	// (stop, target, liquidation).
+	InvocationID string
+}
+
+// closeMatchWindow is how far a closePosition tool call's time may be from
+// the close it caused ("Orders" rows do not name the invocation).
+const closeMatchWindow = "2 minutes"
+
+// CompletedTrades returns modelID's CLOSED rows, newest close first, at most
+// limit. Rows closed by an account reset are not trades.
+func (r *Reader) CompletedTrades(ctx context.Context, modelID string, limit int) ([]CompletedTrade, error) {
+	rows, err := r.pool.Query(ctx, `
+		SELECT o."id", o."modelId", o."symbol", o."side"::text, o."quantity"::text, o."entryPrice"::text,
+		       coalesce(o."exitPrice", 0)::text, coalesce(o."leverage", 0)::text, coalesce(o."realizedPnl", 0)::text,
+		       o."fees"::text, o."fundingPnl"::text, coalesce(o."closeTrigger", ''), o."exitPlan", o."openedAt", o."closedAt",
+		       coalesce(c."invocationId", '')
+		FROM "Orders" o
+		LEFT JOIN LATERAL (
+			SELECT tc."invocationId"
+			FROM "Invocations" i JOIN "ToolCalls" tc ON tc."invocationId" = i."id"
+			WHERE i."modelId" = o."modelId" AND tc."toolCallType" = 'CLOSE_POSITION' AND tc."success"
+			  AND o."closeTrigger" IS NULL
+			  AND tc."createdAt" BETWEEN o."closedAt" - $3::interval AND o."closedAt" + $3::interval
+			ORDER BY abs(extract(epoch FROM tc."createdAt" - o."closedAt")), tc."id"
+			LIMIT 1) c ON true
+		WHERE o."modelId" = $1 AND o."status" = 'CLOSED' AND o."closedAt" IS NOT NULL
+		  AND o."closeTrigger" IS DISTINCT FROM 'RESET'
+		ORDER BY o."closedAt" DESC, o."id" DESC
+		LIMIT $2`, modelID, limit, closeMatchWindow)
+	if err != nil {
+		return nil, fmt.Errorf("query completed trades: %w", err)
+	}
+	var d decimals
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (CompletedTrade, error) {
+		var t CompletedTrade
+		var qty, entry, exit, lev, realized, fees, funding string
+		var plan []byte
+		err := row.Scan(&t.ID, &t.ModelID, &t.Symbol, &t.Side, &qty, &entry, &exit, &lev, &realized, &fees, &funding,
+			&t.CloseTrigger, &plan, &t.OpenedAt, &t.ClosedAt, &t.InvocationID)
+		t.Quantity, t.EntryPrice, t.ExitPrice, t.Leverage = d.fixed(qty), d.fixed(entry), d.fixed(exit), d.fixed(lev)
+		t.RealizedPnL, t.Fees, t.Funding = d.fixed(realized), d.fixed(fees), d.fixed(funding)
+		t.ExitPlan = parseExitPlan(plan)
+		return t, err
+	})
+	if err == nil {
+		err = d.err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read completed trades: %w", err)
+	}
+	return out, nil
+}

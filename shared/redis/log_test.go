@@ -1,0 +1,28 @@
+package redis
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+// go-redis's messages go to the binary's logger, each distinct one at most
+// once per window, with the count of those swallowed in between.
+func TestQuietLoggerUsesTheBinarysLogger(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil)).With("component", "worker")
+	q := &quietLogger{log: log, window: 1 << 62, seen: map[string]*seenMsg{}}
+	for range 5 {
+		q.Printf(context.Background(), "dial tcp %s: connection refused", "127.0.0.1:6379")
+	}
+	q.Printf(context.Background(), "another %d", 1)
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 lines, got %d:\n%s", len(lines), buf.String())
+	}
+	if !strings.Contains(lines[0], "component=worker") || !strings.Contains(lines[0], "connection refused") {
+		t.Errorf("line = %q", lines[0])
+	}
+}

@@ -1,0 +1,156 @@
+package live
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+// Book is what we believe the venue holds for the account: signed base size
+// per symbol, and the client order indexes of open orders per symbol.
+type Book struct {
+	Positions map[arena.Symbol]arena.Fixed
+	Orders    map[arena.Symbol][]int64
+}
+
+// Diff is one difference between the venue and our records.
+type Diff struct {
+	Symbol arena.Symbol
+	What   string // "position" or "open orders"
+	Venue  string
+	Ours   string
+}
+
+func (d Diff) String() string {
+	return fmt.Sprintf("%s %s: venue %s, ours %s", d.Symbol, d.What, d.Venue, d.Ours)
+}
+
+// Reconcile compares the venue's positions and open orders with ours. Any
+// difference halts trading (Place refuses with ErrHalted until the trader is
+// rebuilt) and the error lists every difference.
+func (t *Trader) Reconcile(ctx context.Context, ours Book) ([]Diff, error) {
+	acc, err := t.venue.Account(ctx, t.cfg.Account)
+	if err != nil {
+		return nil, fmt.Errorf("reconcile: %w", err)
+	}
+	theirs := map[arena.Symbol]arena.Fixed{}
+	for _, p := range acc.Positions {
+		size, err := arena.ParseFixed(p.Position)
+		if err != nil {
+			return nil, fmt.Errorf("reconcile: position %q of %s: %w", p.Position, p.Symbol, err)
+		}
+		if p.Sign < 0 {
+			size = -size
+		}
+		if size != 0 {
+			theirs[arena.Symbol(p.Symbol)] = size
+		}
+	}
+	var diffs []Diff
+	for _, sym := range symbols(theirs, ours.Positions) {
+		if v, o := theirs[sym], ours.Positions[sym]; v != o {
+			diffs = append(diffs, Diff{sym, "position", v.String(), o.String()})
+		}
+	}
+	orderDiffs, err := t.reconcileOrders(ctx, ours.Orders)
+	if err != nil {
+		return nil, err
+	}
+	diffs = append(diffs, orderDiffs...)
+	if len(diffs) == 0 {
+		return nil, nil
+	}
+	parts := make([]string, len(diffs))
+	for i, d := range diffs {
+		parts[i] = d.String()
+	}
+	t.mu.Lock()
+	t.halted = strings.Join(parts, "; ")
+	t.mu.Unlock()
+	t.cfg.Log.Error("lighter: reconciliation mismatch; trading halted", "account", t.cfg.Account, "diff", t.halted)
+	t.mu.Lock()
+	onMismatch := t.cfg.OnMismatch
+	t.mu.Unlock()
+	if onMismatch != nil {
+		onMismatch(t.cfg.Account, diffs)
+	}
+	return diffs, fmt.Errorf("%w: %s", ErrHalted, t.halted)
+}
+
+// reconcileOrders compares open orders market by market (client order
+// indexes), reading them with an auth token.
+func (t *Trader) reconcileOrders(ctx context.Context, ours map[arena.Symbol][]int64) ([]Diff, error) {
+	token, err := t.cfg.Key.AuthToken(t.cfg.Now().Add(10*time.Minute), t.cfg.Account, t.cfg.APIKey)
+	if err != nil {
+		return nil, fmt.Errorf("reconcile: %w", err)
+	}
+	t.mu.Lock()
+	markets := make(map[arena.Symbol]int16, len(t.markets))
+	for sym, m := range t.markets {
+		markets[sym] = m.MarketID
+	}
+	t.mu.Unlock()
+	var diffs []Diff
+	for _, sym := range symbols(markets, nil) {
+		orders, err := t.venue.ActiveOrders(ctx, t.cfg.Account, markets[sym], token)
+		if err != nil {
+			return nil, fmt.Errorf("reconcile: open orders of %s: %w", sym, err)
+		}
+		var theirs []int64
+		for _, o := range orders {
+			theirs = append(theirs, o.ClientOrderIndex)
+		}
+		mine := slices.Clone(ours[sym])
+		slices.Sort(theirs)
+		slices.Sort(mine)
+		if !slices.Equal(theirs, mine) {
+			diffs = append(diffs, Diff{sym, "open orders", fmt.Sprint(theirs), fmt.Sprint(mine)})
+		}
+	}
+	return diffs, nil
+}
+
+func symbols[V any](a, b map[arena.Symbol]V) []arena.Symbol {
+	var out []arena.Symbol
+	for s := range a {
+		out = append(out, s)
+	}
+	for s := range b {
+		if _, ok := a[s]; !ok {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Run reconciles every interval until ctx ends, reporting to health:
+// degraded with the exact differences on a mismatch or a failed read, healthy
+// otherwise. Call it again after every reconnect.
+func (t *Trader) Run(ctx context.Context, every time.Duration, ours func() Book, health func(degraded bool, reason string)) error {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		if _, err := t.Reconcile(ctx, ours()); err != nil {
+			health(true, err.Error())
+		} else {
+			health(false, "")
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// SetOnMismatch sets Config.OnMismatch after New (for wiring and tests).
+func (t *Trader) SetOnMismatch(f func(account int64, diffs []Diff)) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.cfg.OnMismatch = f
+}

@@ -1,0 +1,107 @@
+package venue
+
+// The wire types mirror the venue's OpenAPI definitions (names in comments);
+// only the fields live trading reads are declared.
+
+// NextNonce is GET /api/v1/nextNonce.
+type NextNonce struct {
+	Code    int32  `json:"code"`
+	Message string `json:"message,omitempty"`
+	Nonce   int64  `json:"nonce"`
+}
+
+// RespSendTx is POST /api/v1/sendTx.
+type RespSendTx struct {
+	Code                     int32  `json:"code"`
+	Message                  string `json:"message,omitempty"`
+	TxHash                   string `json:"tx_hash"`
+	PredictedExecutionTimeMs int64  `json:"predicted_execution_time_ms"`
+	VolumeQuotaRemaining     int64  `json:"volume_quota_remaining"`
+}
+
+// DetailedAccounts is GET /api/v1/account.
+type DetailedAccounts struct {
+	Code     int32             `json:"code"`
+	Message  string            `json:"message,omitempty"`
+	Total    int64             `json:"total"`
+	Accounts []DetailedAccount `json:"accounts"`
+}
+
+// DetailedAccount is one account with its positions.
+type DetailedAccount struct {
+	Index            int64             `json:"index"`
+	AccountIndex     int64             `json:"account_index"`
+	AvailableBalance string            `json:"available_balance"`
+	Collateral       string            `json:"collateral"`
+	TotalAssetValue  string            `json:"total_asset_value"`
+	Positions        []AccountPosition `json:"positions"`
+}
+
+// AccountPosition is a position; Sign is 1 long, -1 short; Position is the
+// unsigned size.
+type AccountPosition struct {
+	MarketID              int16  `json:"market_id"`
+	Symbol                string `json:"symbol"`
+	InitialMarginFraction string `json:"initial_margin_fraction"`
+	OpenOrderCount        int64  `json:"open_order_count"`
+	Sign                  int32  `json:"sign"`
+	Position              string `json:"position"`
+	AvgEntryPrice         string `json:"avg_entry_price"`
+	PositionValue         string `json:"position_value"`
+	UnrealizedPnl         string `json:"unrealized_pnl"`
+	RealizedPnl           string `json:"realized_pnl"`
+	LiquidationPrice      string `json:"liquidation_price"`
+	MarginMode            int32  `json:"margin_mode"`
+	AllocatedMargin       string `json:"allocated_margin"`
+}
+
+// OrderBookDetails is GET /api/v1/orderBookDetails.
+type OrderBookDetails struct {
+	Code             int32                  `json:"code"`
+	Message          string                 `json:"message,omitempty"`
+	OrderBookDetails []PerpsOrderBookDetail `json:"order_book_details"`
+}
+
+// PerpsOrderBookDetail describes a perpetual market: prices are integers in
+// units of 10^-PriceDecimals, sizes in units of 10^-SizeDecimals.
+type PerpsOrderBookDetail struct {
+	Symbol                       string `json:"symbol"`
+	MarketID                     int16  `json:"market_id"`
+	Status                       string `json:"status"`
+	MinBaseAmount                string `json:"min_base_amount"`
+	MinQuoteAmount               string `json:"min_quote_amount"`
+	SizeDecimals                 uint8  `json:"size_decimals"`
+	PriceDecimals                uint8  `json:"price_decimals"`
+	DefaultInitialMarginFraction uint16 `json:"default_initial_margin_fraction"`
+	MinInitialMarginFraction     uint16 `json:"min_initial_margin_fraction"`
+	MarkPrice                    string `json:"mark_price"`
+}
+
+// Orders is GET /api/v1/accountActiveOrders.
+type Orders struct {
+	Code    int32   `json:"code"`
+	Message string  `json:"message,omitempty"`
+	Orders  []Order `json:"orders"`
+}
+
+// Order is an order on the book.
+type Order struct {
+	OrderIndex          int64  `json:"order_index"`
+	ClientOrderIndex    int64  `json:"client_order_index"`
+	MarketIndex         int16  `json:"market_index"`
+	InitialBaseAmount   string `json:"initial_base_amount"`
+	RemainingBaseAmount string `json:"remaining_base_amount"`
+	FilledBaseAmount    string `json:"filled_base_amount"`
+	Price               string `json:"price"`
+	IsAsk               bool   `json:"is_ask"`
+	Type                string `json:"type"`
+	ReduceOnly          bool   `json:"reduce_only"`
+	TriggerPrice        string `json:"trigger_price"`
+	Status              string `json:"status"`
+}
+
+// ResultCode is the envelope every response carries; Code 200 is success.
+type ResultCode struct {
+	Code    int32  `json:"code"`
+	Message string `json:"message,omitempty"`
+}
