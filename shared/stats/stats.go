@@ -58,6 +58,9 @@ func NetReturn(equity []float64, cost float64) (float64, bool) {
 	return (equity[len(equity)-1]-cost)/equity[0] - 1, true
 }
 
+// Mean is the arithmetic mean of rs.
+func Mean(rs []float64) float64 { return mean(rs) }
+
 func mean(rs []float64) float64 {
 	var s float64
 	for _, r := range rs {

@@ -4,13 +4,14 @@ import (
 	"math"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/stats"
 	"github.com/autonome-go/autonome/worker/internal/prompt"
 )
 
-// Sharpe ratio parameters, as the reference computes it for the prompt.
+// Sharpe ratio parameters. The ratio itself is stats.Sharpe (risk-free
+// rate 0), the same number the leaderboard shows.
 const (
 	periodsPerYear = 365 * 24 * 60 / 5 // 5-minute returns
-	riskFreeRate   = 0.04              // annual
 	minReturns     = 30                // fewer returns: not enough history
 	minAnnualStdev = 1e-4              // below this the ratio means nothing
 )
@@ -32,31 +33,16 @@ func performance(a arena.AccountSnapshot, closes []int64) prompt.Performance {
 	return p
 }
 
-// sharpe returns the annualised Sharpe ratio of the period returns of
-// values, with the sample standard deviation; ok is false when it is not
-// meaningful.
+// sharpe returns stats.Sharpe of the period returns of values; ok is false
+// when it is not meaningful (too few returns, or almost no variation).
 func sharpe(values []float64) (ratio float64, ok bool) {
-	var rets []float64
-	for i := 1; i < len(values); i++ {
-		if values[i-1] > 0 {
-			rets = append(rets, values[i]/values[i-1]-1)
-		}
-	}
+	rets := stats.Returns(values)
 	if len(rets) < minReturns {
 		return 0, false
 	}
-	var mean float64
-	for _, r := range rets {
-		mean += r
-	}
-	mean /= float64(len(rets))
-	var ss float64
-	for _, r := range rets {
-		ss += (r - mean) * (r - mean)
-	}
-	annualStdev := math.Sqrt(ss/float64(len(rets)-1)) * math.Sqrt(periodsPerYear)
-	if annualStdev < minAnnualStdev || math.IsNaN(annualStdev) {
+	ratio, ok = stats.Sharpe(rets, periodsPerYear)
+	if !ok || math.Abs(ratio) > math.Abs(stats.Mean(rets))*periodsPerYear/minAnnualStdev {
 		return 0, false
 	}
-	return (mean*periodsPerYear - riskFreeRate) / annualStdev, true
+	return ratio, true
 }
