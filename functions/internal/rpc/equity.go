@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"github.com/autonome-go/autonome/shared/stats"
 	"math"
 	"time"
 
@@ -67,23 +68,11 @@ func returns(closes []int64) []float64 {
 // 0, sample standard deviation); nil with fewer than two returns or no
 // variation.
 func sharpe(rs []float64, periodsPerYear float64) *float64 {
-	if len(rs) < 2 {
+	r, ok := stats.Sharpe(rs, periodsPerYear)
+	if !ok {
 		return nil
 	}
-	mean := 0.0
-	for _, r := range rs {
-		mean += r
-	}
-	mean /= float64(len(rs))
-	ss := 0.0
-	for _, r := range rs {
-		ss += (r - mean) * (r - mean)
-	}
-	sd := math.Sqrt(ss / float64(len(rs)-1))
-	if sd < 1e-12 {
-		return nil
-	}
-	v := roundTo(mean/sd*math.Sqrt(periodsPerYear), 4)
+	v := roundTo(r, 4)
 	return &v
 }
 
