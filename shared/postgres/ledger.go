@@ -223,7 +223,8 @@ func writeOrders(ctx context.Context, tx pgx.Tx, os []arena.Order) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO "SimOrders" ("id", "modelId", "symbol", "side", "type", "timeInForce",
 				"reduceOnly", "quantity", "limitPrice", "leverage", "filledQty", "status", "reason", "createdAt", "updatedAt", "state")
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8::numeric, $9::numeric, $10::numeric, $11::numeric, $12, NULLIF($13, ''), $14, $15, $16)
-			ON CONFLICT ("modelId", "id") DO UPDATE SET "side" = EXCLUDED."side", "filledQty" = EXCLUDED."filledQty", "status" = EXCLUDED."status",
+			ON CONFLICT ("modelId", "id") DO UPDATE SET "side" = EXCLUDED."side", "quantity" = EXCLUDED."quantity",
+				"filledQty" = EXCLUDED."filledQty", "status" = EXCLUDED."status",
 				"reason" = EXCLUDED."reason", "updatedAt" = EXCLUDED."updatedAt", "state" = EXCLUDED."state"
 			WHERE "SimOrders"."createdAt" = EXCLUDED."createdAt"`,
 			o.OrderID, o.AccountID, string(o.Symbol), nullString(string(o.Side)), string(o.Type), tif, o.ReduceOnly || o.ClosePosition,

@@ -315,6 +315,15 @@ func TestLatentClosePersists(t *testing.T) {
 	if err != nil || o.State != arena.OrderFilled || o.Side != arena.Short {
 		t.Fatalf("close: %+v, %v", o, err)
 	}
+	// Its row learns the quantity it was sized to when it executed: the
+	// filled quantity never exceeds the row's quantity.
+	var qty, filled string
+	if err := pool.QueryRow(ctx, `SELECT "quantity"::text, "filledQty"::text FROM "SimOrders" WHERE "id" = 'l2'`).Scan(&qty, &filled); err != nil {
+		t.Fatal(err)
+	}
+	if arena.MustFixed(qty) != arena.FixedInt(2) || arena.MustFixed(filled) != arena.FixedInt(2) {
+		t.Fatalf("latent close row: quantity %s, filled %s; want 2 and 2", qty, filled)
+	}
 	// Nothing to close: rejected, and the rejection is persisted too.
 	if _, err := sim.ClosePosition(ctx, ids[0], "l3", "SOL"); arena.ErrorCode(err) != arena.CodeRejected {
 		t.Fatalf("close of nothing: %v", err)
