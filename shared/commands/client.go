@@ -22,6 +22,7 @@ const DefaultRetention = 24 * time.Hour
 // concurrent use and holds no connection of its own: the Redis client it is
 // given belongs to the caller, who closes it.
 type Client struct {
+	rdb       goredis.UniversalClient
 	enq       *asynq.Client
 	insp      *asynq.Inspector
 	queue     string
@@ -32,6 +33,7 @@ type Client struct {
 // NewClient returns a client for queue (see Queue) on rdb.
 func NewClient(rdb goredis.UniversalClient, queue string) *Client {
 	return &Client{
+		rdb:       rdb,
 		enq:       asynq.NewClientFromRedisClient(rdb),
 		insp:      asynq.NewInspectorFromRedisClient(rdb),
 		queue:     queue,
@@ -54,7 +56,7 @@ func (c *Client) PlaceOrder(ctx context.Context, p PlaceOrder) (OrderResult, err
 	if err != nil {
 		return OrderResult{}, err
 	}
-	raw, err := c.run(ctx, task, p.TaskID(), p.ExpiresAt, func(payload []byte) bool {
+	raw, err := c.run(ctx, task, p.TaskID(), p.ExpiresAt, true, func(payload []byte) bool {
 		var q PlaceOrder
 		return json.Unmarshal(payload, &q) == nil && sameOrder(p, q)
 	})
@@ -84,7 +86,7 @@ func (c *Client) ResetAccount(ctx context.Context, r ResetAccount) (ResetOutcome
 	if err != nil {
 		return ResetOutcome{}, err
 	}
-	raw, err := c.run(ctx, task, r.TaskID(), r.ExpiresAt, func(payload []byte) bool {
+	raw, err := c.run(ctx, task, r.TaskID(), r.ExpiresAt, false, func(payload []byte) bool {
 		var q ResetAccount
 		return json.Unmarshal(payload, &q) == nil && q.AccountID == r.AccountID
 	})
@@ -105,8 +107,11 @@ func (c *Client) ResetAccount(ctx context.Context, r ResetAccount) (ResetOutcome
 }
 
 // run enqueues task under id, or joins the existing task with that id when
-// same accepts its payload, and waits for its result.
-func (c *Client) run(ctx context.Context, task *asynq.Task, id string, expires time.Time, same func([]byte) bool) ([]byte, error) {
+// same accepts its payload, and waits for its result. idempotent says the
+// worker answers a repeated command with its first outcome (orders, by
+// client order id): such a command whose task was lost with its worker (the
+// lease expired; no result) is run again to get that outcome.
+func (c *Client) run(ctx context.Context, task *asynq.Task, id string, expires time.Time, idempotent bool, same func([]byte) bool) ([]byte, error) {
 	opts := []asynq.Option{
 		asynq.Queue(c.queue), asynq.TaskID(id), asynq.MaxRetry(0),
 		asynq.Retention(c.retention),
@@ -121,24 +126,71 @@ func (c *Client) run(ctx context.Context, task *asynq.Task, id string, expires t
 		if ierr == nil && !same(info.Payload) {
 			return nil, arena.Errorf(arena.CodeConflict, "this id was already used for a different command")
 		}
+		if ierr == nil && idempotent && lostWithWorker(info) {
+			if err := c.rerun(ctx, task, id, opts); err != nil {
+				return nil, err
+			}
+		}
 	case ctx.Err() != nil:
 		return nil, c.timeout(ctx)
 	case err != nil:
 		return nil, arena.WrapError(arena.CodeUnavailable, err, "the command queue is unavailable")
 	}
-	return c.wait(ctx, id)
+	return c.wait(ctx, id, func() error { return c.register(ctx, task, opts) })
 }
 
-// wait polls the task until the worker finished it or ctx ends.
-func (c *Client) wait(ctx context.Context, id string) ([]byte, error) {
+// lostWithWorker reports a task archived without a result because its
+// worker died while running it (asynq's recoverer archived it when its
+// lease expired): whether it executed is unknown to the queue.
+func lostWithWorker(info *asynq.TaskInfo) bool {
+	return info.State == asynq.TaskStateArchived && len(info.Result) == 0 &&
+		strings.Contains(info.LastErr, asynq.ErrLeaseExpired.Error())
+}
+
+// rerun replaces a task lost with its worker by a new one under the same id.
+func (c *Client) rerun(ctx context.Context, task *asynq.Task, id string, opts []asynq.Option) error {
+	if err := c.insp.DeleteTask(c.queue, id); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
+		return arena.WrapError(arena.CodeUnavailable, err, "the command queue is unavailable")
+	}
+	if _, err := c.enq.EnqueueContext(ctx, task, opts...); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return arena.WrapError(arena.CodeUnavailable, err, "the command queue is unavailable")
+	}
+	return nil
+}
+
+// register makes asynq record the queue again after Redis lost its data:
+// an asynq client registers a queue only on its first enqueue, so a fresh
+// one enqueues the task again (a conflict when the task still exists).
+func (c *Client) register(ctx context.Context, task *asynq.Task, opts []asynq.Option) error {
+	_, err := asynq.NewClientFromRedisClient(c.rdb).EnqueueContext(ctx, task, opts...)
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return err
+	}
+	return nil
+}
+
+// errUnknown answers a command whose outcome the queue can no longer tell.
+var errUnknown = &arena.Error{Code: arena.CodeTimeout,
+	Message: "the command's outcome is unknown (its worker or the queue restarted): send it again with the same id to get its result"}
+
+// wait polls the task until the worker finished it or ctx ends. register
+// is called once if the queue turns out to be unknown to asynq.
+func (c *Client) wait(ctx context.Context, id string, register func() error) ([]byte, error) {
 	delay := 5 * time.Millisecond
 	timer := time.NewTimer(delay)
 	defer timer.Stop()
+	registered := false
 	for {
 		info, err := c.insp.GetTaskInfo(c.queue, id)
 		switch {
+		case errors.Is(err, asynq.ErrQueueNotFound) && !registered:
+			registered = true
+			if rerr := register(); rerr != nil {
+				return nil, arena.WrapError(arena.CodeUnavailable, rerr, "the command queue is unavailable")
+			}
+			continue
 		case errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound):
-			return nil, arena.WrapError(arena.CodeInternal, err, "the command disappeared before it finished")
+			return nil, errUnknown
 		case err != nil && ctx.Err() == nil:
 			return nil, arena.WrapError(arena.CodeUnavailable, err, "the command queue is unavailable")
 		case err == nil && info.State == asynq.TaskStateCompleted:
@@ -149,6 +201,9 @@ func (c *Client) wait(ctx context.Context, id string) ([]byte, error) {
 			}
 			if strings.Contains(info.LastErr, context.DeadlineExceeded.Error()) {
 				return nil, arena.Errorf(arena.CodeTimeout, "the command expired before the worker received it; it was not executed")
+			}
+			if lostWithWorker(info) {
+				return nil, errUnknown
 			}
 			return nil, &arena.Error{Code: arena.CodeInternal, Message: "the worker failed to execute the command",
 				Err: fmt.Errorf("task %s archived: %s", id, info.LastErr)}
