@@ -69,11 +69,24 @@ func (c *Client) PlaceOrder(ctx context.Context, p PlaceOrder) (OrderResult, err
 	}
 	switch {
 	case res.Failure != nil:
+		c.forgetTransient(res.Failure, p.TaskID())
 		return OrderResult{}, res.Failure.Err()
 	case res.Order == nil:
 		return OrderResult{}, arena.Errorf(arena.CodeInternal, "the worker's answer is empty")
 	}
 	return *res.Order, nil
+}
+
+// forgetTransient drops a finished task whose answer was a temporary
+// failure (the ledger or the queue unavailable: nothing executed), so that
+// sending the command again under the same id runs it instead of answering
+// the same failure for as long as results are kept. Only final outcomes
+// stay remembered under an id.
+func (c *Client) forgetTransient(f *Failure, id string) {
+	if f.Code != arena.CodeUnavailable && f.Code != arena.CodeRateLimited {
+		return
+	}
+	_ = c.insp.DeleteTask(c.queue, id) // if it stays, a resend gets this answer again: no worse than before
 }
 
 // ResetAccount enqueues r and returns the worker's result, with the errors

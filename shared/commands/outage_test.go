@@ -1,10 +1,12 @@
 package commands_test
 
 import (
+	"context"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/shared/commands/commandstest"
 	"github.com/autonome-go/autonome/shared/testenv"
@@ -36,5 +38,30 @@ func TestCommandsSurviveALostQueueRegistration(t *testing.T) {
 	}
 	if got.ClientOrderID != "after" || calls.Load() != 2 {
 		t.Fatalf("result %+v after %d executions", got, calls.Load())
+	}
+}
+
+// A temporary failure (the ledger database unavailable) is not remembered
+// as the outcome of the id: once the database is back, the same id runs.
+func TestTemporaryFailureIsNotTheOutcome(t *testing.T) {
+	var calls atomic.Int32
+	var down atomic.Bool
+	down.Store(true)
+	ok := fill(&calls)
+	c := setup(t, commandstest.Handlers{PlaceOrder: func(ctx context.Context, p commands.PlaceOrder) (commands.PlaceOrderResult, error) {
+		if down.Load() {
+			return commands.PlaceOrderResult{Failure: &commands.Failure{Code: arena.CodeUnavailable,
+				Message: "the ledger database is unavailable; try again shortly"}}, nil
+		}
+		return ok(ctx, p)
+	}})
+	ctx := testenv.Context(t, 20*time.Second)
+	if _, err := c.PlaceOrder(ctx, order("later")); arena.ErrorCode(err) != arena.CodeUnavailable {
+		t.Fatalf("while the database is down: %v, want unavailable", err)
+	}
+	down.Store(false)
+	got, err := c.PlaceOrder(ctx, order("later"))
+	if err != nil || got.FilledQuantity != order("later").Quantity || calls.Load() != 1 {
+		t.Fatalf("the same id once the database is back: %+v, %v (executions %d)", got, err, calls.Load())
 	}
 }
