@@ -259,6 +259,14 @@ func TestBrowserArena(t *testing.T) {
 	waitInput(t, e, "trading/getPortfolioHistory", "variant", "Apex")
 	e.wait(t, "only Apex trades", `[...document.querySelectorAll('[data-testid=trade-row]')].every(r => r.textContent.includes('Apex'))`)
 
+	// A seat the worker cannot run (no key) is labelled in the equity
+	// legend, not shown flat at 0.00%.
+	e.click(t, `[data-testid=variant-tab-Sniper]`)
+	e.wait(t, "the no-key seat labelled in the legend", `[...document.querySelectorAll('[data-testid=legend-row]')].some(r =>
+		r.textContent.includes('kimi-k2-thinking') && r.querySelector('[data-testid=nokey-badge]') && r.querySelector('[data-testid=nokey-pnl]'))`)
+	e.click(t, `[data-testid=variant-tab-Apex]`)
+	e.wait(t, "Apex legend again", `document.querySelectorAll('[data-testid=legend-row]').length === 4`)
+
 	// The model filter narrows every list to one model.
 	e.choose(t, `[data-testid=model-filter]`, "kimi-k2-thinking")
 	e.wait(t, "filtered trades", `[...document.querySelectorAll('[data-testid=trade-row]')].length > 0 && [...document.querySelectorAll('[data-testid=trade-row]')].every(r => r.textContent.includes('kimi-k2-thinking'))`)

@@ -102,7 +102,7 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
   function seriesFor() {
     const accounts = accountsFromHistory().filter((a) => store.shows(a.name));
     if (q.variant !== "all") {
-      return accounts.map((a) => ({ key: a.id, label: a.name, sub: a.variant, color: store.modelColor(a.name, a.id), dashed: store.isBaseline(a.id), points: a.points }));
+      return accounts.map((a) => ({ key: a.id, label: a.name, sub: a.variant, color: store.modelColor(a.name, a.id), dashed: store.isBaseline(a.id), idle: store.cannotRun(a.id), points: a.points }));
     }
     const byName = new Map();
     for (const a of accounts) byName.set(a.name, [...(byName.get(a.name) || []), a]);
@@ -113,6 +113,7 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
       sub: accts.length === 1 ? accts[0].variant : `${accts.length} accounts`,
       color: store.modelColor(name, accts[0].id),
       dashed: accts.every((a) => store.isBaseline(a.id)),
+      idle: accts.every((a) => store.cannotRun(a.id)) ? store.cannotRun(accts[0].id) : "", // a seat the worker cannot run
       points: accts.length === 1 ? accts[0].points : average(accts.map((a) => a.points), bucket),
     }));
   }
@@ -126,10 +127,10 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
       .map((s) => ({ s, first: s.points[0]?.[1], last: s.points[s.points.length - 1]?.[1] }))
       .sort((a, b) => (b.last ?? -Infinity) - (a.last ?? -Infinity));
     render($("legend"), rows.length ? html`<table class="legend-table"><tbody>${rows.map(({ s, last }) => html`<tr data-testid="legend-row" data-key="${s.key}" class="${st.hidden.has(s.key) ? "off" : ""}" title="Show or hide">
-        <td><i class="swatch" style="background:${s.color}"></i>${s.label}</td>
+        <td><i class="swatch" style="background:${s.color}"></i>${s.label}${s.idle ? html` <span class="tag tag-nokey" data-testid="nokey-badge" title="${s.idle}">not running · no key</span>` : ""}</td>
         <td class="muted">${s.sub || ""}</td>
         <td class="r num">${f.usd(last)}</td>
-        <td class="r num">${html`<span class="${f.pnlClass(last - START_CAPITAL)}">${f.pct(((last - START_CAPITAL) / START_CAPITAL) * 100)}</span>`}</td>
+        <td class="r num">${s.idle ? html`<span class="muted" data-testid="nokey-pnl">not running</span>` : html`<span class="${f.pnlClass(last - START_CAPITAL)}">${f.pct(((last - START_CAPITAL) / START_CAPITAL) * 100)}</span>`}</td>
       </tr>`)}</tbody></table>` : "");
   }
 
