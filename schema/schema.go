@@ -28,8 +28,11 @@ func Migrations() fs.FS {
 // PostgreSQL). It is safe to run from several processes at once: goose takes
 // a Postgres advisory lock for the duration.
 func Migrate(ctx context.Context, db *sql.DB) ([]string, error) {
+	// Out of order: migrations are numbered in ranges per line of work, so a
+	// database migrated while one line had landed can meet a lower number
+	// later; each migration stands alone, so it still applies.
 	p, err := goose.NewProvider(goose.DialectPostgres, db, Migrations(),
-		goose.WithSessionLocker(mustLocker()))
+		goose.WithSessionLocker(mustLocker()), goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return nil, fmt.Errorf("prepare migrations: %w", err)
 	}
