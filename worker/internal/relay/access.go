@@ -52,19 +52,31 @@ func (c cors) preflight(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// authorized reports whether r carries the token (always, when none is set),
-// as a bearer header or, for EventSource, which cannot set headers, as
-// ?token=. The comparison (shared/bearer) takes the same time whatever the
-// token's length.
-func authorized(r *http.Request, token string) bool {
+// access decides which requests may open a stream: every one when no token
+// is configured, otherwise those carrying it as a bearer header or, for
+// EventSource, which cannot set headers, as ?token=. The comparison
+// (shared/bearer) takes the same time whatever the token's length. Built
+// once, in New.
+type access struct {
+	tokens *bearer.Set // nil: no token required
+}
+
+func newAccess(token string) access {
 	if token == "" {
+		return access{}
+	}
+	return access{tokens: bearer.NewSet(token)}
+}
+
+// authorized reports whether r may open a stream.
+func (a access) authorized(r *http.Request) bool {
+	if a.tokens == nil {
 		return true
 	}
-	allowed := bearer.NewSet(token)
 	if r.Header.Get("Authorization") != "" {
-		return allowed.Authorized(r)
+		return a.tokens.Authorized(r)
 	}
-	return allowed.Match(r.URL.Query().Get("token"))
+	return a.tokens.Match(r.URL.Query().Get("token"))
 }
 
 // clientAddr is the address connection limits count against.

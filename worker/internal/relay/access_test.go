@@ -53,16 +53,17 @@ func TestAuthorized(t *testing.T) {
 		{"basic scheme", "Basic s3cret", "", false},
 		{"wrong header beats right query", "Bearer nope", "s3cret", false},
 	}
+	a := newAccess("s3cret")
 	for _, tt := range tests {
 		r := httptest.NewRequest("GET", "/api/events/trades?token="+tt.query, nil)
 		if tt.header != "" {
 			r.Header.Set("Authorization", tt.header)
 		}
-		if got := authorized(r, "s3cret"); got != tt.ok {
+		if got := a.authorized(r); got != tt.ok {
 			t.Errorf("%s: authorized = %v, want %v", tt.name, got, tt.ok)
 		}
 	}
-	if !authorized(httptest.NewRequest("GET", "/", nil), "") {
+	if !newAccess("").authorized(httptest.NewRequest("GET", "/", nil)) {
 		t.Error("no token configured: request refused")
 	}
 }

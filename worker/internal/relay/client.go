@@ -234,7 +234,7 @@ func (c *client) finish(err error) {
 	c.shard.remove(c)
 	c.sink.close()
 	c.s.admit.release(c.addr)
-	c.s.streams.Done()
+	c.s.leave()
 	log := c.s.opts.Logger
 	switch {
 	case errors.Is(err, errLagging), errors.Is(err, os.ErrDeadlineExceeded):

@@ -86,7 +86,9 @@
 // Serve Handler with an http.Server that has ReadHeaderTimeout set; its
 // ReadTimeout and WriteTimeout do not apply to streams (the relay manages its
 // own deadlines). Serve plain HTTP/1.1 behind the TLS-terminating load
-// balancer for the cheap path. To stop: Shutdown the relay (clients are told
-// to reconnect, and its writer goroutines end), then the http.Server, whose
-// own Shutdown does not see taken-over connections.
+// balancer for the cheap path. New starts nothing; Run starts the writer
+// goroutines and ends them before it returns. To stop: Shutdown the relay
+// (clients are told to reconnect; Run must still be running), then the
+// http.Server, whose own Shutdown does not see taken-over connections, then
+// cancel Run.
 package relay

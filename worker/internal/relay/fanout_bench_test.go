@@ -26,7 +26,7 @@ func BenchmarkFanOut(b *testing.B) {
 	for i := range sinks {
 		sinks[i] = &countSink{}
 		c := &client{s: s, hub: h, sink: sinks[i], addr: strconv.Itoa(i), pos: arena.EventIDZero}
-		s.streams.Add(1)
+		s.enter()
 		h.register(c, "")
 	}
 	data, _ := json.Marshal(map[string]any{"symbol": "BTC", "price": "97000.5", "t": time.Now().UnixNano()})

@@ -20,7 +20,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "origin not allowed", http.StatusForbidden)
 		return
 	}
-	if !authorized(r, s.opts.Token) {
+	if !s.access.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="events"`)
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
@@ -40,7 +40,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	sk, header, err := openSink(w)
 	if err != nil {
 		s.admit.release(addr)
-		s.streams.Done()
+		s.leave()
 		s.opts.Logger.Warn("open event stream", "addr", addr, "err", err)
 		return
 	}

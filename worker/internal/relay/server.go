@@ -26,27 +26,28 @@ type Log interface {
 	Follow(ctx context.Context, chs []arena.Channel, deliver func(arena.EventBatch)) error
 }
 
-// Server is an SSE relay. Create it with New, serve Handler, run Run, and
-// stop it with Shutdown.
+// Server is an SSE relay. Create it with New, serve Handler and run Run;
+// cancelling Run's context (or calling Shutdown first, to bound the wait)
+// ends every stream.
 type Server struct {
 	log    Log
 	opts   Options
 	hubs   map[arena.Channel]*hub
 	cors   cors
+	access access
 	admit  *admission
 	reads  singleflight.Group // coalesces identical Redis reads of many clients (mass reconnects)
 	beat   atomic.Uint64      // heartbeat generation
 	probes atomic.Uint64      // closed-connection probe generation
-	stop   chan struct{}      // ends the shard writers
 
 	unsynced map[arena.Channel]bool // channels the subscription has not reported yet; Run's goroutine only
 	ready    chan struct{}          // closed when unsynced empties
 
-	stopOnce sync.Once
 	mu       sync.Mutex
-	closed   bool
-	shutdown atomic.Bool // read by streams on every wake-up
-	streams  sync.WaitGroup
+	closed   bool          // no new streams; guarded by mu
+	open     int           // streams entered and not left; guarded by mu
+	drained  chan struct{} // closed once closed and open reaches 0
+	shutdown atomic.Bool   // read by streams on every wake-up
 
 	evicted, rejected atomic.Int64
 	counters          counters
@@ -62,21 +63,19 @@ type Stats struct {
 // readTimeout bounds a Redis read made on behalf of clients.
 const readTimeout = 5 * time.Second
 
-// New returns a relay over log. Its shard writers run until Shutdown.
+// New returns a relay over log. It starts nothing: Run does.
 func New(log Log, opts Options) *Server {
 	opts = opts.withDefaults()
 	s := &Server{
 		log: log, opts: opts, hubs: make(map[arena.Channel]*hub),
-		cors: newCORS(opts.AllowedOrigins), admit: newAdmission(opts.MaxClients, opts.MaxClientsPerIP),
-		unsynced: make(map[arena.Channel]bool), ready: make(chan struct{}), stop: make(chan struct{}),
-		counters: newCounters(),
+		cors: newCORS(opts.AllowedOrigins), access: newAccess(opts.Token),
+		admit:    newAdmission(opts.MaxClients, opts.MaxClientsPerIP),
+		unsynced: make(map[arena.Channel]bool), ready: make(chan struct{}),
+		drained: make(chan struct{}), counters: newCounters(),
 	}
 	nshards := max(2, runtime.GOMAXPROCS(0))
 	for _, ch := range arena.Channels() {
 		h := newHub(s, ch, ch == arena.ChannelWorkflow, nshards)
-		for _, sh := range h.shards {
-			go sh.run(s.stop)
-		}
 		s.hubs[ch] = h
 		s.unsynced[ch] = true
 	}
@@ -91,14 +90,43 @@ func (s *Server) Handler() http.Handler {
 	return mux
 }
 
-// Run follows the event log and sends heartbeats until ctx is done. Streams
-// served before Run starts still get their snapshot or missed events; live
-// events flow once it runs.
+// Run follows the event log, sends heartbeats and runs the shard writers
+// until ctx is done (or the subscription fails). It then ends every stream
+// as Shutdown does, waiting at most drainTimeout for them, stops the
+// writers and returns: nothing it started outlives it. Streams served
+// before Run starts still get their snapshot or missed events; live events
+// flow once it runs.
 func (s *Server) Run(ctx context.Context) error {
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.log.Follow(ctx, arena.Channels(), s.deliver) })
-	g.Go(func() error { s.heartbeats(ctx); return nil })
+	writers := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, h := range s.hubs {
+		for _, sh := range h.shards {
+			wg.Go(func() { sh.run(writers) })
+		}
+	}
+	defer func() {
+		s.drain()
+		close(writers)
+		wg.Wait()
+	}()
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.log.Follow(gctx, arena.Channels(), s.deliver) })
+	g.Go(func() error { s.heartbeats(gctx); return nil })
 	return g.Wait()
+}
+
+// drainTimeout bounds how long Run waits for streams to end once it stops:
+// a stream ends within a write timeout of being told (a Redis read it is
+// waiting on ends within readTimeout).
+func (s *Server) drainTimeout() time.Duration { return s.opts.WriteTimeout + readTimeout }
+
+// drain ends every stream, waiting at most drainTimeout.
+func (s *Server) drain() {
+	ctx, cancel := context.WithTimeout(context.Background(), s.drainTimeout())
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		s.opts.Logger.Warn("relay stopped with streams still open", "err", err)
+	}
 }
 
 // deliver is called by the subscription, from one goroutine.
@@ -146,21 +174,24 @@ func (s *Server) heartbeats(ctx context.Context) {
 
 // Shutdown tells every client to reconnect (to another relay, after a short
 // jittered delay, resuming by Last-Event-ID), ends their streams and refuses
-// new ones. It returns when all streams have ended, and then stops the
-// relay's goroutines, or when ctx is done. Shut the http.Server down after it.
+// new ones. It returns when all streams have ended or when ctx is done; Run
+// must still be running for streams its writers serve to end. Shut the
+// http.Server down after it.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
-	s.closed = true
-	s.shutdown.Store(true)
+	if !s.closed {
+		s.closed = true
+		s.shutdown.Store(true)
+		if s.open == 0 {
+			close(s.drained)
+		}
+	}
 	s.mu.Unlock()
 	for _, h := range s.hubs {
 		h.wakeAll()
 	}
-	done := make(chan struct{})
-	go func() { s.streams.Wait(); close(done) }()
 	select {
-	case <-done:
-		s.stopOnce.Do(func() { close(s.stop) })
+	case <-s.drained:
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("relay shutdown: streams still open: %w", ctx.Err())
@@ -174,8 +205,17 @@ func (s *Server) enter() bool {
 	if s.closed {
 		return false
 	}
-	s.streams.Add(1)
+	s.open++
 	return true
+}
+
+// leave unregisters a stream that entered.
+func (s *Server) leave() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.open--; s.open == 0 && s.closed {
+		close(s.drained)
+	}
 }
 
 // Stats reports current counters.
