@@ -39,45 +39,77 @@ const recentTrades = 100
 // debounce groups the batches of a burst into one publication.
 const debounce = 200 * time.Millisecond
 
-// Broadcaster publishes positions and trades.
-type Broadcaster struct {
-	db      Reader
-	prices  func() []arena.Price
-	pub     Publisher
-	refresh time.Duration
-	log     *slog.Logger
+// Prices is where marks come from (the simulator).
+type Prices interface {
+	Prices() []arena.Price
+}
 
+// Changes collects what the simulator's persisted batches changed until
+// the broadcaster publishes it. It exists before the simulator (which is
+// handed OnPersisted as a hook) and the broadcaster (which reads the
+// simulator's prices), so the two are wired in a line, not a circle.
+type Changes struct {
 	mu        sync.Mutex
 	positions bool     // positions changed since the last publication
 	closed    []string // position ids closed since the last publication
 	wake      chan struct{}
+}
+
+// NewChanges returns an empty set of changes.
+func NewChanges() *Changes { return &Changes{wake: make(chan struct{}, 1)} }
+
+// OnPersisted is the simulator hook: note what the batch changed.
+func (c *Changes) OnPersisted(batch arena.Batch) {
+	if len(batch.Positions) == 0 {
+		return
+	}
+	c.mu.Lock()
+	c.positions = true
+	for _, p := range batch.Positions {
+		if p.Status == arena.PositionClosed && p.CloseTrigger != arena.TriggerReset {
+			c.closed = append(c.closed, p.ID)
+		}
+	}
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// take returns and forgets what changed.
+func (c *Changes) take() (positions bool, closed []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	positions, closed = c.positions, c.closed
+	c.positions, c.closed = false, nil
+	return positions, closed
+}
+
+// putBack keeps what a failed publication did not send, for the next one.
+func (c *Changes) putBack(closed []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.positions = true
+	c.closed = append(closed, c.closed...)
+}
+
+// Broadcaster publishes positions and trades.
+type Broadcaster struct {
+	db      Reader
+	prices  Prices
+	pub     Publisher
+	changes *Changes
+	refresh time.Duration
+	log     *slog.Logger
 
 	failing bool // owned by Run
 }
 
-// New returns a Broadcaster; refresh is how often positions are published
-// even without a change (marks move).
-func New(db Reader, prices func() []arena.Price, pub Publisher, refresh time.Duration, log *slog.Logger) *Broadcaster {
-	return &Broadcaster{db: db, prices: prices, pub: pub, refresh: refresh, log: log, wake: make(chan struct{}, 1)}
-}
-
-// OnPersisted is the simulator hook: note what the batch changed.
-func (b *Broadcaster) OnPersisted(batch arena.Batch) {
-	if len(batch.Positions) == 0 {
-		return
-	}
-	b.mu.Lock()
-	b.positions = true
-	for _, p := range batch.Positions {
-		if p.Status == arena.PositionClosed && p.CloseTrigger != arena.TriggerReset {
-			b.closed = append(b.closed, p.ID)
-		}
-	}
-	b.mu.Unlock()
-	select {
-	case b.wake <- struct{}{}:
-	default:
-	}
+// New returns a Broadcaster of changes; refresh is how often positions are
+// published even without a change (marks move).
+func New(db Reader, prices Prices, pub Publisher, changes *Changes, refresh time.Duration, log *slog.Logger) *Broadcaster {
+	return &Broadcaster{db: db, prices: prices, pub: pub, changes: changes, refresh: refresh, log: log}
 }
 
 // Run publishes until ctx is done.
@@ -91,7 +123,7 @@ func (b *Broadcaster) Run(ctx context.Context) error {
 			return nil
 		case <-tick.C:
 			b.publish(ctx, true)
-		case <-b.wake:
+		case <-b.changes.wake:
 			select { // let the rest of a burst arrive
 			case <-ctx.Done():
 				return nil
@@ -103,10 +135,8 @@ func (b *Broadcaster) Run(ctx context.Context) error {
 }
 
 func (b *Broadcaster) publish(ctx context.Context, periodic bool) {
-	b.mu.Lock()
-	positions, closed := b.positions || periodic || b.failing, b.closed
-	b.positions, b.closed = false, nil
-	b.mu.Unlock()
+	positions, closed := b.changes.take()
+	positions = positions || periodic || b.failing
 
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -122,10 +152,7 @@ func (b *Broadcaster) publish(ctx context.Context, periodic bool) {
 			"type": arena.EventTradesChanged, "timestamp": views.ISO(time.Now()), "positionIds": closed})
 	}
 	if err != nil {
-		b.mu.Lock() // try again with the next tick, nothing forgotten
-		b.positions = true
-		b.closed = append(closed, b.closed...)
-		b.mu.Unlock()
+		b.changes.putBack(closed) // try again with the next tick, nothing forgotten
 	}
 	switch {
 	case err != nil && !b.failing:
@@ -151,7 +178,7 @@ func (b *Broadcaster) publishPositions(ctx context.Context, models []postgres.Mo
 		cash[a.ModelID] = a.Cash
 	}
 	marks := map[arena.Symbol]arena.Fixed{}
-	for _, p := range b.prices() {
+	for _, p := range b.prices.Prices() {
 		marks[p.Symbol] = p.Price
 	}
 	out, err := views.Positions(models, pos, cash, marks)

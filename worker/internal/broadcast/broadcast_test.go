@@ -36,14 +36,14 @@ func TestTradesAndPositionsArePublished(t *testing.T) {
 	events := redis.NewEventLog(rdb, redis.EventLogOptions{Prefix: prefix})
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 
-	var sim *simulator.Simulator
-	bc := broadcast.New(postgres.NewReader(pool), func() []arena.Price { return sim.Prices() }, events, time.Hour, quiet)
+	changes := broadcast.NewChanges()
 	cfg := exchange.DefaultConfig()
 	cfg.TakerLatency, cfg.StaleAfter = 0, 0
-	sim, err := simulator.Open(ctx, pool, simulator.Options{Exchange: cfg, Log: quiet, OnPersisted: []func(arena.Batch){bc.OnPersisted}})
+	sim, err := simulator.Open(ctx, pool, simulator.Options{Exchange: cfg, Log: quiet, OnPersisted: []func(arena.Batch){changes.OnPersisted}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	bc := broadcast.New(postgres.NewReader(pool), sim, events, changes, time.Hour, quiet)
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	go sim.Run(runCtx)

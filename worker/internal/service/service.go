@@ -83,16 +83,15 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 		return err
 	}
 	defer src.close()
-	var sim *simulator.Simulator
-	bc := broadcast.New(postgres.NewReader(pool), func() []arena.Price { return sim.Prices() }, events,
-		cfg.SimRefreshInterval, log.With("part", "broadcast"))
-	sim, err = simulator.Open(ctx, pool, simulator.Options{
+	changes := broadcast.NewChanges()
+	sim, err := simulator.Open(ctx, pool, simulator.Options{
 		Exchange: exchangeConfig(cfg, src.markets), Log: log.With("part", "simulator"),
-		OnPersisted: []func(arena.Batch){bc.OnPersisted}, Metrics: tel.sim,
+		OnPersisted: []func(arena.Batch){changes.OnPersisted}, Metrics: tel.sim,
 	})
 	if err != nil {
 		return err
 	}
+	bc := broadcast.New(postgres.NewReader(pool), sim, events, changes, cfg.SimRefreshInterval, log.With("part", "broadcast"))
 	tick := ticker.New(sim.Prices, marks, events, priceInterval, log.With("part", "ticker"))
 	books := ticker.NewBooks()
 	tick.PublishBooks(books, redis.NewBooks(rdb, cfg.RedisPrefix))
