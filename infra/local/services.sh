@@ -15,8 +15,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 run="$root/.run"
 hash=$(printf '%s' "$root" | cksum | cut -d' ' -f1)
-pg_port=$((55000 + hash % 1000))
-redis_port=$((56000 + hash % 1000))
+# Below Linux's ephemeral range (32768-60999 by default), so an outgoing
+# connection can never hold the port when the instance (re)starts.
+pg_port=$((25000 + hash % 1000))
+redis_port=$((26000 + hash % 1000))
 log() { printf 'services: %s\n' "$*" >&2; }
 
 pg_bindir() {

@@ -45,9 +45,11 @@ func NewClient(rdb goredis.UniversalClient, queue string) *Client {
 // PlaceOrder enqueues p (unless a task for the same account and client
 // order id exists, in which case it waits for that one) and returns the
 // worker's result. It fails with a coded error: CodeTimeout when ctx ends
-// first (the order may still execute; calling again with the same client
-// order id returns its result), CodeConflict when the client order id was
-// used for a different order, the worker's own code for a Failure.
+// first or the outcome is unknown (the order may still execute; calling
+// again with the same client order id returns its result), CodeConflict
+// when the client order id was used for a different order or its command
+// expired unexecuted (final: the id is spent), the worker's own code for a
+// Failure.
 func (c *Client) PlaceOrder(ctx context.Context, p PlaceOrder) (OrderResult, error) {
 	if err := p.Validate(); err != nil {
 		return OrderResult{}, err
@@ -69,7 +71,7 @@ func (c *Client) PlaceOrder(ctx context.Context, p PlaceOrder) (OrderResult, err
 	}
 	switch {
 	case res.Failure != nil:
-		c.forgetTransient(res.Failure, p.TaskID())
+		c.forgetTransient(res.Failure, p.TaskID(), true)
 		return OrderResult{}, res.Failure.Err()
 	case res.Order == nil:
 		return OrderResult{}, arena.Errorf(arena.CodeInternal, "the worker's answer is empty")
@@ -77,13 +79,18 @@ func (c *Client) PlaceOrder(ctx context.Context, p PlaceOrder) (OrderResult, err
 	return *res.Order, nil
 }
 
-// forgetTransient drops a finished task whose answer was a temporary
-// failure (the ledger or the queue unavailable: nothing executed), so that
-// sending the command again under the same id runs it instead of answering
-// the same failure for as long as results are kept. Only final outcomes
-// stay remembered under an id.
-func (c *Client) forgetTransient(f *Failure, id string) {
-	if f.Code != arena.CodeUnavailable && f.Code != arena.CodeRateLimited {
+// forgetTransient drops a finished task whose answer is not an outcome:
+// a temporary failure (the ledger or the queue unavailable: nothing
+// executed) or, for an idempotent command, the worker's "did not finish in
+// time" (it answers an id it knows with the recorded result). Sending the
+// command again under the same id then runs it instead of hearing the same
+// answer for as long as results are kept. Only final outcomes, "expired,
+// not executed" among them, stay remembered under an id.
+func (c *Client) forgetTransient(f *Failure, id string, idempotent bool) {
+	switch {
+	case f.Code == arena.CodeUnavailable || f.Code == arena.CodeRateLimited:
+	case f.Code == arena.CodeTimeout && idempotent:
+	default:
 		return
 	}
 	_ = c.insp.DeleteTask(c.queue, id) // if it stays, a resend gets this answer again: no worse than before
@@ -112,6 +119,7 @@ func (c *Client) ResetAccount(ctx context.Context, r ResetAccount) (ResetOutcome
 	}
 	switch {
 	case res.Failure != nil:
+		c.forgetTransient(res.Failure, r.TaskID(), false)
 		return ResetOutcome{}, res.Failure.Err()
 	case res.Reset == nil:
 		return ResetOutcome{}, arena.Errorf(arena.CodeInternal, "the worker's answer is empty")
@@ -213,7 +221,7 @@ func (c *Client) wait(ctx context.Context, id string, register func() error) ([]
 				return info.Result, nil
 			}
 			if strings.Contains(info.LastErr, context.DeadlineExceeded.Error()) {
-				return nil, arena.Errorf(arena.CodeTimeout, "the command expired before the worker received it; it was not executed")
+				return nil, ErrExpired.Err()
 			}
 			if lostWithWorker(info) {
 				return nil, errUnknown

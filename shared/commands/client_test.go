@@ -3,6 +3,7 @@ package commands_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -135,10 +136,15 @@ func TestPlaceOrderTimesOutAndNeverExecutesLate(t *testing.T) {
 	// executes it; a retry with the same id reports that.
 	var calls atomic.Int32
 	commandstest.Worker(t, rdb, queue, commandstest.Handlers{PlaceOrder: fill(&calls)})
-	retry := order("late-1")
-	_, err = c.PlaceOrder(testenv.Context(t, 10*time.Second), retry)
-	if arena.ErrorCode(err) != arena.CodeTimeout {
-		t.Fatalf("expired command: err %v, want timeout", err)
+	// That outcome is final (CONFLICT: the id is spent, not TIMEOUT, which
+	// tells the client to send the same id again) and remembered: every
+	// resend answers it.
+	for range 2 {
+		retry := order("late-1")
+		_, err = c.PlaceOrder(testenv.Context(t, 10*time.Second), retry)
+		if arena.ErrorCode(err) != arena.CodeConflict || !strings.Contains(arena.ErrorMessage(err), "not executed") {
+			t.Fatalf("expired command: err %v, want conflict (expired, not executed)", err)
+		}
 	}
 	if n := calls.Load(); n != 0 {
 		t.Fatalf("expired order executed %d times", n)

@@ -73,7 +73,7 @@ func decode(payload []byte, v any, validate func() error) *Failure {
 
 func expired(at time.Time, now func() time.Time) *Failure {
 	if !at.IsZero() && now().After(at) {
-		return &Failure{Code: arena.CodeTimeout, Message: "the command expired before the worker received it; it was not executed"}
+		return ErrExpired
 	}
 	return nil
 }

@@ -65,3 +65,27 @@ func TestTemporaryFailureIsNotTheOutcome(t *testing.T) {
 		t.Fatalf("the same id once the database is back: %+v, %v (executions %d)", got, err, calls.Load())
 	}
 }
+
+// The worker's "did not finish in time; it may still execute" is not an
+// outcome either: the same id sent again asks the worker again (it answers
+// a client order id it knows with its recorded result), instead of hearing
+// "may still execute" for as long as results are kept.
+func TestUnknownOutcomeIsNotRemembered(t *testing.T) {
+	var calls atomic.Int32
+	ok := fill(&calls)
+	c := setup(t, commandstest.Handlers{PlaceOrder: func(ctx context.Context, p commands.PlaceOrder) (commands.PlaceOrderResult, error) {
+		if calls.Add(1) == 1 {
+			return commands.PlaceOrderResult{Failure: &commands.Failure{Code: arena.CodeTimeout,
+				Message: "the simulator did not finish in time; the command may still execute"}}, nil
+		}
+		return ok(ctx, p)
+	}})
+	ctx := testenv.Context(t, 20*time.Second)
+	if _, err := c.PlaceOrder(ctx, order("slow")); arena.ErrorCode(err) != arena.CodeTimeout {
+		t.Fatalf("first answer: %v, want timeout", err)
+	}
+	got, err := c.PlaceOrder(ctx, order("slow"))
+	if err != nil || got.FilledQuantity != order("slow").Quantity {
+		t.Fatalf("the same id sent again: %+v, %v (worker asked %d times)", got, err, calls.Load())
+	}
+}

@@ -157,6 +157,13 @@ type Failure struct {
 	Message string     `json:"message"`
 }
 
+// ErrExpired is the final outcome of a command the worker received after
+// its expiry: it was not executed and never will be under this id, so it is
+// a CONFLICT (send it again under a new id), not a TIMEOUT (which tells the
+// client to send the same id again).
+var ErrExpired = &Failure{Code: arena.CodeConflict,
+	Message: "the command expired before the worker received it; it was not executed: send it again under a new id"}
+
 // Err returns the failure as a coded domain error.
 func (f *Failure) Err() error { return arena.Errorf(f.Code, "%s", f.Message) }
 
