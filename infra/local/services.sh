@@ -94,6 +94,10 @@ start_pg() {
     as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
       -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c max_connections=300" start >/dev/null
   fi
+  # An instance already running keeps the port it started on (line 4 of
+  # postmaster.pid), e.g. one started before the port range moved.
+  local running; running=$(sed -n 4p "$dir/data/postmaster.pid" 2>/dev/null || true)
+  [ -n "$running" ] && pg_port=$running
   local url="postgres://postgres@127.0.0.1:$pg_port/postgres?sslmode=disable"
   psql "$url" -XAtqc "select 1 from pg_database where datname='autonome'" | grep -q 1 ||
     psql "$url" -XAtqc "create database autonome" >/dev/null
