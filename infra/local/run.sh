@@ -57,7 +57,7 @@ cat <<MSG
   Prices (RPC):  curl -s -X POST $url/api/rpc/trading/getCryptoPrices -H 'content-type: application/json' -d '{"json":{}}'
   Prices (SSE):  curl -N $url/api/events/prices
   Worker admin:  http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/health
-  Job queues:    http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/monitoring/  (any user, password: the admin token)
+  Job queues:    http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/monitoring/  (sign in with the admin token)
   Admin token:   $ADMIN_TOKEN  (Authorization: Bearer … for simulator.placeOrder / resetAccount)
   Metrics:       http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/metrics (worker; Bearer the admin token)
                  http://${RELAY_ADDR}/metrics (relay)   http://${API_ADDR}/metrics (API)
