@@ -27,23 +27,7 @@ func TestMonitorDisabledWithoutToken(t *testing.T) {
 }
 
 func TestMonitorRequiresTheAdminToken(t *testing.T) {
-	rdb, prefix := testenv.Redis(t)
-	queue := prefix + "monitored"
-	client := asynq.NewClientFromRedisClient(rdb)
-	if _, err := client.Enqueue(asynq.NewTask("probe", nil), asynq.Queue(queue)); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = asynq.NewInspectorFromRedisClient(rdb).DeleteQueue(queue, true) })
-
-	m, err := jobs.NewMonitor(testenv.RedisURL(), "s3cret-token", agenttest.Quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
-	mux := http.NewServeMux()
-	mux.Handle(jobs.MonitorPath, m)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
+	queue, _, srv := monitored(t, "monitored")
 
 	get := func(path string, auth func(*http.Request)) *http.Response {
 		t.Helper()
@@ -124,22 +108,7 @@ func TestMonitorRequiresTheAdminToken(t *testing.T) {
 // It is refused whatever credentials the browser attaches, and the queue
 // keeps running; the same request from the monitor's own page works.
 func TestMonitorRefusesCrossSiteRequests(t *testing.T) {
-	rdb, prefix := testenv.Redis(t)
-	queue := prefix + "commands"
-	if _, err := asynq.NewClientFromRedisClient(rdb).Enqueue(asynq.NewTask("probe", nil), asynq.Queue(queue)); err != nil {
-		t.Fatal(err)
-	}
-	insp := asynq.NewInspectorFromRedisClient(rdb)
-	t.Cleanup(func() { _ = insp.DeleteQueue(queue, true) })
-	m, err := jobs.NewMonitor(testenv.RedisURL(), "s3cret-token", agenttest.Quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
-	mux := http.NewServeMux()
-	mux.Handle(jobs.MonitorPath, m)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
+	queue, insp, srv := monitored(t, "commands")
 	var cookie *http.Cookie
 
 	pause := func(headers map[string]string, auth func(*http.Request)) int {
@@ -198,6 +167,29 @@ func TestMonitorRefusesCrossSiteRequests(t *testing.T) {
 	if !paused() {
 		t.Fatal("the monitor's own page could not pause the queue")
 	}
+}
+
+// monitored enqueues one task on a queue of this test and serves the
+// monitor (token "s3cret-token") on a test server.
+func monitored(t *testing.T, name string) (string, *asynq.Inspector, *httptest.Server) {
+	t.Helper()
+	rdb, prefix := testenv.Redis(t)
+	queue := prefix + name
+	if _, err := asynq.NewClientFromRedisClient(rdb).Enqueue(asynq.NewTask("probe", nil), asynq.Queue(queue)); err != nil {
+		t.Fatal(err)
+	}
+	insp := asynq.NewInspectorFromRedisClient(rdb)
+	t.Cleanup(func() { _ = insp.DeleteQueue(queue, true) })
+	m, err := jobs.NewMonitor(testenv.RedisURL(), "s3cret-token", agenttest.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	mux := http.NewServeMux()
+	mux.Handle(jobs.MonitorPath, m)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return queue, insp, srv
 }
 
 // signIn posts the token to the sign-in form as the browser does and
