@@ -68,10 +68,14 @@ func benchCycle(b *testing.B, roster []arena.RosterEntry, seats []llm.Seat) {
 	slot.Store(base.UnixNano())
 	now := func() time.Time { return time.Unix(0, slot.Load()).Add(time.Minute / 2) }
 	var j *Jobs
-	j, err = New(context.Background(), Options{Redis: a.Redis, Prefix: a.Prefix, Health: redis.NewHealth(a.Redis, a.Prefix),
-		PortfolioInterval: time.Minute, NoSchedule: true, Log: a.Log, Now: now,
-		Agent: agent.Options{Trader: a.Exchange, History: a.History, Store: store, Reader: a.Reader, Events: a.Events,
-			Seats: seats, Interval: time.Minute, Log: a.Log}})
+	health := NewHealth(redis.NewHealth(a.Redis, a.Prefix), a.Log, now)
+	runner, err := agent.New(context.Background(), agent.Options{Trader: a.Exchange, History: a.History, Store: store,
+		Reader: a.Reader, Events: a.Events, Seats: seats, Interval: time.Minute, Log: a.Log, Now: now, OnRunning: health.Running})
+	if err != nil {
+		b.Fatal(err)
+	}
+	j, err = New(Options{Redis: a.Redis, Prefix: a.Prefix, Health: health, PortfolioInterval: time.Minute,
+		NoSchedule: true, Log: a.Log, Now: now, Runner: runner, Trader: a.Exchange, Store: store, Events: a.Events})
 	if err != nil {
 		b.Fatal(err)
 	}

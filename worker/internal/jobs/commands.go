@@ -19,7 +19,7 @@ func (j *Jobs) placeOrder(ctx context.Context, p commands.PlaceOrder) (commands.
 	if p.Confidence != nil {
 		req.ExitPlan.Confidence = *p.Confidence / 100
 	}
-	o, err := j.o.Agent.Trader.PlaceOrder(ctx, req)
+	o, err := j.o.Trader.PlaceOrder(ctx, req)
 	if err != nil {
 		if arena.ErrorCode(err) != arena.CodeRejected {
 			f, ferr := commandFailure(err)
@@ -32,11 +32,11 @@ func (j *Jobs) placeOrder(ctx context.Context, p commands.PlaceOrder) (commands.
 	}
 	res := orderResult(o)
 	if o.Filled > 0 {
-		fills, err := j.o.Agent.Store.OrderFills(ctx, p.AccountID, p.ClientOrderID)
+		fills, err := j.o.Store.OrderFills(ctx, p.AccountID, p.ClientOrderID)
 		if err != nil {
 			return commands.PlaceOrderResult{}, err
 		}
-		res.Fills, res.RealizedPnL = fillsOf(fills, o, marketOf(j.o.Agent.Trader.Markets(), o.Symbol))
+		res.Fills, res.RealizedPnL = fillsOf(fills, o, marketOf(j.o.Trader.Markets(), o.Symbol))
 	}
 	return commands.PlaceOrderResult{Order: &res}, nil
 }
@@ -125,7 +125,7 @@ func pick[T any](cond bool, a, b T) T {
 // discarded, live orders cancelled, cash back to the starting capital and
 // the ledger starts a new epoch.
 func (j *Jobs) resetAccount(ctx context.Context, r commands.ResetAccount) (commands.ResetAccountResult, error) {
-	trader := j.o.Agent.Trader
+	trader := j.o.Trader
 	before, err := trader.Snapshot(r.AccountID)
 	if err != nil {
 		f, ferr := commandFailure(err)
@@ -145,7 +145,7 @@ func (j *Jobs) resetAccount(ctx context.Context, r commands.ResetAccount) (comma
 	if err != nil {
 		return commands.ResetAccountResult{}, err
 	}
-	epoch, err := j.o.Agent.Store.AccountEpoch(ctx, r.AccountID)
+	epoch, err := j.o.Store.AccountEpoch(ctx, r.AccountID)
 	if err != nil {
 		return commands.ResetAccountResult{}, err
 	}

@@ -24,16 +24,16 @@ func (j *Jobs) handleCycle(ctx context.Context, t *asynq.Task) error {
 	if err := decode(t, &p); err != nil {
 		return err
 	}
-	if j.late(t.Type(), p.Slot, j.o.Agent.Interval) {
+	if j.late(t.Type(), p.Slot, j.interval) {
 		return nil
 	}
 	now := j.now()
 	j.health.cycleStarted(now)
 	j.runner.Prepare(ctx, p.Slot) // market data and standings, while the tasks are enqueued
-	store := j.o.Agent.Store
+	store := j.o.Store
 	// A decision starts before its slot ends and its task times out
 	// Timeout + expireGrace later: cycles older than that cannot finish.
-	expired, err := store.ExpireCycles(ctx, now.Add(-j.o.Agent.Interval-j.o.Agent.Timeout-2*expireGrace),
+	expired, err := store.ExpireCycles(ctx, now.Add(-j.interval-j.timeout-2*expireGrace),
 		"the decision did not finish within its slot and the decision timeout")
 	for _, r := range expired {
 		j.cycleClosed(ctx, r)
@@ -80,7 +80,7 @@ func (j *Jobs) enqueueDecision(ctx context.Context, modelID string, slot time.Ti
 		return err
 	}
 	_, err = j.client.EnqueueContext(ctx, task, asynq.Queue(j.queues.Trade), asynq.TaskID(decideTaskID(modelID, slot)),
-		asynq.MaxRetry(j.o.MaxRetry), asynq.Timeout(j.o.Agent.Timeout+expireGrace), asynq.Retention(j.o.Agent.Interval))
+		asynq.MaxRetry(j.o.MaxRetry), asynq.Timeout(j.timeout+expireGrace), asynq.Retention(j.interval))
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return fmt.Errorf("enqueue decision of %s: %w", modelID, err)
 	}
@@ -122,7 +122,7 @@ func (j *Jobs) handleDecide(ctx context.Context, t *asynq.Task) error {
 	attempt, _ := asynq.GetRetryCount(ctx)
 	maxRetry, _ := asynq.GetMaxRetry(ctx)
 	res := decideResult{Attempt: attempt, Final: true}
-	if j.now().After(p.Slot.Add(j.o.Agent.Interval)) {
+	if j.now().After(p.Slot.Add(j.interval)) {
 		res.Status, res.Detail = agent.Skipped, "the slot ended before the decision could start"
 		if attempt > 0 { // an earlier attempt failed and recorded why
 			res.Status, res.Detail = agent.Failed, "the slot ended while the decision was being retried"
@@ -171,7 +171,7 @@ func (j *Jobs) decided(ctx context.Context, t *asynq.Task, p DecidePayload, res 
 		agent.Skipped: postgres.OutcomeSkipped}[res.Status]
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	closed, err := j.o.Agent.Store.FinishCycleModel(wctx, p.Slot, p.ModelID, outcome, detail)
+	closed, err := j.o.Store.FinishCycleModel(wctx, p.Slot, p.ModelID, outcome, detail)
 	if err != nil {
 		return errors.Join(taskErr, fmt.Errorf("record the cycle outcome of %s: %w", p.ModelID, err))
 	}
@@ -203,7 +203,7 @@ func (j *Jobs) cycleClosed(ctx context.Context, r postgres.CycleResult) {
 	if ev.ModelIDs == nil {
 		ev.ModelIDs = []string{}
 	}
-	if _, err := j.o.Agent.Events.Publish(ctx, arena.ChannelWorkflow, arena.EventBatchComplete, ev); err != nil {
+	if _, err := j.o.Events.Publish(ctx, arena.ChannelWorkflow, arena.EventBatchComplete, ev); err != nil {
 		j.log.Warn("batch:complete not published", "err", err)
 	}
 	j.log.Info("decision cycle finished", "slot", r.Slot, "models", r.Models, "succeeded", r.Succeeded,

@@ -11,13 +11,13 @@ import (
 	"github.com/autonome-go/autonome/shared/redis"
 )
 
-// healthWriter applies changes to the scheduler health record from one
+// Health applies changes to the scheduler health record from one
 // goroutine: changes queue up and are written together, at most once per
 // healthWriteInterval, so a cycle's decisions starting and ending cost a few
 // optimistic transactions instead of contending for one each. Each change
 // is a function applied to the current record; it may run more than once
 // and must only set fields.
-type healthWriter struct {
+type Health struct {
 	store *redis.Health
 	log   *slog.Logger
 	now   func() time.Time
@@ -27,15 +27,18 @@ type healthWriter struct {
 	notify  chan struct{}
 }
 
-func newHealthWriter(store *redis.Health, log *slog.Logger, now func() time.Time) *healthWriter {
-	return &healthWriter{store: store, log: log, now: now, notify: make(chan struct{}, 1)}
+// NewHealth returns the writer of the scheduler health record in store. It
+// is built before the agent runner, which reports to it, and Jobs, which
+// runs it.
+func NewHealth(store *redis.Health, log *slog.Logger, now func() time.Time) *Health {
+	return &Health{store: store, log: log, now: now, notify: make(chan struct{}, 1)}
 }
 
 // maxPendingHealth bounds the changes kept while Redis is unreachable
 // (hours of cycles); beyond it the oldest are dropped.
 const maxPendingHealth = 10_000
 
-func (w *healthWriter) apply(fn func(*redis.SchedulerHealth)) {
+func (w *Health) apply(fn func(*redis.SchedulerHealth)) {
 	w.mu.Lock()
 	if len(w.pending) >= maxPendingHealth {
 		w.pending = append(w.pending[:0], w.pending[len(w.pending)/2:]...)
@@ -55,7 +58,7 @@ const healthWriteInterval = 250 * time.Millisecond
 
 // run writes queued changes until ctx ends, then what is left. A failed
 // write is retried with the next change or after a second.
-func (w *healthWriter) run(ctx context.Context) error {
+func (w *Health) run(ctx context.Context) error {
 	retry := time.NewTicker(time.Second)
 	defer retry.Stop()
 	for {
@@ -74,13 +77,13 @@ func (w *healthWriter) run(ctx context.Context) error {
 	}
 }
 
-func (w *healthWriter) final(ctx context.Context) {
+func (w *Health) final(ctx context.Context) {
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
 	w.flush(fctx)
 }
 
-func (w *healthWriter) flush(ctx context.Context) {
+func (w *Health) flush(ctx context.Context) {
 	w.mu.Lock()
 	fns := w.pending
 	w.pending = nil
@@ -103,14 +106,16 @@ func (w *healthWriter) flush(ctx context.Context) {
 }
 
 // started marks a new worker process: no model of an earlier one runs.
-func (w *healthWriter) started(at time.Time) {
+func (w *Health) started(at time.Time) {
 	w.apply(func(s *redis.SchedulerHealth) {
 		s.WorkerStartedAt = at.UTC()
 		s.Trade.ModelsRunning = []redis.RunningModel{}
 	})
 }
 
-func (w *healthWriter) running(modelID string, started time.Time, on bool) {
+// Running is the agent runner's hook (agent.Options.OnRunning): a decision
+// of a model started or ended.
+func (w *Health) Running(modelID string, started time.Time, on bool) {
 	w.apply(func(s *redis.SchedulerHealth) {
 		s.Trade.ModelsRunning = slices.DeleteFunc(s.Trade.ModelsRunning, func(r redis.RunningModel) bool {
 			return r.ID == modelID && r.StartedAt.Equal(started.UTC())
@@ -124,14 +129,14 @@ func (w *healthWriter) running(modelID string, started time.Time, on bool) {
 	})
 }
 
-func (w *healthWriter) cycleStarted(at time.Time) {
+func (w *Health) cycleStarted(at time.Time) {
 	w.apply(func(s *redis.SchedulerHealth) { s.Trade.LastRun = at.UTC() })
 }
 
 // cycleFinished records a closed cycle: a cycle with a failed decision
 // extends the run of failed cycles, one without resets it. A cycle closing
 // after a newer one (an expired straggler) does not replace its stats.
-func (w *healthWriter) cycleFinished(r postgres.CycleResult) {
+func (w *Health) cycleFinished(r postgres.CycleResult) {
 	w.apply(func(s *redis.SchedulerHealth) {
 		if r.Failed > 0 {
 			s.Trade.ConsecutiveFailedCycles++
@@ -148,7 +153,7 @@ func (w *healthWriter) cycleFinished(r postgres.CycleResult) {
 	})
 }
 
-func (w *healthWriter) portfolio(run time.Time, ok bool) {
+func (w *Health) portfolio(run time.Time, ok bool) {
 	w.apply(func(s *redis.SchedulerHealth) {
 		s.Portfolio.LastRun = run.UTC()
 		if ok {

@@ -37,16 +37,22 @@ func run(t *testing.T, a *agenttest.Arena, seats []llm.Seat, mod func(*jobs.Opti
 	h.slot = real.UTC().Truncate(interval)
 	offset := h.slot.Add(interval / 2).Sub(real)
 	h.now = func() time.Time { return time.Now().Add(offset) }
+	health := jobs.NewHealth(h.health, a.Log, h.now)
+	runner, err := agent.New(testenv.Context(t, 30*time.Second), agent.Options{Trader: a.Exchange, History: a.History,
+		Store: a.Store, Reader: a.Reader, Events: a.Events, Seats: seats, Interval: interval, Log: a.Log, Now: h.now,
+		OnRunning: health.Running})
+	if err != nil {
+		t.Fatal(err)
+	}
 	o := jobs.Options{
-		Redis: a.Redis, Prefix: a.Prefix, Health: h.health, PortfolioInterval: time.Minute,
-		Agent: agent.Options{Trader: a.Exchange, History: a.History, Store: a.Store, Reader: a.Reader, Events: a.Events,
-			Seats: seats, Interval: interval, Log: a.Log},
+		Redis: a.Redis, Prefix: a.Prefix, Health: health, PortfolioInterval: time.Minute,
+		Runner: runner, Trader: a.Exchange, Store: a.Store, Events: a.Events,
 		RetryBase: 100 * time.Millisecond, PollInterval: 50 * time.Millisecond, NoSchedule: true, Log: a.Log, Now: h.now,
 	}
 	if mod != nil {
 		mod(&o)
 	}
-	j, err := jobs.New(testenv.Context(t, 30*time.Second), o)
+	j, err := jobs.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/autonome-go/autonome/shared/commands"
+	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/worker/internal/agent"
 )
@@ -37,11 +38,20 @@ type Options struct {
 	Metrics *Metrics // optional: decision series
 	Redis   goredis.UniversalClient
 	Prefix  string // REDIS_PREFIX
-	// Agent configures the decisions; its Interval is TRADE_INTERVAL and
-	// its OnRunning is set by Jobs.
-	Agent agent.Options
-	// Health is the scheduler health record; default the one under Prefix.
-	Health            *redis.Health
+	// Runner makes the decisions; its interval (TRADE_INTERVAL) and timeout
+	// are the schedule's. Jobs runs its publisher (Run) until the task
+	// server has shut down. Required.
+	Runner *agent.Runner
+	// Trader executes the API's commands and is snapshotted for the
+	// portfolio; Store records cycles and snapshots; Events publishes the
+	// cycles' and portfolio's events. Required.
+	Trader agent.Trader
+	Store  *postgres.Agents
+	Events agent.Publisher
+	// Health writes the scheduler health record (hand the same one to the
+	// runner as agent.Options.OnRunning); default one on the record under
+	// Prefix. Jobs runs it.
+	Health            *Health
 	PortfolioInterval time.Duration // PORTFOLIO_INTERVAL
 	MaxRetry          int           // decision retries; default DefaultMaxRetry, -1 for none
 	RetryBase         time.Duration // default DefaultRetryBase
@@ -64,27 +74,32 @@ type Jobs struct {
 	o      Options
 	queues Queues
 	runner *agent.Runner
-	client *asynq.Client
-	health *healthWriter
-	sched  *scheduler
-	log    *slog.Logger
-	now    func() time.Time
+	// interval and timeout are the runner's: TRADE_INTERVAL and the bound
+	// of one decision.
+	interval, timeout time.Duration
+	client            *asynq.Client
+	health            *Health
+	sched             *scheduler
+	log               *slog.Logger
+	now               func() time.Time
 }
 
-// New checks o and prepares the runner (which loads the latest
-// conversations).
-func New(ctx context.Context, o Options) (*Jobs, error) {
+// New checks o.
+func New(o Options) (*Jobs, error) {
 	if o.Redis == nil || o.PortfolioInterval <= 0 {
 		return nil, errors.New("jobs: Redis and a positive PortfolioInterval are required")
 	}
-	if o.Health == nil {
-		o.Health = redis.NewHealth(o.Redis, o.Prefix)
+	if o.Runner == nil || o.Trader == nil || o.Store == nil || o.Events == nil {
+		return nil, errors.New("jobs: Runner, Trader, Store and Events are required")
 	}
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Health == nil {
+		o.Health = NewHealth(redis.NewHealth(o.Redis, o.Prefix), o.Log.With("part", "health"), o.Now)
 	}
 	switch {
 	case o.MaxRetry == 0:
@@ -96,29 +111,16 @@ func New(ctx context.Context, o Options) (*Jobs, error) {
 		o.RetryBase = DefaultRetryBase
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = len(o.Agent.Seats) + reservedWorkers
+		o.Concurrency = o.Runner.Seats() + reservedWorkers
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = defaultPollInterval
 	}
-	if o.Agent.Timeout <= 0 {
-		o.Agent.Timeout = agent.DefaultTimeout
-	}
 	j := &Jobs{o: o, queues: QueuesFor(o.Prefix), client: asynq.NewClientFromRedisClient(o.Redis),
-		health: newHealthWriter(o.Health, o.Log.With("part", "health"), o.Now), log: o.Log, now: o.Now}
-	o.Agent.OnRunning = j.health.running
-	o.Agent.Now = o.Now
-	runner, err := agent.New(ctx, o.Agent)
-	if err != nil {
-		return nil, err
-	}
-	j.runner = runner
+		health: o.Health, runner: o.Runner, interval: o.Runner.Interval(), timeout: o.Runner.Timeout(), log: o.Log, now: o.Now}
 	j.sched = &scheduler{client: j.client, tasks: j.periodic(), log: o.Log.With("part", "scheduler"), now: o.Now}
 	return j, nil
 }
-
-// Runner returns the decision runner.
-func (j *Jobs) Runner() *agent.Runner { return j.runner }
 
 // Queues returns the queues Jobs processes.
 func (j *Jobs) Queues() Queues { return j.queues }
@@ -153,7 +155,7 @@ func (j *Jobs) Run(ctx context.Context) error {
 		g.Go(func() error { return j.sched.run(ctx) })
 	}
 	j.log.Info("jobs started", "queues", []string{j.queues.Trade, j.queues.Maintenance, j.queues.Commands},
-		"workers", j.o.Concurrency, "tradeInterval", j.o.Agent.Interval, "portfolioInterval", j.o.PortfolioInterval)
+		"workers", j.o.Concurrency, "tradeInterval", j.interval, "portfolioInterval", j.o.PortfolioInterval)
 	<-ctx.Done()
 	srv.Shutdown() // running tasks finish, or go back to their queue after shutdownTimeout
 	stopBG()
@@ -176,7 +178,7 @@ func (j *Jobs) mux() *asynq.ServeMux {
 // ended (a backlog, a worker down) is skipped by its handler: the next
 // slot's task does the work.
 func (j *Jobs) periodic() []periodic {
-	interval := j.o.Agent.Interval
+	interval := j.interval
 	return []periodic{
 		{typ: TypeTradeCycle, queue: j.queues.Trade, every: interval, opts: func(slot time.Time) []asynq.Option {
 			return []asynq.Option{asynq.MaxRetry(3), asynq.Timeout(time.Minute), asynq.Retention(interval)}

@@ -29,18 +29,18 @@ func (j *Jobs) handleSnapshot(ctx context.Context, t *asynq.Task) error {
 		return nil
 	}
 	start := j.now()
-	accounts := j.o.Agent.Trader.Snapshots()
+	accounts := j.o.Trader.Snapshots()
 	snaps := make([]postgres.EquitySnapshot, len(accounts))
 	for i, a := range accounts {
 		snaps[i] = postgres.EquitySnapshot{ModelID: a.AccountID, Equity: a.Equity}
 	}
-	n, err := j.o.Agent.Store.InsertSnapshots(ctx, start, snaps)
+	n, err := j.o.Store.InsertSnapshots(ctx, start, snaps)
 	j.health.portfolio(start, err == nil)
 	if err != nil {
 		return err
 	}
 	up := PortfolioUpdate{ModelsUpdated: n, SnapshotsCreated: n, LastUpdatedAt: start.UTC().Format("2006-01-02T15:04:05.000Z")}
-	if _, err := j.o.Agent.Events.PublishState(ctx, arena.ChannelPortfolio, arena.EventPortfolioUpdated, up, up); err != nil {
+	if _, err := j.o.Events.PublishState(ctx, arena.ChannelPortfolio, arena.EventPortfolioUpdated, up, up); err != nil {
 		j.log.Warn("portfolio update not published", "err", err)
 	}
 	return nil
@@ -50,11 +50,11 @@ func (j *Jobs) handleSnapshot(ctx context.Context, t *asynq.Task) error {
 // hourly → daily after 30) and forgets cycles older than 30 days.
 func (j *Jobs) handleRetention(ctx context.Context, t *asynq.Task) error {
 	now := j.now()
-	r, err := j.o.Agent.Store.RollUpSnapshots(ctx, now, RetentionRawAge, RetentionHourAge)
+	r, err := j.o.Store.RollUpSnapshots(ctx, now, RetentionRawAge, RetentionHourAge)
 	if err != nil {
 		return err
 	}
-	cycles, err := j.o.Agent.Store.DeleteCyclesBefore(ctx, now.Add(-cycleHistory))
+	cycles, err := j.o.Store.DeleteCyclesBefore(ctx, now.Add(-cycleHistory))
 	if err != nil {
 		return fmt.Errorf("retention: %w", err)
 	}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	goredis "github.com/redis/go-redis/v9"
@@ -17,16 +18,23 @@ import (
 )
 
 // newJobs builds the agents' line-up (LLMs with a configured key, and the
-// baselines) and the asynq scheduler, decision and command handlers.
+// baselines), their runner and the asynq scheduler, decision and command
+// handlers the runner is handed to.
 func newJobs(ctx context.Context, cfg config.Worker, roster llm.Roster, rdb *goredis.Client, pool *pgxpool.Pool, sim *simulator.Simulator,
 	src *source, events *redis.EventLog, m *jobs.Metrics, log *slog.Logger) (*jobs.Jobs, error) {
 	seats, err := llm.Lineup(roster.Entries, lineupOptions(cfg, roster, log))
 	if err != nil {
 		return nil, err
 	}
-	return jobs.New(ctx, jobs.Options{
+	store := postgres.NewAgents(pool)
+	health := jobs.NewHealth(redis.NewHealth(rdb, cfg.RedisPrefix), log.With("part", "health"), time.Now)
+	runner, err := agent.New(ctx, agent.Options{Trader: sim, History: src.history, Store: store, Reader: postgres.NewReader(pool),
+		Events: events, Seats: seats, Interval: cfg.TradeInterval, Log: log.With("part", "agent"), OnRunning: health.Running})
+	if err != nil {
+		return nil, err
+	}
+	return jobs.New(jobs.Options{
 		Metrics: m, Redis: rdb, Prefix: cfg.RedisPrefix, PortfolioInterval: cfg.PortfolioInterval, Log: log.With("part", "jobs"),
-		Agent: agent.Options{Trader: sim, History: src.history, Store: postgres.NewAgents(pool), Reader: postgres.NewReader(pool),
-			Events: events, Seats: seats, Interval: cfg.TradeInterval, Log: log.With("part", "agent")},
+		Runner: runner, Trader: sim, Store: store, Events: events, Health: health,
 	})
 }
