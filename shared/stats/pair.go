@@ -1,10 +1,5 @@
 package stats
 
-import (
-	"math"
-	"math/rand/v2"
-)
-
 // Compound is the total return of per-period returns: Π(1+r_i) - 1.
 func Compound(rs []float64) (float64, bool) {
 	g := 1.0
@@ -12,6 +7,20 @@ func Compound(rs []float64) (float64, bool) {
 		g *= 1 + r
 	}
 	return g - 1, len(rs) > 0
+}
+
+// DrawdownOfReturns is MaxDrawdown of the equity path 1, Π(1+r_1), … that
+// per-period returns rs describe; ok is false for no returns.
+func DrawdownOfReturns(rs []float64) (float64, bool) {
+	g, peak, dd := 1.0, 1.0, 0.0
+	for _, r := range rs {
+		g *= 1 + r
+		peak = max(peak, g)
+		if peak > 0 {
+			dd = max(dd, 1-g/peak)
+		}
+	}
+	return dd, len(rs) > 0
 }
 
 // PBeats is the paired stationary-bootstrap probability that A's compound
@@ -25,19 +34,13 @@ func (b Bootstrap) PBeats(a, bs []float64) (p float64, significant, ok bool) {
 	if n == 0 || b.Resamples <= 0 {
 		return 0, false, false
 	}
-	q := 1 / math.Max(b.BlockLen, 1)
-	rng := rand.New(rand.NewPCG(b.Seed, 0xbea75))
+	d := b.drawer(n, 0xbea75)
 	var wins float64
 	for range b.Resamples {
 		ga, gb := 1.0, 1.0
-		j := rng.IntN(n)
-		for i := range n {
-			if i > 0 && rng.Float64() < q {
-				j = rng.IntN(n)
-			}
+		for _, j := range d.next() {
 			ga *= 1 + a[j]
 			gb *= 1 + bs[j]
-			j = (j + 1) % n
 		}
 		switch {
 		case ga > gb:

@@ -24,14 +24,18 @@
 // around the series, so serial correlation within a block survives
 // resampling. The 95% interval is the 2.5th and 97.5th percentile of the
 // statistic over Resamples draws, with a seeded generator so the same input
-// and seed give the same interval.
+// and seed give the same interval. Intervals computes several statistics on
+// the same draws. Figures that depend on the path (total return, drawdown)
+// are recomputed on each resampled path: Compound = Π(1+r_i) − 1 and
+// DrawdownOfReturns = MaxDrawdown of 1, Π(1+r_1), ….
+//
+// Across repeats (the same entrant run N times on one tape), Summarize gives
+// the mean, the sample standard deviation (the spread), the range and a 95%
+// interval of the mean from an ordinary (block length 1) bootstrap of the
+// repeats, which are independent of each other.
 package stats
 
-import (
-	"math"
-	"math/rand/v2"
-	"sort"
-)
+import "math"
 
 // Returns gives the per-period simple returns of an equity series.
 func Returns(equity []float64) []float64 {
@@ -114,44 +118,6 @@ func MaxDrawdown(equity []float64) float64 {
 		}
 	}
 	return dd
-}
-
-// Bootstrap configures Interval.
-type Bootstrap struct {
-	BlockLen  float64 // mean block length in periods (e.g. 12 for hourly blocks of 5-minute returns)
-	Resamples int     // number of bootstrap draws, e.g. 1000
-	Seed      uint64
-}
-
-// Interval returns the 95% stationary-bootstrap interval of stat over rs.
-// ok is false when rs is empty or stat is undefined on every draw.
-func (b Bootstrap) Interval(rs []float64, stat func([]float64) (float64, bool)) (lo, hi float64, ok bool) {
-	n := len(rs)
-	if n == 0 || b.Resamples <= 0 {
-		return 0, 0, false
-	}
-	p := 1 / math.Max(b.BlockLen, 1)
-	rng := rand.New(rand.NewPCG(b.Seed, 0x5eed))
-	draw := make([]float64, n)
-	vals := make([]float64, 0, b.Resamples)
-	for range b.Resamples {
-		j := rng.IntN(n)
-		for i := range draw {
-			if i > 0 && rng.Float64() < p {
-				j = rng.IntN(n)
-			}
-			draw[i] = rs[j]
-			j = (j + 1) % n
-		}
-		if v, ok := stat(draw); ok {
-			vals = append(vals, v)
-		}
-	}
-	if len(vals) == 0 {
-		return 0, 0, false
-	}
-	sort.Float64s(vals)
-	return Quantile(vals, 0.025), Quantile(vals, 0.975), true
 }
 
 // Quantile is the q-quantile of sorted values, linearly interpolated between
