@@ -134,9 +134,33 @@ func (c *Relay) Validate() error {
 	return validLog(c.LogLevel, c.LogFormat)
 }
 
+// Stats configures the leaderboard's intervals and minimum record (shared/stats).
+type Stats struct {
+	BlockLength float64 `envconfig:"STATS_BLOCK_LENGTH" default:"4" desc:"mean block length of the stationary bootstrap, in the leaderboard's return periods (1h over 24h, 4h over 7d, 1d over 30d)"`
+	Resamples   int     `envconfig:"STATS_RESAMPLES" default:"1000" desc:"bootstrap draws per interval"`
+	Seed        uint64  `envconfig:"STATS_SEED" default:"1" desc:"bootstrap seed (mixed with each entrant's id): the same data and seed give the same intervals"`
+	MinTrades   int     `envconfig:"STATS_MIN_TRADES" default:"10" desc:"trades closed in the window an entrant needs to be ranked; below, it is listed as immature"`
+	MinDays     float64 `envconfig:"STATS_MIN_DAYS" default:"1" desc:"days of equity record in the window an entrant needs to be ranked"`
+}
+
+// Validate checks the statistics settings.
+func (c *Stats) Validate() error {
+	if c.BlockLength < 1 {
+		return fmt.Errorf("STATS_BLOCK_LENGTH=%v is not valid: expected 1 or more periods", c.BlockLength)
+	}
+	if c.Resamples < 100 || c.Resamples > 100_000 {
+		return fmt.Errorf("STATS_RESAMPLES=%d is not valid: expected 100-100000", c.Resamples)
+	}
+	if c.MinTrades < 0 || c.MinDays < 0 {
+		return fmt.Errorf("STATS_MIN_TRADES and STATS_MIN_DAYS must not be negative")
+	}
+	return nil
+}
+
 // API is the configuration of functions/rpc, the stateless RPC handler.
 type API struct {
 	Common
+	Stats
 	DatabaseURL    string        `envconfig:"DATABASE_URL" required:"true" desc:"PostgreSQL URL (source of truth)"`
 	Port           int           `envconfig:"PORT" default:"8081" desc:"listen port when run as a plain HTTP server"`
 	APIAddr        string        `envconfig:"API_ADDR" desc:"listen address (overrides PORT), e.g. 127.0.0.1:8084"`
@@ -170,6 +194,9 @@ func (c *API) Validate() error {
 		return fmt.Errorf("COMMAND_TIMEOUT and DB_MAX_CONNS must be positive")
 	}
 	if err := validOrigins(c.CORSOrigins); err != nil {
+		return err
+	}
+	if err := c.Stats.Validate(); err != nil {
 		return err
 	}
 	return validLog(c.LogLevel, c.LogFormat)

@@ -27,27 +27,32 @@ var windows = map[string]struct {
 // LeaderboardInput is analytics.getLeaderboard's input.
 type LeaderboardInput struct {
 	Window  string `json:"window,omitempty"`  // 24h, 7d (default) or 30d
-	SortBy  string `json:"sortBy,omitempty"`  // pnlPercent (default), pnlAbsolute or maxDrawdown
+	SortBy  string `json:"sortBy,omitempty"`  // pnlPercent (default), pnlAbsolute, maxDrawdown; beyond the reference: pnlNetPercent, sharpe, sortino
 	Variant string `json:"variant,omitempty"` // all (default) or a variant
+	RankBy  string `json:"rankBy,omitempty"`  // estimate (default) or lowerBound: the pessimistic end of the figure's interval
 }
 
 // Validate checks the enums.
 func (in *LeaderboardInput) Validate() error {
 	return issues(checkEnum("window", in.Window, "24h", "7d", "30d"),
-		checkEnum("sortBy", in.SortBy, "pnlPercent", "pnlAbsolute", "maxDrawdown"), checkVariant(in.Variant, true))
+		checkEnum("sortBy", in.SortBy, "pnlPercent", "pnlAbsolute", "maxDrawdown", "pnlNetPercent", "sharpe", "sortino"),
+		checkVariant(in.Variant, true), checkEnum("rankBy", in.RankBy, "estimate", "lowerBound"))
 }
 
 // LeaderboardOutput is analytics.getLeaderboard's output.
 type LeaderboardOutput struct {
-	Entries []LeaderboardEntry `json:"entries"`
-	Window  string             `json:"window"`
+	Entries   []LeaderboardEntry `json:"entries"`
+	Window    string             `json:"window"`
+	Intervals IntervalMethod     `json:"intervals"` // beyond the reference: how intervals and immature flags were computed
 }
 
 // LeaderboardEntry ranks one account over the window. PnL runs from the
 // first to the last equity snapshot in the window; maxDrawdown is the
 // largest peak-to-trough fall in percent. The figures after endValue go
 // beyond the reference: risk-adjusted returns, trading costs and inference
-// costs over the same window (trades closed and decisions made in it).
+// costs over the same window (trades closed and decisions made in it), then
+// 95% intervals and the minimum-record flag: an immature entrant ranks after
+// every mature one, whatever its figures.
 type LeaderboardEntry struct {
 	ModelID         string          `json:"modelId"`
 	ModelName       string          `json:"modelName"`
@@ -70,8 +75,12 @@ type LeaderboardEntry struct {
 	TotalTokens     int64           `json:"totalTokens"`
 	Decisions       int             `json:"decisions"`
 	CostPerDecision *arena.Fixed    `json:"costPerDecision"`
-	PnlNetOfCost    arena.Fixed     `json:"pnlNetOfCost"` // pnlAbsolute − llmCostUsd
-	FailureRate     *float64        `json:"failureRate"`  // percent of decisions that failed or had a failed tool call
+	PnlNetOfCost    arena.Fixed     `json:"pnlNetOfCost"`  // pnlAbsolute − llmCostUsd
+	FailureRate     *float64        `json:"failureRate"`   // percent of decisions that failed or had a failed tool call
+	PnlNetPercent   float64         `json:"pnlNetPercent"` // pnlNetOfCost / startValue, percent
+	Intervals       *EntryIntervals `json:"intervals"`     // null with fewer than two return periods
+	Immature        bool            `json:"immature"`      // below the minimum record: listed, never headlining
+	RecordDays      float64         `json:"recordDays"`    // days of equity record in the window
 }
 
 func (a *api) getLeaderboard(ctx context.Context, in LeaderboardInput) (LeaderboardOutput, error) {
@@ -97,11 +106,18 @@ func (a *api) getLeaderboard(ctx context.Context, in LeaderboardInput) (Leaderbo
 	}
 	period := w.widths[len(w.widths)-1]
 	cs := curves(spans, period)
-	out := LeaderboardOutput{Entries: make([]LeaderboardEntry, 0, len(s.models)), Window: in.Window}
+	out := LeaderboardOutput{Entries: make([]LeaderboardEntry, 0, len(s.models)), Window: in.Window, Intervals: a.intervalMethod(period)}
+	now := a.Now()
 	for _, m := range s.models {
-		out.Entries = append(out.Entries, leaderboardEntry(m, cs[m.ID], act[m.ID], capital[m.ID], period))
+		e := leaderboardEntry(m, cs[m.ID], act[m.ID], capital[m.ID], period)
+		if c := cs[m.ID]; c != nil {
+			e.Intervals = entryIntervals(a.bootstrapFor(m.ID), c, e.LLMCostUsd, period)
+			e.RecordDays = roundTo(now.Sub(later(c.firstAt, from)).Hours()/24, 4)
+		}
+		e.Immature = a.opts.MinRecord.Immature(e.Trades, e.RecordDays)
+		out.Entries = append(out.Entries, e)
 	}
-	rankEntries(out.Entries, in.SortBy)
+	rankEntries(out.Entries, in.SortBy, in.RankBy == "lowerBound")
 	return out, nil
 }
 
@@ -137,26 +153,98 @@ func leaderboardEntry(m postgres.Model, c *curve, act postgres.Activity, capital
 		e.Sharpe, e.Sortino = sharpe(rs, periodsPerYear(period)), sortino(rs, periodsPerYear(period))
 	}
 	e.PnlNetOfCost = e.PnlAbsolute - e.LLMCostUsd
+	e.PnlNetPercent = pct(e.PnlNetOfCost.Float64(), e.StartValue.Float64())
 	return e
 }
 
-// rankEntries sorts by the chosen key, best first: PnL descending, drawdown
-// ascending (the smallest drawdown ranks highest; the reference ranked the
-// worst first). Ties fall back to name, variant and id so the order is stable.
-func rankEntries(es []LeaderboardEntry, by string) {
+// rankEntries sorts mature entrants before immature ones, each by the
+// chosen key, best first: PnL descending, drawdown ascending (the smallest
+// drawdown ranks highest; the reference ranked the worst first), ratios
+// descending with undefined ones last. With lower set the key is the
+// pessimistic end of the figure's interval (the lower end; the upper one
+// for drawdown), entries without an interval last. Ties fall back to name,
+// variant and id so the order is stable.
+func rankEntries(es []LeaderboardEntry, by string, lower bool) {
 	slices.SortFunc(es, func(x, y LeaderboardEntry) int {
-		var c int
-		switch by {
-		case "pnlAbsolute":
-			c = cmp.Compare(y.PnlAbsolute, x.PnlAbsolute)
-		case "maxDrawdown":
-			c = cmp.Compare(x.MaxDrawdown, y.MaxDrawdown)
-		default:
-			c = cmp.Compare(y.PnlPercent, x.PnlPercent)
-		}
-		return cmp.Or(c, cmp.Compare(x.ModelName, y.ModelName), cmp.Compare(x.Variant, y.Variant), cmp.Compare(x.ModelID, y.ModelID))
+		kx, okx := rankKey(x, by, lower)
+		ky, oky := rankKey(y, by, lower)
+		return cmp.Or(compareBool(x.Immature, y.Immature), compareBool(!okx, !oky), cmp.Compare(ky, kx),
+			cmp.Compare(x.ModelName, y.ModelName), cmp.Compare(x.Variant, y.Variant), cmp.Compare(x.ModelID, y.ModelID))
 	})
 	for i := range es {
 		es[i].Rank = i + 1
 	}
+}
+
+// rankKey is e's sort key, larger is better; ok is false when undefined.
+func rankKey(e LeaderboardEntry, by string, lower bool) (float64, bool) {
+	iv := e.Intervals
+	if iv == nil {
+		iv = &EntryIntervals{}
+	}
+	pick := func(point float64, r *Interval) (float64, bool) {
+		if !lower {
+			return point, true
+		}
+		if r == nil {
+			return 0, false
+		}
+		return r.Lo, true
+	}
+	ptr := func(p *float64, r *Interval) (float64, bool) {
+		if p == nil && !lower {
+			return 0, false
+		}
+		return pick(deref(p), r)
+	}
+	switch by {
+	case "pnlAbsolute":
+		if !lower {
+			return e.PnlAbsolute.Float64(), true
+		}
+		if iv.PnlPercent == nil {
+			return 0, false
+		}
+		return iv.PnlPercent.Lo / 100 * e.StartValue.Float64(), true
+	case "maxDrawdown":
+		if lower {
+			if iv.MaxDrawdown == nil {
+				return 0, false
+			}
+			return -iv.MaxDrawdown.Hi, true
+		}
+		return -e.MaxDrawdown, true
+	case "pnlNetPercent":
+		return pick(e.PnlNetPercent, iv.PnlNetPercent)
+	case "sharpe":
+		return ptr(e.Sharpe, iv.Sharpe)
+	case "sortino":
+		return ptr(e.Sortino, iv.Sortino)
+	}
+	return pick(e.PnlPercent, iv.PnlPercent)
+}
+
+// compareBool orders false before true.
+func compareBool(x, y bool) int {
+	switch {
+	case x == y:
+		return 0
+	case x:
+		return 1
+	}
+	return -1
+}
+
+func deref(p *float64) float64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func later(t, u time.Time) time.Time {
+	if t.After(u) {
+		return t
+	}
+	return u
 }

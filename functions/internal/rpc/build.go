@@ -10,6 +10,7 @@ import (
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
+	"github.com/autonome-go/autonome/shared/stats"
 )
 
 // Build opens what the API needs from cfg and returns its handler and the
@@ -39,6 +40,8 @@ func Build(ctx context.Context, cfg config.API, log *slog.Logger, startedAt time
 	}, Options{
 		Log: log, CORSOrigins: cfg.CORSOrigins, AdminTokens: cfg.Tokens(), RateLimit: cfg.RateLimit,
 		RateBurst: cfg.RateBurst, TrustProxy: cfg.TrustProxy, CommandTimeout: cfg.CommandTimeout, StartedAt: startedAt,
+		Bootstrap: stats.Bootstrap{BlockLen: cfg.BlockLength, Resamples: cfg.Resamples, Seed: cfg.Seed},
+		MinRecord: stats.MinRecord{Trades: cfg.MinTrades, Days: cfg.MinDays},
 	})
 	return h, func() { pool.Close(); _ = rdb.Close() }, nil
 }

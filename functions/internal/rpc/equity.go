@@ -1,18 +1,18 @@
 package rpc
 
 import (
-	"github.com/autonome-go/autonome/shared/stats"
-	"math"
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/stats"
 )
 
 // curve is one account's equity over a window, from its spans in time order.
 type curve struct {
-	first, last int64   // cents
-	drawdown    float64 // largest fall from a running peak, fraction
+	first, last int64     // cents
+	firstAt     time.Time // start of the first span
+	drawdown    float64   // largest fall from a running peak, fraction
 	peak        int64
 	closes      []int64 // equity at the end of each return period
 	headClose   int64   // last value before the first whole period
@@ -30,7 +30,7 @@ func curves(spans []postgres.EquitySpan, period time.Duration) map[string]*curve
 	for _, s := range spans {
 		c := out[s.ModelID]
 		if c == nil {
-			c = &curve{first: s.First, peak: s.High}
+			c = &curve{first: s.First, peak: s.High, firstAt: s.Start}
 			out[s.ModelID] = c
 		} else if c.peak > 0 {
 			c.drawdown = max(c.drawdown, float64(c.peak-s.Low)/float64(c.peak))
@@ -53,49 +53,31 @@ func curves(spans []postgres.EquitySpan, period time.Duration) map[string]*curve
 	return out
 }
 
-// returns are the period-over-period simple returns of closes.
+// returns are the period-over-period simple returns of closes
+// (stats.Returns: a non-positive close ends them).
 func returns(closes []int64) []float64 {
-	out := make([]float64, 0, max(len(closes)-1, 0))
-	for i := 1; i < len(closes); i++ {
-		if closes[i-1] > 0 {
-			out = append(out, float64(closes[i])/float64(closes[i-1])-1)
-		}
+	eq := make([]float64, len(closes))
+	for i, c := range closes {
+		eq[i] = float64(c)
 	}
-	return out
+	return stats.Returns(eq)
 }
 
-// sharpe is the annualised Sharpe ratio of period returns (risk-free rate
-// 0, sample standard deviation); nil with fewer than two returns or no
-// variation.
+// sharpe is stats.Sharpe rounded, nil where undefined.
 func sharpe(rs []float64, periodsPerYear float64) *float64 {
-	r, ok := stats.Sharpe(rs, periodsPerYear)
+	return defined(stats.Sharpe(rs, periodsPerYear))
+}
+
+// sortino is stats.Sortino rounded, nil where undefined (no losing period).
+func sortino(rs []float64, periodsPerYear float64) *float64 {
+	return defined(stats.Sortino(rs, periodsPerYear))
+}
+
+func defined(v float64, ok bool) *float64 {
 	if !ok {
 		return nil
 	}
-	v := roundTo(r, 4)
-	return &v
-}
-
-// sortino is the annualised Sortino ratio of period returns (target 0,
-// downside deviation over all periods); nil with fewer than two returns or
-// no losing period.
-func sortino(rs []float64, periodsPerYear float64) *float64 {
-	if len(rs) < 2 {
-		return nil
-	}
-	mean, down := 0.0, 0.0
-	for _, r := range rs {
-		mean += r
-		if r < 0 {
-			down += r * r
-		}
-	}
-	mean /= float64(len(rs))
-	dd := math.Sqrt(down / float64(len(rs)))
-	if dd < 1e-12 {
-		return nil
-	}
-	v := roundTo(mean/dd*math.Sqrt(periodsPerYear), 4)
+	v = roundTo(v, 4)
 	return &v
 }
 

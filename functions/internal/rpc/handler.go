@@ -9,6 +9,7 @@ import (
 	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
+	"github.com/autonome-go/autonome/shared/stats"
 )
 
 // Commander sends commands to the worker and waits for their results
@@ -37,14 +38,16 @@ type Deps struct {
 // Options configure the HTTP layer.
 type Options struct {
 	Log            *slog.Logger
-	CORSOrigins    []string      // exact origins allowed to call from a browser
-	AdminTokens    []string      // bearer tokens accepted for mutating procedures; none disables them
-	RateLimit      float64       // requests per second per client address; 0 disables limiting
-	RateBurst      int           // bucket size per client address
-	RateClients    int           // client addresses tracked at most (least recently seen evicted); default 10 000
-	TrustProxy     bool          // take the client address from X-Forwarded-For
-	CommandTimeout time.Duration // how long placeOrder and resetAccount wait for the worker; default 10 s
-	StartedAt      time.Time     // the process start, reported by /health; defaults to now
+	CORSOrigins    []string        // exact origins allowed to call from a browser
+	AdminTokens    []string        // bearer tokens accepted for mutating procedures; none disables them
+	RateLimit      float64         // requests per second per client address; 0 disables limiting
+	RateBurst      int             // bucket size per client address
+	RateClients    int             // client addresses tracked at most (least recently seen evicted); default 10 000
+	TrustProxy     bool            // take the client address from X-Forwarded-For
+	CommandTimeout time.Duration   // how long placeOrder and resetAccount wait for the worker; default 10 s
+	StartedAt      time.Time       // the process start, reported by /health; defaults to now
+	Bootstrap      stats.Bootstrap // the leaderboard's and comparison's intervals; DefaultBootstrap when Resamples is 0
+	MinRecord      stats.MinRecord // below it an entrant is immature (zero: none)
 }
 
 // NewHandler returns the API's http.Handler: every procedure under
@@ -62,6 +65,9 @@ func NewHandler(d Deps, o Options) http.Handler {
 	}
 	if o.CommandTimeout <= 0 {
 		o.CommandTimeout = 10 * time.Second
+	}
+	if o.Bootstrap.Resamples <= 0 {
+		o.Bootstrap = DefaultBootstrap
 	}
 	if o.StartedAt.IsZero() {
 		o.StartedAt = d.Now()
@@ -108,6 +114,7 @@ func (a *api) register(r *Router) {
 	Register(r, "analytics/getLeaderboard", a.getLeaderboard)
 	Register(r, "analytics/getFailures", a.getFailures)
 	Register(r, "analytics/getRunInfo", a.getRunInfo)
+	Register(r, "analytics/getComparison", a.getComparison)
 	Register(r, "variants/getVariants", getVariants)
 	Register(r, "variants/getVariantStats", a.getVariantStats)
 	Register(r, "variants/getVariantHistory", a.getVariantHistory)

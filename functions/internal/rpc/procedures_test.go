@@ -148,7 +148,7 @@ func TestArbitraryInputNeverServerError(t *testing.T) {
 }
 
 // The leaderboard's windows agree with a direct computation over the raw
-// snapshots in each window.
+// snapshots in each window; immature entrants rank after mature ones.
 func TestLeaderboardMatchesRawSnapshots(t *testing.T) {
 	env := rpctest.Seed(t)
 	h := rpc.NewHandler(env.Deps, env.Options())
@@ -191,8 +191,9 @@ func TestLeaderboardMatchesRawSnapshots(t *testing.T) {
 			}
 		}
 		for i := 1; i < len(out.JSON.Entries); i++ {
-			if out.JSON.Entries[i-1].PnlPercent < out.JSON.Entries[i].PnlPercent {
-				t.Errorf("%s: not sorted by pnlPercent", w.name)
+			x, y := out.JSON.Entries[i-1], out.JSON.Entries[i]
+			if x.Immature && !y.Immature || x.Immature == y.Immature && x.PnlPercent < y.PnlPercent {
+				t.Errorf("%s: not sorted by maturity, then pnlPercent", w.name)
 			}
 		}
 	}

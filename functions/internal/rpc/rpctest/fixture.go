@@ -22,6 +22,7 @@ import (
 	"github.com/autonome-go/autonome/shared/commands/commandstest"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
+	"github.com/autonome-go/autonome/shared/stats"
 	"github.com/autonome-go/autonome/shared/testenv"
 )
 
@@ -49,11 +50,15 @@ type Env struct {
 	Deps   rpc.Deps
 }
 
+// MinRecord is the fixture's minimum record: low enough that the accounts
+// that trade are ranked, so both kinds of entrant show in the answers.
+var MinRecord = stats.MinRecord{Trades: 1, Days: 1}
+
 // Options returns the handler options the tests use: admin token, the
 // fixture's clock, no rate limit.
 func (e *Env) Options() rpc.Options {
 	return rpc.Options{AdminTokens: []string{AdminToken}, CommandTimeout: 5 * time.Second, StartedAt: Now.Add(-time.Hour),
-		CORSOrigins: []string{"https://arena.example.com"}}
+		CORSOrigins: []string{"https://arena.example.com"}, Bootstrap: rpc.DefaultBootstrap, MinRecord: MinRecord}
 }
 
 // Seed creates the arena and starts a worker answering its commands.

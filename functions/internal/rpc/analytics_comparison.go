@@ -1,0 +1,139 @@
+package rpc
+
+import (
+	"cmp"
+	"context"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/views"
+)
+
+// LiveSeason is the seasonId of the live arena, the only season until
+// seasons are stored in the database.
+const LiveSeason = "live"
+
+// ComparisonInput is analytics.getComparison's input (beyond the reference).
+type ComparisonInput struct {
+	SeasonID string `json:"seasonId,omitempty"` // absent or "live": the live arena
+	A        string `json:"a"`                  // model (account) ids
+	B        string `json:"b"`
+	Window   string `json:"window,omitempty"` // 24h, 7d (default) or 30d, as the leaderboard
+}
+
+// Validate requires two different ids.
+func (in *ComparisonInput) Validate() error {
+	var list []*Issue
+	for _, f := range []struct{ name, v string }{{"a", in.A}, {"b", in.B}} {
+		if f.v == "" {
+			list = append(list, &Issue{Path: []any{f.name}, Message: "required: a model id (models.getModels)"})
+		}
+	}
+	if in.A != "" && in.A == in.B {
+		list = append(list, &Issue{Path: []any{"b"}, Message: "must differ from a"})
+	}
+	return issues(append(list, checkEnum("window", in.Window, "24h", "7d", "30d"))...)
+}
+
+// ComparisonOutput is A against B over the same periods: each one's equity
+// at the end of every period both have a snapshot in, and the paired
+// stationary-bootstrap probability that A's total return over those
+// periods beats B's (null with fewer than two shared periods). significant
+// is pBeats ≥ 0.975 or ≤ 0.025 (two-sided, 5 %).
+type ComparisonOutput struct {
+	SeasonID    string         `json:"seasonId"`
+	Window      string         `json:"window"`
+	A           ComparedModel  `json:"a"`
+	B           ComparedModel  `json:"b"`
+	Periods     int            `json:"periods"` // shared return periods
+	PBeats      *float64       `json:"pBeats"`
+	Significant bool           `json:"significant"`
+	Intervals   IntervalMethod `json:"intervals"`
+}
+
+// ComparedModel is one side of a comparison.
+type ComparedModel struct {
+	ModelID    string          `json:"modelId"`
+	ModelName  string          `json:"modelName"`
+	Variant    arena.Variant   `json:"variant"`
+	Kind       arena.ModelKind `json:"kind"`
+	PnlPercent float64         `json:"pnlPercent"` // over the shared periods
+	Equity     []EquityAt      `json:"equity"`
+}
+
+// EquityAt is an account's equity at the end of one period (the period's
+// start time and its last snapshot).
+type EquityAt struct {
+	Time  string      `json:"time"`
+	Value arena.Fixed `json:"value"`
+}
+
+func (a *api) getComparison(ctx context.Context, in ComparisonInput) (ComparisonOutput, error) {
+	in.SeasonID, in.Window = cmp.Or(in.SeasonID, LiveSeason), cmp.Or(in.Window, "7d")
+	if in.SeasonID != LiveSeason {
+		return ComparisonOutput{}, arena.Errorf(arena.CodeNotFound, "season %q does not exist (only %q, the live arena, until seasons are recorded)", in.SeasonID, LiveSeason)
+	}
+	s, err := a.scope(ctx, "")
+	if err != nil {
+		return ComparisonOutput{}, err
+	}
+	for _, id := range []string{in.A, in.B} {
+		if _, ok := s.byID[id]; !ok {
+			return ComparisonOutput{}, arena.Errorf(arena.CodeNotFound, "model %q does not exist", id)
+		}
+	}
+	w := windows[in.Window]
+	period := w.widths[len(w.widths)-1]
+	now := a.Now()
+	points, err := a.DB.LastPerBucket(ctx, []string{in.A, in.B}, period, now.Add(-w.span), now.Add(time.Nanosecond))
+	if err != nil {
+		return ComparisonOutput{}, dbErr(err, "equity")
+	}
+	ea, eb := alignEquity(points, in.A, in.B)
+	out := ComparisonOutput{SeasonID: in.SeasonID, Window: in.Window, Intervals: a.intervalMethod(period),
+		A: comparedModel(s.model(in.A), ea), B: comparedModel(s.model(in.B), eb)}
+	ra, rb := returns(cents(ea)), returns(cents(eb))
+	if n := min(len(ra), len(rb)); n >= 2 {
+		out.Periods = n
+		p, sig, _ := a.bootstrapFor(in.A+"\x00"+in.B).PBeats(ra[:n], rb[:n])
+		p = roundTo(p, 4)
+		out.PBeats, out.Significant = &p, sig
+	}
+	return out, nil
+}
+
+// alignEquity keeps the buckets both ids have a snapshot in, in time order.
+func alignEquity(points []postgres.EquityPoint, a, b string) (ea, eb []postgres.EquityPoint) {
+	other := map[time.Time]postgres.EquityPoint{}
+	for _, p := range points {
+		if p.ModelID == b {
+			other[p.BucketStart] = p
+		}
+	}
+	for _, p := range points {
+		if q, ok := other[p.BucketStart]; ok && p.ModelID == a {
+			ea, eb = append(ea, p), append(eb, q)
+		}
+	}
+	return ea, eb
+}
+
+func cents(ps []postgres.EquityPoint) []int64 {
+	out := make([]int64, len(ps))
+	for i, p := range ps {
+		out[i] = p.Cents
+	}
+	return out
+}
+
+func comparedModel(m postgres.Model, ps []postgres.EquityPoint) ComparedModel {
+	c := ComparedModel{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m), Kind: m.Kind, Equity: make([]EquityAt, len(ps))}
+	for i, p := range ps {
+		c.Equity[i] = EquityAt{Time: ISO(p.BucketStart), Value: postgres.Cents(p.Cents)}
+	}
+	if n := len(ps); n >= 2 {
+		c.PnlPercent = pct(float64(ps[n-1].Cents-ps[0].Cents), float64(ps[0].Cents))
+	}
+	return c
+}
