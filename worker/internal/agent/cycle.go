@@ -31,7 +31,7 @@ type cycle struct {
 	market    *indicators.Snapshot
 	markets   []arena.Market
 	models    map[string]postgres.AgentModel
-	standings map[arena.Variant][]standing // best first
+	standings Standings // best first
 	closes    map[string][]int64           // 5-minute equity closes, cents
 }
 

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/decision"
 )
 
@@ -15,7 +14,7 @@ import (
 // attempt and the symbol, so a repeated intent can never trade twice.
 type executor struct {
 	trader  Trader
-	store   *postgres.Agents
+	fills   FillReader
 	log     *slog.Logger
 	account string
 	tag     string // unique per (slot, attempt) of the account
@@ -116,7 +115,7 @@ func uncertain(err error) bool {
 // its fills, as the ledger recorded them, plus the order's fees. Should the
 // ledger be unreadable, it is estimated from the average prices.
 func (e *executor) realized(ctx context.Context, o arena.Order, before arena.AccountSnapshot) arena.Fixed {
-	fills, err := e.store.OrderFills(ctx, e.account, o.OrderID)
+	fills, err := e.fills.OrderFills(ctx, e.account, o.OrderID)
 	if err == nil && len(fills) > 0 {
 		sum := o.Fees
 		for _, f := range fills {

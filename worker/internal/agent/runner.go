@@ -100,13 +100,11 @@ func New(ctx context.Context, o Options) (*Runner, error) {
 	r := &Runner{trader: o.Trader, history: o.History, store: o.Store, prompts: o.Prompts, log: o.Log, now: o.Now, opts: o,
 		seats: make(map[seatKey]*seat, len(o.Seats)), feed: newFeed(o.Events, o.Log)}
 	r.cycles = cycleCache{build: r.buildCycle, entries: map[int64]*cycleEntry{}}
-	symbols := arena.Symbols(o.Trader.Markets())
 	for _, s := range o.Seats {
 		if err := s.Limits.Validate(); err != nil {
 			return nil, fmt.Errorf("agent: %s/%s: %w", s.Entry.Name, s.Entry.Variant, err)
 		}
-		sys, err := o.Prompts.System(s.Entry.Variant, prompt.SystemData{Name: s.Entry.Name, Symbols: symbols,
-			IntervalMinutes: r.intervalMinutes(), Limits: s.Limits})
+		sys, err := SystemPrompt(o.Prompts, s, o.Trader.Markets(), r.intervalMinutes())
 		if err != nil {
 			return nil, fmt.Errorf("agent: %w", err)
 		}
@@ -118,7 +116,7 @@ func New(ctx context.Context, o Options) (*Runner, error) {
 	return r, nil
 }
 
-func (r *Runner) intervalMinutes() int { return max(1, int(r.opts.Interval/time.Minute)) }
+func (r *Runner) intervalMinutes() int { return IntervalMinutes(r.opts.Interval) }
 
 // Run publishes the runner's events until ctx ends.
 func (r *Runner) Run(ctx context.Context) error { return r.feed.run(ctx) }
@@ -256,7 +254,7 @@ func (r *Runner) Decide(ctx context.Context, d Decision) (Outcome, error) {
 	defer r.running(d.ModelID, began, false)
 
 	dctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
-	exec := &executor{trader: r.trader, store: r.store, log: r.log, account: d.ModelID, tag: orderTag(d)}
+	exec := &executor{trader: r.trader, fills: r.store, log: r.log, account: d.ModelID, tag: orderTag(d)}
 	agentStart := r.now()
 	tctx, tspan := phase(dctx, "turn")
 	inv, turnErr := st.Agent.Decide(tctx, in, exec)

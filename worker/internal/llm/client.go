@@ -28,6 +28,12 @@ type ClientConfig struct {
 	MaxBodyBytes  int64         // response size limit; default DefaultMaxResponseBytes
 
 	HTTPClient *http.Client // default: a client without its own timeout (Timeout applies per attempt)
+
+	// Now and Sleep are the clock the client measures latency and waits
+	// between retries on; default the wall clock. A season's simulated
+	// clock replaces them, so a replay neither waits nor reads the time.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // DefaultMaxResponseBytes bounds what is read of one provider response: a
@@ -67,6 +73,12 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxResponseBytes
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
 	c := &Client{cfg: cfg, url: strings.TrimRight(cfg.BaseURL, "/") + "/chat/completions", http: cfg.HTTPClient, keys: keyRing{keys: cfg.Keys}}
 	if c.http == nil {
 		c.http = &http.Client{}
@@ -93,12 +105,12 @@ func (c *Client) completeRetrying(ctx context.Context, req *chatRequest) (*chatR
 	if err != nil {
 		return nil, callStats{}, permanentErr(arena.FailureProviderError, "encode", "encode the request", err)
 	}
-	start := time.Now()
+	start := c.cfg.Now()
 	var st callStats
 	for {
 		st.Attempts++
 		resp, err := c.attempt(ctx, body)
-		st.Latency = time.Since(start)
+		st.Latency = c.cfg.Now().Sub(start)
 		if err == nil {
 			return resp, st, nil
 		}
@@ -114,7 +126,7 @@ func (c *Client) completeRetrying(ctx context.Context, req *chatRequest) (*chatR
 			return nil, st, err // the provider asks for longer than a turn can wait
 		}
 		wait = max(wait, e.RetryAfter)
-		if err := sleep(ctx, wait); err != nil {
+		if err := c.cfg.Sleep(ctx, wait); err != nil {
 			return nil, st, contextErr(err)
 		}
 	}

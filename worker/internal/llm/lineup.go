@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,6 +70,10 @@ type Options struct {
 	MaxResponseBytes int64
 	BaselineSeed     uint64
 	HTTPClient       *http.Client
+	// Now and Sleep replace the wall clock in every agent and client (a
+	// season's simulated clock); default time.Now and a real wait.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Seat is one account of the arena ready to decide: its roster entry, its
@@ -100,6 +105,9 @@ func Lineup(entries []arena.RosterEntry, opt Options) ([]Seat, error) {
 			b, err := NewBaseline(e.ProviderModel, opt.BaselineSeed)
 			if err != nil {
 				return nil, fmt.Errorf("lineup: %w", err)
+			}
+			if opt.Now != nil {
+				b.now = opt.Now
 			}
 			seats = append(seats, Seat{Entry: e, Agent: b, Limits: BaselineLimits(e.ProviderModel)})
 			continue
@@ -165,7 +173,7 @@ func (o *Options) chatAgent(e arena.RosterEntry, p ProviderConfig, clients map[c
 	client := clients[key]
 	if client == nil {
 		var err error
-		client, err = NewClient(ClientConfig{BaseURL: key.BaseURL, Keys: keys, Headers: p.Headers, HTTPClient: o.HTTPClient,
+		client, err = NewClient(ClientConfig{BaseURL: key.BaseURL, Keys: keys, Headers: p.Headers, HTTPClient: o.HTTPClient, Now: o.Now, Sleep: o.Sleep,
 			Timeout: key.Timeout, MaxRetries: key.MaxRetries, MaxBodyBytes: key.MaxBodyBytes})
 		if err != nil {
 			return nil, err
@@ -184,7 +192,7 @@ func (o *Options) chatAgent(e arena.RosterEntry, p ProviderConfig, clients map[c
 		price = *ov.Price
 	}
 	return NewChatAgent(ChatConfig{Provider: e.Provider, Model: e.ProviderModel, Client: client, MaxSteps: o.MaxSteps,
-		Temperature: ov.Temperature, MaxTokens: firstNonZero(ov.MaxTokens, o.MaxTokens), Extra: extra, Price: price})
+		Temperature: ov.Temperature, MaxTokens: firstNonZero(ov.MaxTokens, o.MaxTokens), Extra: extra, Price: price, Now: o.Now})
 }
 
 func (o *Options) override(e arena.RosterEntry) ModelOverride {

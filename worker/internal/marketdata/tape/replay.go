@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,12 +35,10 @@ type Replay struct {
 	lineNo  int
 	header  Header
 	pending *line // first message line, read while looking for candles
+	blocks  []Candles
 	ran     atomic.Bool
 
-	candles *marketdata.CandleSet
-	mu      sync.Mutex
-	stats   map[arena.Symbol]arena.MarketStats
-	books   map[arena.Symbol]*marketdata.Book // only the Run goroutine
+	*History
 }
 
 var (
@@ -61,7 +57,7 @@ func NewReplay(r io.Reader, opts ReplayOptions) (*Replay, error) {
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
-	p := &Replay{opts: opts, sc: sc, stats: map[arena.Symbol]arena.MarketStats{}, books: map[arena.Symbol]*marketdata.Book{}}
+	p := &Replay{opts: opts, sc: sc}
 	if err := p.readPreamble(); err != nil {
 		return nil, err
 	}
@@ -85,7 +81,6 @@ func (p *Replay) readPreamble() error {
 	if p.header.Version != Version {
 		return p.lineErr(arena.Errorf(arena.CodeInvalid, "tape version %d, want %d", p.header.Version, Version))
 	}
-	keep := maps.Clone(defaultHistoryBars)
 	var blocks []Candles
 	for {
 		l, err := p.next()
@@ -103,16 +98,14 @@ func (p *Replay) readPreamble() error {
 		if err := json.Unmarshal(l.Data, &c); err != nil {
 			return p.lineErr(arena.WrapError(arena.CodeInvalid, err, "bad candles"))
 		}
-		res := time.Duration(c.Resolution)
-		keep[res] = max(keep[res], len(c.Bars))
 		blocks = append(blocks, c)
 	}
-	p.candles = marketdata.NewCandleSet(keep)
-	for _, c := range blocks {
-		if err := p.candles.Seed(c.Symbol, time.Duration(c.Resolution), c.Bars); err != nil {
-			return fmt.Errorf("replay: %w", err)
-		}
+	p.blocks = blocks
+	h, err := NewHistory(blocks)
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
 	}
+	p.History = h
 	return nil
 }
 
@@ -172,7 +165,7 @@ func (p *Replay) Run(ctx context.Context, sink marketdata.Sink) error {
 		if err := pace.wait(ctx, m.Time()); err != nil {
 			return err
 		}
-		p.observe(m)
+		p.Observe(m)
 		if err := m.Deliver(ctx, sink); err != nil {
 			return fmt.Errorf("replay: deliver line %d: %w", p.lineNo, err)
 		}
@@ -185,47 +178,6 @@ func (p *Replay) nextMessageLine() (line, error) {
 		return *l, nil
 	}
 	return p.next()
-}
-
-// observe feeds the history with a message about to be delivered.
-func (p *Replay) observe(m marketdata.Message) {
-	switch m.Kind {
-	case marketdata.KindTrade:
-		p.candles.Observe(m.Trade.Symbol, m.Trade.Time, m.Trade.Price.Float64(), m.Trade.Size.Float64())
-	case marketdata.KindStats:
-		p.mu.Lock()
-		p.stats[m.Stats.Symbol] = m.Stats
-		p.mu.Unlock()
-	case marketdata.KindBook:
-		b := p.books[m.Book.Symbol]
-		if b == nil {
-			b = marketdata.NewBook(m.Book.Symbol)
-			p.books[m.Book.Symbol] = b
-		}
-		if b.Apply(m.Book) != nil {
-			return // a delta before the first snapshot: nothing to observe yet
-		}
-		if mid, ok := b.Mid(); ok {
-			p.candles.Observe(m.Book.Symbol, m.Book.Time, mid.Float64(), 0)
-		}
-	}
-}
-
-// Candles serves the recorded history extended by what has been replayed.
-func (p *Replay) Candles(_ context.Context, symbol arena.Symbol, res time.Duration, n int) ([]arena.Candle, error) {
-	return p.candles.Candles(symbol, res, n)
-}
-
-// Stats returns the latest replayed stats of symbol; arena.CodeUnavailable
-// before the tape has delivered any.
-func (p *Replay) Stats(_ context.Context, symbol arena.Symbol) (arena.MarketStats, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s, ok := p.stats[symbol]
-	if !ok {
-		return s, arena.Errorf(arena.CodeUnavailable, "no stats for %s replayed yet", symbol)
-	}
-	return s, nil
 }
 
 // pacer waits so that message times map onto the clock at the given speed,
