@@ -4,6 +4,7 @@
 //	worker           run until SIGINT/SIGTERM
 //	worker migrate   apply the database migrations and exit
 //	worker seed      create the default roster (idempotent) and exit
+//	worker season …  run, replay and verify seasons (see season.Usage); needs no database
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/shared/tracing"
+	"github.com/autonome-go/autonome/worker/internal/season"
 	"github.com/autonome-go/autonome/worker/internal/service"
 )
 
@@ -32,6 +34,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "season" {
+		return season.Main(ctx, args[1:], stdout, os.Getenv)
+	}
 	var cfg config.Worker
 	if err := config.Load(&cfg); err != nil {
 		return err
@@ -72,5 +77,5 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		_, err = service.Reconcile(dctx, cfg, pool, log)
 		return err
 	}
-	return fmt.Errorf("unknown command %q: expected run, migrate, seed or models", cmd)
+	return fmt.Errorf("unknown command %q: expected run, migrate, seed, models or season", cmd)
 }

@@ -31,8 +31,8 @@ type cycle struct {
 	market    *indicators.Snapshot
 	markets   []arena.Market
 	models    map[string]postgres.AgentModel
-	standings Standings // best first
-	closes    map[string][]int64           // 5-minute equity closes, cents
+	standings Standings          // best first
+	closes    map[string][]int64 // 5-minute equity closes, cents
 }
 
 // cycleCache builds each slot's cycle once, however many decisions ask for
@@ -122,7 +122,7 @@ func (r *Runner) buildCycle(ctx context.Context, slot time.Time) (*cycle, error)
 	}
 	var first map[string]arena.Fixed
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { c.market, err = r.marketSnapshot(gctx, now, c.markets); return })
+	g.Go(func() (err error) { c.market, err = MarketSnapshot(gctx, r.history, now, c.markets); return })
 	g.Go(func() (err error) {
 		first, err = r.store.FirstEquitySince(gctx, ids, now.Add(-standingsWindow))
 		return
@@ -135,22 +135,23 @@ func (r *Runner) buildCycle(ctx context.Context, slot time.Time) (*cycle, error)
 	return c, nil
 }
 
-// marketSnapshot builds the cycle's market intelligence.
-func (r *Runner) marketSnapshot(ctx context.Context, now time.Time, markets []arena.Market) (*indicators.Snapshot, error) {
+// MarketSnapshot builds a cycle's market intelligence from history: 5-minute
+// × 180 and 4-hour × 90 candles and the venue's statistics per market.
+func MarketSnapshot(ctx context.Context, history marketdata.History, now time.Time, markets []arena.Market) (*indicators.Snapshot, error) {
 	in := make([]indicators.Input, len(markets))
 	g, gctx := errgroup.WithContext(ctx)
 	for i, m := range markets {
 		in[i].Symbol = m.Symbol
 		g.Go(func() (err error) {
-			in[i].Intraday, err = r.history.Candles(gctx, m.Symbol, marketdata.Resolution5m, marketdata.Bars5m)
+			in[i].Intraday, err = history.Candles(gctx, m.Symbol, marketdata.Resolution5m, marketdata.Bars5m)
 			if err != nil {
 				return fmt.Errorf("%s 5m candles: %w", m.Symbol, err)
 			}
-			in[i].HigherTF, err = r.history.Candles(gctx, m.Symbol, marketdata.Resolution4h, marketdata.Bars4h)
+			in[i].HigherTF, err = history.Candles(gctx, m.Symbol, marketdata.Resolution4h, marketdata.Bars4h)
 			if err != nil {
 				return fmt.Errorf("%s 4h candles: %w", m.Symbol, err)
 			}
-			if in[i].Stats, err = r.history.Stats(gctx, m.Symbol); err != nil {
+			if in[i].Stats, err = history.Stats(gctx, m.Symbol); err != nil {
 				return fmt.Errorf("%s stats: %w", m.Symbol, err)
 			}
 			return nil

@@ -96,3 +96,10 @@ func (s *Set) User(d UserData) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// DefaultFS returns the templates compiled into the binary, laid out as Load
+// reads them (a season records their hashes).
+func DefaultFS() fs.FS {
+	sub, _ := fs.Sub(embedded, "templates") // a fixed, valid path
+	return sub
+}

@@ -62,4 +62,3 @@ func (t *Tape) Encode() ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
-

@@ -1,0 +1,169 @@
+package season
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"hash"
+	"hash/fnv"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/worker/internal/agent"
+	"github.com/autonome-go/autonome/worker/internal/exchange"
+	"github.com/autonome-go/autonome/worker/internal/llm"
+	"github.com/autonome-go/autonome/worker/internal/marketdata"
+	"github.com/autonome-go/autonome/worker/internal/prompt"
+)
+
+// entrant is one seat: its own exchange fed by the shared tape, its own
+// clock, model calls and decision history. Only one goroutine at a time
+// touches an entrant.
+type entrant struct {
+	spec     Entrant
+	model    postgres.AgentModel
+	seat     llm.Seat
+	system   string
+	interval int // minutes, as the prompts state it
+	prompts  *prompt.Set
+	calls    *callLog
+	clock    *clock
+
+	ex       *exchange.Exchange
+	cfg      ExchangeConfig
+	msgs     []marketdata.Message
+	cursor   int
+	busyTill time.Time // the end of its last turn
+
+	fills   map[string][]postgres.LedgerFill
+	ledger  hash.Hash // SHA-256 of every record batch, in order
+	nFills  int
+	past    []postgres.DecisionCall // newest first
+	samples []sample                // equity at each 5-minute slot
+	stats   entrantStats
+	invs    []Invocation
+	err     error
+}
+
+type sample struct {
+	at     time.Time
+	equity arena.Fixed
+}
+
+type entrantStats struct {
+	Decisions int `json:"decisions"`
+	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
+	FeedErrs  int `json:"feedErrors"`
+}
+
+// Invocation is one decision as recorded in a bundle (invocations.jsonl):
+// what the dashboards show as the model's chat.
+type Invocation struct {
+	Entrant string           `json:"entrant"`
+	Slot    time.Time        `json:"slot"`
+	Turn    arena.Invocation `json:"turn"`
+}
+
+func newEntrant(spec Entrant, cfg ExchangeConfig, msgs []marketdata.Message) (*entrant, error) {
+	e := &entrant{spec: spec, cfg: cfg, msgs: msgs, clock: &clock{}, fills: map[string][]postgres.LedgerFill{}, ledger: sha256.New()}
+	h := fnv.New64a()
+	h.Write([]byte(spec.ID))
+	ex, err := exchange.New(cfg.config(cfg.Seed^h.Sum64(), e))
+	if err != nil {
+		return nil, err
+	}
+	if err := ex.OpenAccount(spec.ID); err != nil {
+		return nil, err
+	}
+	e.ex = ex
+	en := spec.Entry
+	e.model = postgres.AgentModel{Model: postgres.Model{ID: spec.ID, Name: en.Name, ProviderModel: en.ProviderModel, Variant: en.Variant,
+		Provider: en.Provider, Kind: en.Kind, Active: true}}
+	return e, nil
+}
+
+// Publish implements exchange.Sink: it hashes every batch and keeps the
+// fills the executor reports realized PnL from.
+func (e *entrant) Publish(b *arena.Batch) {
+	raw, _ := json.Marshal(b) // plain records: cannot fail
+	e.ledger.Write(raw)
+	for _, f := range b.Fills {
+		e.nFills++
+		e.fills[f.OrderID] = append(e.fills[f.OrderID], postgres.LedgerFill{Quantity: f.Quantity, Price: f.Price,
+			Amount: f.RealizedPnL - f.Fee, At: f.Time})
+	}
+}
+
+// advance feeds the exchange every tape message up to t, then moves its
+// clock to t.
+func (e *entrant) advance(t time.Time) {
+	for e.cursor < len(e.msgs) {
+		m := &e.msgs[e.cursor]
+		at := m.Time()
+		if at.After(t) {
+			break
+		}
+		var err error
+		switch m.Kind {
+		case marketdata.KindBook:
+			err = e.ex.ApplyBook(at, m.Book)
+		case marketdata.KindTrade:
+			err = e.ex.ApplyTrade(at, m.Trade)
+		case marketdata.KindStats:
+			err = e.ex.ApplyStats(at, m.Stats)
+		}
+		if err != nil {
+			e.stats.FeedErrs++
+		}
+		e.cursor++
+	}
+	e.ex.Advance(t)
+}
+
+// The entrant is the agents' Trader on its own exchange: every call happens
+// at the entrant's clock (the slot plus the model time spent so far), and an
+// order is waited for by feeding the tape up to its due time.
+var _ agent.Trader = (*entrant)(nil)
+
+func (e *entrant) Markets() []arena.Market { return e.ex.Markets() }
+func (e *entrant) Prices() []arena.Price   { return e.ex.Prices() }
+
+func (e *entrant) Snapshot(id string) (arena.AccountSnapshot, error) { return e.ex.Snapshot(id) }
+
+func (e *entrant) Snapshots() []arena.AccountSnapshot { return e.ex.Snapshots() }
+
+func (e *entrant) PlaceOrder(ctx context.Context, req arena.OrderRequest) (arena.Order, error) {
+	now := e.clock.now()
+	e.advance(now)
+	o, err := e.ex.SubmitOrder(now, req)
+	if err != nil || o.State != arena.OrderPending {
+		return o, err
+	}
+	e.clock.set(o.DueAt)
+	e.advance(o.DueAt)
+	return e.ex.Wait(ctx, req.AccountID, req.OrderID)
+}
+
+func (e *entrant) ClosePosition(ctx context.Context, accountID, orderID string, sym arena.Symbol) (arena.Order, error) {
+	return e.PlaceOrder(ctx, arena.OrderRequest{AccountID: accountID, OrderID: orderID, Symbol: sym,
+		Type: arena.OrderMarket, ReduceOnly: true, ClosePosition: true})
+}
+
+func (e *entrant) UpdateExitPlan(_ context.Context, accountID string, sym arena.Symbol, plan arena.ExitPlan) (arena.Position, error) {
+	now := e.clock.now()
+	e.advance(now)
+	return e.ex.UpdateExitPlan(now, accountID, sym, plan)
+}
+
+func (e *entrant) ResetAccount(_ context.Context, accountID string) error {
+	now := e.clock.now()
+	e.advance(now)
+	return e.ex.ResetAccount(now, accountID)
+}
+
+// OrderFills implements agent.FillReader from the entrant's own records.
+func (e *entrant) OrderFills(_ context.Context, _, orderID string) ([]postgres.LedgerFill, error) {
+	return e.fills[orderID], nil
+}
