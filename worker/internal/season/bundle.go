@@ -75,6 +75,12 @@ func Write(w io.Writer, m Manifest, files map[string][]byte) error {
 	if err != nil {
 		return fmt.Errorf("bundle: encode manifest: %w", err)
 	}
+	return writeArchive(w, append(man, '\n'), names, files)
+}
+
+// writeArchive writes the manifest's bytes and then files (in names' order)
+// as a zstd-compressed tar.
+func writeArchive(w io.Writer, manifest []byte, names []string, files map[string][]byte) error {
 	zw, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
 	if err != nil {
 		return err
@@ -87,7 +93,7 @@ func Write(w io.Writer, m Manifest, files map[string][]byte) error {
 		_, err := tw.Write(b)
 		return err
 	}
-	if err := add(ManifestFile, append(man, '\n')); err != nil {
+	if err := add(ManifestFile, manifest); err != nil {
 		return fmt.Errorf("bundle: write: %w", err)
 	}
 	for _, n := range names {

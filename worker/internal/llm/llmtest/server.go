@@ -57,6 +57,7 @@ type Server struct {
 	mu       sync.Mutex
 	script   []Reply
 	answer   func(n int) Reply // when set, answers every request instead of script
+	byBody   func(n int, body map[string]any) Reply
 	requests []Request
 }
 
@@ -65,6 +66,16 @@ type Server struct {
 // request bodies, so it can serve many large exchanges.
 func NewServerFunc(t testing.TB, answer func(n int) Reply) *Server {
 	s := &Server{t: t, answer: answer}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// NewServerBodyFunc is NewServerFunc with the decoded request body given to
+// answer too, for replies that depend on the model or the conversation.
+func NewServerBodyFunc(t testing.TB, answer func(n int, body map[string]any) Reply) *Server {
+	s := &Server{t: t, byBody: answer}
+	s.answer = func(int) Reply { return Reply{} } // replaced per request below
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	return s
@@ -108,7 +119,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, req)
 	var reply Reply
 	ok := n < len(s.script) || s.answer != nil
-	if s.answer != nil {
+	if s.byBody != nil {
+		reply = s.byBody(n, body)
+	} else if s.answer != nil {
 		reply = s.answer(n)
 	} else if ok {
 		reply = s.script[n]
