@@ -17,7 +17,7 @@ import (
 
 var tapeStart = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// shortTape is a seeded synthetic tape of d at a 1 s tick, made once per
+// shortTape is a seeded synthetic tape of d at a 2 s tick, made once per
 // (seed, d).
 var tapes sync.Map
 
@@ -27,7 +27,7 @@ func shortTape(t testing.TB, seed uint64, d time.Duration) []byte {
 	if b, ok := tapes.Load(key); ok {
 		return b.([]byte)
 	}
-	b, err := SyntheticTape(context.Background(), seed, tapeStart, time.Second, d)
+	b, err := SyntheticTape(context.Background(), seed, tapeStart, 2*time.Second, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,11 +85,11 @@ func readBundle(t *testing.T, b []byte) *Bundle {
 	return bd
 }
 
-// recordShort records a 40-minute season of two scripted LLM seats and
+// recordShort records a 25-minute season of two scripted LLM seats and
 // three baselines.
 func recordShort(t *testing.T, srv *llmtest.Server) (*Season, *Result, []byte) {
 	t.Helper()
-	s, err := New(Plan{ID: "short", Tape: shortTape(t, 3, time.Hour), Roster: testRoster(srv.BaseURL()), Duration: 40 * time.Minute, BaselineSeed: 5})
+	s, err := New(Plan{ID: "short", Tape: shortTape(t, 3, 32*time.Minute), Roster: testRoster(srv.BaseURL()), Duration: 25 * time.Minute, BaselineSeed: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestRecordReplaySwapVerify(t *testing.T) {
 	_, res, raw := recordShort(t, srv)
 	apex := "trader/Apex"
 	row := res.Leaderboard[slices.IndexFunc(res.Leaderboard, func(r Row) bool { return r.Entrant == apex })]
-	if row.Fills == 0 || row.Decisions != 8 || len(res.Calls) < 16 {
+	if row.Fills == 0 || row.Decisions != 5 || len(res.Calls) < 10 {
 		t.Fatalf("the scripted model should trade every other turn: %+v, %d calls", row, len(res.Calls))
 	}
 	served := len(srv.Requests())
@@ -269,20 +269,20 @@ func TestTamperedBundles(t *testing.T) {
 
 // The same season gives the same hash whatever the parallelism.
 func TestBaselineSeasonIsDeterministic(t *testing.T) {
-	s, err := New(Plan{ID: "det", Tape: shortTape(t, 3, time.Hour), Roster: []byte("models: []\nbaselines: [buy-and-hold-btc, momentum, mean-reversion, random, always-flat]\n"),
-		Duration: 50 * time.Minute, BaselineSeed: 9})
+	s, err := New(Plan{ID: "det", Tape: shortTape(t, 3, 32*time.Minute), Roster: []byte("models: []\nbaselines: [buy-and-hold-btc, momentum, mean-reversion, random, always-flat]\n"),
+		Duration: 25 * time.Minute, BaselineSeed: 9})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var hashes []string
-	for _, p := range []int{1, 2, 4} {
+	for _, p := range []int{1, 3} {
 		res, err := s.Run(context.Background(), RunOptions{Parallel: p})
 		if err != nil {
 			t.Fatal(err)
 		}
 		hashes = append(hashes, res.Hash)
 	}
-	if hashes[0] != hashes[1] || hashes[1] != hashes[2] {
+	if hashes[0] != hashes[1] {
 		t.Fatalf("hashes differ across parallelism: %v", hashes)
 	}
 }
