@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"slices"
@@ -144,20 +145,18 @@ func (e *browserEnv) lastInput(t *testing.T, proc string) map[string]any {
 // waitCalls waits until the fake has answered proc at least n times.
 func waitCalls(t *testing.T, f *fakeAPI, proc string, n int) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for f.count(proc) < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s called %d times, want at least %d", proc, f.count(proc), n)
+	testenv.WaitFor(t, waitTimeout, func() error {
+		if got := f.count(proc); got < n {
+			return fmt.Errorf("%s called %d times, want at least %d", proc, got, n)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // waitInput waits until the latest input to proc has key = want.
 func waitInput(t *testing.T, e *browserEnv, proc, key string, want any) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for {
+	testenv.WaitFor(t, waitTimeout, func() error {
 		e.fake.mu.Lock()
 		ins := e.fake.inputs[proc]
 		var got map[string]any
@@ -165,14 +164,11 @@ func waitInput(t *testing.T, e *browserEnv, proc, key string, want any) {
 			_ = json.Unmarshal(ins[len(ins)-1], &got)
 		}
 		e.fake.mu.Unlock()
-		if got[key] == want {
-			return
+		if got[key] != want {
+			return fmt.Errorf("last %s input %v, want %s = %v", proc, got, key, want)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("last %s input %v, want %s = %v", proc, got, key, want)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func TestBrowserArena(t *testing.T) {

@@ -172,23 +172,20 @@ func StartStack(t *testing.T, extra ...string) *Stack {
 // waitHTTP polls url until it answers 200.
 func waitHTTP(t *testing.T, url string, d time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
+	testenv.WaitFor(t, d, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		resp, err := http.DefaultClient.Do(req)
-		cancel()
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
+		if err != nil {
+			return fmt.Errorf("%s: %w", url, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not answer 200 within %s (last error %v)", url, d, err)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s answered %d, want 200", url, resp.StatusCode)
 		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func tail(s string, n int) string {

@@ -109,10 +109,12 @@ func TestFailOnPageErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for len(seen()) < 2 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	WaitFor(t, 10*time.Second, func() error {
+		if n := len(seen()); n < 2 {
+			return fmt.Errorf("%d page errors seen, want 2", n)
+		}
+		return nil
+	})
 	got := seen()
 	if len(got) != 2 || got[0] != `console.error: "bad" 42` || !strings.Contains(got[1], "Error: boom") {
 		t.Fatalf("page errors = %q, want the console.error and the exception, not the logs or the 500", got)

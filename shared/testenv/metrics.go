@@ -95,15 +95,16 @@ func hasLabels(s *dto.Metric, labels []string) bool {
 // scrape; it fails the test with what explains if cond never held.
 func Eventually(t testing.TB, url, token string, d time.Duration, what string, cond func(Metrics) bool) Metrics {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		m, err := scrape(url, token)
-		if err == nil && cond(m) {
-			return m
+	var m Metrics
+	WaitFor(t, d, func() error {
+		var err error
+		if m, err = scrape(url, token); err != nil {
+			return fmt.Errorf("%s: scrape %s: %w", what, url, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not seen at %s within %s (last error: %v)", what, url, d, err)
+		if !cond(m) {
+			return fmt.Errorf("%s: not seen at %s", what, url)
 		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return nil
+	})
+	return m
 }

@@ -3,6 +3,7 @@ package agent_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -308,16 +309,12 @@ func TestOverlappingDecisionOfAModelIsSkipped(t *testing.T) {
 		}
 		first <- out
 	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if rows := invocations(t, a, m.ID); len(rows) == 1 && rows[0].status == "running" {
-			break
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		if rows := invocations(t, a, m.ID); len(rows) != 1 || rows[0].status != "running" {
+			return errors.New("the first decision never started")
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the first decision never started")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
 	second, err := r.Decide(ctx, agent.Decision{ModelID: m.ID, Slot: slot.Add(interval)})
 	if err != nil {
 		t.Fatal(err)

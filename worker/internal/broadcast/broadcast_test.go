@@ -3,6 +3,7 @@ package broadcast_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -87,15 +88,11 @@ func TestTradesAndPositionsArePublished(t *testing.T) {
 
 func waitState(t *testing.T, ctx context.Context, events *redis.EventLog, ch arena.Channel, ok func(json.RawMessage) bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testenv.WaitFor(t, 10*time.Second, func() error {
 		raw, _, err := events.State(ctx, ch)
-		if err == nil && ok(raw) {
-			return
+		if err != nil || !ok(raw) {
+			return fmt.Errorf("%s state never matched; last %s (err %v)", ch, raw, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s state never matched; last %s (err %v)", ch, raw, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 }

@@ -2,6 +2,7 @@ package simulator_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -69,11 +70,12 @@ func TestFundingAcrossARestart(t *testing.T) {
 	_, stop2 := startAt(t, open)
 	var n int
 	var amount string
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if pool.QueryRow(ctx, `SELECT count(*) FROM "LedgerEntries" WHERE "kind" = 'FUNDING'`).Scan(&n); n > 0 {
-			break
+	testenv.WaitFor(t, 5*time.Second, func() error {
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM "LedgerEntries" WHERE "kind" = 'FUNDING'`).Scan(&n); err != nil || n == 0 {
+			return fmt.Errorf("no funding entry after the restart (err %v)", err)
 		}
-	}
+		return nil
+	})
 	stop2()
 	if err := pool.QueryRow(ctx, `SELECT count(*), COALESCE(SUM("amount"), 0)::text FROM "LedgerEntries" WHERE "kind" = 'FUNDING'`).Scan(&n, &amount); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package simulator_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
@@ -275,18 +276,14 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 
 	proxy.Restore()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testenv.WaitFor(t, 20*time.Second, func() error {
 		var n int
 		err := pool.QueryRow(ctx, `SELECT count(*) FROM "Orders" WHERE "symbol" = 'ETH'`).Scan(&n)
-		if err == nil && n == 1 {
-			break
+		if err != nil || n != 1 {
+			return fmt.Errorf("queued batch not written after the database returned (n=%d, err=%v)", n, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("queued batch not written after the database returned (n=%d, err=%v)", n, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
 	if _, err := sim.PlaceOrder(ctx, order(ids[0], "o4", "SOL", arena.Long, "1")); err != nil {
 		t.Fatalf("order after recovery: %v", err)
 	}
