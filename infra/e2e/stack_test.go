@@ -137,7 +137,7 @@ func StartStack(t *testing.T, extra ...string) *Stack {
 		"DATABASE_URL="+dbURL, "REDIS_URL="+testenv.RedisURL(), "REDIS_PREFIX="+prefix,
 		"RELAY_ADDR="+relayAddr, "API_ADDR="+apiAddr, "GATEWAY_ADDR="+gwAddr, "WORKER_ADMIN_ADDR="+adminAddr,
 		"GATEWAY_API_URL=http://"+apiAddr, "GATEWAY_RELAY_URL=http://"+relayAddr,
-		"ADMIN_TOKEN="+s.AdminToken, "LOG_LEVEL=debug", "FEED_TICK=200ms", "SIM_REFRESH_INTERVAL=1s",
+		"ADMIN_TOKEN="+s.AdminToken, "TRUSTED_PROXIES=127.0.0.1/32,::1/128", "LOG_LEVEL=debug", "FEED_TICK=200ms", "SIM_REFRESH_INTERVAL=1s",
 	)
 	env = append(env, extra...)
 	mk := func(name string) *proc {

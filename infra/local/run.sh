@@ -21,6 +21,10 @@ export API_ADDR=${API_ADDR:-127.0.0.1:8084}
 export GATEWAY_ADDR=${GATEWAY_ADDR:-127.0.0.1:8081}
 export GATEWAY_API_URL=${GATEWAY_API_URL:-http://$API_ADDR}
 export GATEWAY_RELAY_URL=${GATEWAY_RELAY_URL:-http://$RELAY_ADDR}
+# The gateway connects to the API and the relay from loopback and names the
+# client in X-Forwarded-For: trust exactly that, so per-address limits count
+# each client, not the gateway.
+export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1/32,::1/128}
 
 echo "run: building binaries into bin/"
 go build -o bin/ ./worker/cmd/worker ./worker/cmd/relay ./functions/rpc ./infra/gateway

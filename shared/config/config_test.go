@@ -62,6 +62,33 @@ func TestCORSOriginsMustBeOrigins(t *testing.T) {
 	}
 }
 
+// TRUSTED_PROXIES takes CIDRs; the boolean TRUST_PROXY it replaced (which
+// trusted any client's X-Forwarded-For) stops the relay and the API with a
+// line naming its replacement instead of being silently ignored.
+func TestTrustedProxies(t *testing.T) {
+	for _, tt := range []struct{ env, value, want string }{
+		{"TRUSTED_PROXIES", "10.0.0.0/8,true", `TRUSTED_PROXIES entry "true" is not a CIDR`},
+		{"TRUST_PROXY", "true", "TRUST_PROXY is no longer read: set TRUSTED_PROXIES"},
+	} {
+		t.Setenv(tt.env, tt.value)
+		for name, spec := range map[string]interface{ Validate() error }{"relay": &Relay{}, "api": &API{DatabaseURL: "postgres://h/db"}} {
+			if name == "api" {
+				t.Setenv("DATABASE_URL", "postgres://h/db")
+			}
+			if err := Load(spec); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s with %s=%s: %v, want %q", name, tt.env, tt.value, err, tt.want)
+			}
+		}
+		os.Unsetenv(tt.env)
+	}
+	t.Setenv("TRUST_PROXY", "false") // harmless: what the old examples shipped
+	t.Setenv("TRUSTED_PROXIES", "127.0.0.1/32, ::1")
+	var c Relay
+	if err := Load(&c); err != nil || len(c.TrustedProxies) != 2 {
+		t.Fatalf("valid list: %v, %v", c.TrustedProxies, err)
+	}
+}
+
 // Every variable of every binary has a row in the README's table, and every
 // row names a real variable.
 func TestREADMETableMatchesSpecs(t *testing.T) {

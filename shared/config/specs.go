@@ -3,10 +3,12 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/clientaddr"
 )
 
 // Common holds what every binary reads.
@@ -117,7 +119,7 @@ type Relay struct {
 	MaxClients      int           `envconfig:"SSE_MAX_CLIENTS" default:"20000" desc:"SSE connections per relay"`
 	MaxClientsPerIP int           `envconfig:"SSE_MAX_CLIENTS_PER_IP" default:"32" desc:"SSE connections per client address"`
 	Heartbeat       time.Duration `envconfig:"SSE_HEARTBEAT" default:"15s" desc:"SSE heartbeat comment interval"`
-	TrustProxy      bool          `envconfig:"TRUST_PROXY" default:"false" desc:"take the client address from X-Forwarded-For (behind a load balancer)"`
+	TrustedProxies  []string      `envconfig:"TRUSTED_PROXIES" desc:"comma-separated CIDRs of the proxies in front (e.g. 127.0.0.1/32); only a request from one of them may name the client in X-Forwarded-For"`
 }
 
 // Validate checks values envconfig cannot.
@@ -126,6 +128,9 @@ func (c *Relay) Validate() error {
 		return err
 	}
 	if err := validOrigins(c.CORSOrigins); err != nil {
+		return err
+	}
+	if err := validProxies(c.TrustedProxies); err != nil {
 		return err
 	}
 	if c.MaxClients <= 0 || c.MaxClientsPerIP <= 0 {
@@ -173,7 +178,7 @@ type API struct {
 	DBMaxConns     int32         `envconfig:"DB_MAX_CONNS" default:"4" desc:"pool size (Lambda: 1-2 per execution environment)"`
 	MetricsToken   string        `envconfig:"METRICS_TOKEN" desc:"if set, /metrics on the relay and the API requires it as a bearer token"`
 	DBProxyMode    bool          `envconfig:"DB_PROXY_MODE" default:"false" desc:"no prepared-statement cache (RDS Proxy, PgBouncer transaction mode)"`
-	TrustProxy     bool          `envconfig:"TRUST_PROXY" default:"false" desc:"take the client address from X-Forwarded-For (behind a load balancer)"`
+	TrustedProxies []string      `envconfig:"TRUSTED_PROXIES" desc:"comma-separated CIDRs of the proxies in front (e.g. 127.0.0.1/32); only a request from one of them may name the client in X-Forwarded-For"`
 }
 
 // Validate checks values envconfig cannot.
@@ -197,6 +202,9 @@ func (c *API) Validate() error {
 		return err
 	}
 	if err := c.Stats.Validate(); err != nil {
+		return err
+	}
+	if err := validProxies(c.TrustedProxies); err != nil {
 		return err
 	}
 	return validLog(c.LogLevel, c.LogFormat)
@@ -265,6 +273,20 @@ func validOrigins(origins []string) error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
 			return fmt.Errorf("CORS_ORIGINS entry %q is not valid: expected an origin such as https://arena.example.com", o)
 		}
+	}
+	return nil
+}
+
+// validProxies checks TRUSTED_PROXIES, and refuses the TRUST_PROXY it
+// replaced: that boolean trusted X-Forwarded-For from anyone, so a
+// deployment still setting it is told what to set instead rather than
+// silently counting every client as its proxy.
+func validProxies(cidrs []string) error {
+	if v := strings.TrimSpace(os.Getenv("TRUST_PROXY")); v != "" && !strings.EqualFold(v, "false") {
+		return fmt.Errorf("TRUST_PROXY is no longer read: set TRUSTED_PROXIES to the addresses (CIDRs) of the proxies in front instead, e.g. TRUSTED_PROXIES=127.0.0.1/32 for a proxy on this host")
+	}
+	if _, err := clientaddr.New(cidrs); err != nil {
+		return fmt.Errorf("TRUSTED_PROXIES entry %w", err)
 	}
 	return nil
 }

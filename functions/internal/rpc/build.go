@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/autonome-go/autonome/shared/clientaddr"
 	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/postgres"
@@ -20,6 +21,10 @@ import (
 // to start), and so does Redis. In Lambda, Build runs once per execution
 // environment and every invocation reuses the pool.
 func Build(ctx context.Context, cfg config.API, log *slog.Logger, startedAt time.Time) (http.Handler, func(), error) {
+	addrs, err := clientaddr.New(cfg.TrustedProxies)
+	if err != nil {
+		return nil, nil, err
+	}
 	rdb, err := redis.Open(cfg.RedisURL)
 	if err != nil {
 		return nil, nil, err
@@ -39,7 +44,7 @@ func Build(ctx context.Context, cfg config.API, log *slog.Logger, startedAt time
 		Health:   redis.NewHealth(rdb, cfg.RedisPrefix),
 	}, Options{
 		Log: log, CORSOrigins: cfg.CORSOrigins, AdminTokens: cfg.Tokens(), RateLimit: cfg.RateLimit,
-		RateBurst: cfg.RateBurst, TrustProxy: cfg.TrustProxy, CommandTimeout: cfg.CommandTimeout, StartedAt: startedAt,
+		RateBurst: cfg.RateBurst, ClientAddr: addrs, CommandTimeout: cfg.CommandTimeout, StartedAt: startedAt,
 		Bootstrap: stats.Bootstrap{BlockLen: cfg.BlockLength, Resamples: cfg.Resamples, Seed: cfg.Seed},
 		MinRecord: stats.MinRecord{Trades: cfg.MinTrades, Days: cfg.MinDays},
 	})

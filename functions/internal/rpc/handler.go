@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/autonome-go/autonome/shared/clientaddr"
 	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
@@ -38,16 +39,16 @@ type Deps struct {
 // Options configure the HTTP layer.
 type Options struct {
 	Log            *slog.Logger
-	CORSOrigins    []string        // exact origins allowed to call from a browser
-	AdminTokens    []string        // bearer tokens accepted for mutating procedures; none disables them
-	RateLimit      float64         // requests per second per client address; 0 disables limiting
-	RateBurst      int             // bucket size per client address
-	RateClients    int             // client addresses tracked at most (least recently seen evicted); default 10 000
-	TrustProxy     bool            // take the client address from X-Forwarded-For
-	CommandTimeout time.Duration   // how long placeOrder and resetAccount wait for the worker; default 10 s
-	StartedAt      time.Time       // the process start, reported by /health; defaults to now
-	Bootstrap      stats.Bootstrap // the leaderboard's and comparison's intervals; DefaultBootstrap when Resamples is 0
-	MinRecord      stats.MinRecord // below it an entrant is immature (zero: none)
+	CORSOrigins    []string             // exact origins allowed to call from a browser
+	AdminTokens    []string             // bearer tokens accepted for mutating procedures; none disables them
+	RateLimit      float64              // requests per second per client address; 0 disables limiting
+	RateBurst      int                  // bucket size per client address
+	RateClients    int                  // client addresses tracked at most (least recently seen evicted); default 10 000
+	ClientAddr     *clientaddr.Resolver // who the client is behind trusted proxies (TRUSTED_PROXIES); nil: the TCP peer
+	CommandTimeout time.Duration        // how long placeOrder and resetAccount wait for the worker; default 10 s
+	StartedAt      time.Time            // the process start, reported by /health; defaults to now
+	Bootstrap      stats.Bootstrap      // the leaderboard's and comparison's intervals; DefaultBootstrap when Resamples is 0
+	MinRecord      stats.MinRecord      // below it an entrant is immature (zero: none)
 }
 
 // NewHandler returns the API's http.Handler: every procedure under
@@ -85,7 +86,7 @@ func NewHandler(d Deps, o Options) http.Handler {
 
 	var h http.Handler = mux
 	if o.RateLimit > 0 {
-		h = newLimiter(o.RateLimit, o.RateBurst, o.RateClients, o.TrustProxy, d.Now).wrap(h)
+		h = newLimiter(o.RateLimit, o.RateBurst, o.RateClients, o.ClientAddr, d.Now).wrap(h)
 	}
 	return cors(h, o.CORSOrigins)
 }

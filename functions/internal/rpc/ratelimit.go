@@ -11,6 +11,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/clientaddr"
 )
 
 // limiter is a token bucket per client address. The set of buckets is
@@ -19,14 +20,14 @@ import (
 // serving). In Lambda each execution environment limits on its own; API
 // Gateway's throttling is the global bound.
 type limiter struct {
-	mu         sync.Mutex
-	every      rate.Limit
-	burst      int
-	max        int
-	trustProxy bool
-	now        func() time.Time
-	clients    map[string]*list.Element // of *client
-	recent     *list.List               // most recently seen first
+	mu      sync.Mutex
+	every   rate.Limit
+	burst   int
+	max     int
+	addrs   *clientaddr.Resolver
+	now     func() time.Time
+	clients map[string]*list.Element // of *client
+	recent  *list.List               // most recently seen first
 }
 
 type client struct {
@@ -34,14 +35,14 @@ type client struct {
 	lim  *rate.Limiter
 }
 
-func newLimiter(perSecond float64, burst, max int, trustProxy bool, now func() time.Time) *limiter {
+func newLimiter(perSecond float64, burst, max int, addrs *clientaddr.Resolver, now func() time.Time) *limiter {
 	if burst <= 0 {
 		burst = int(math.Ceil(perSecond))
 	}
 	if max <= 0 {
 		max = 10_000
 	}
-	return &limiter{every: rate.Limit(perSecond), burst: burst, max: max, trustProxy: trustProxy, now: now,
+	return &limiter{every: rate.Limit(perSecond), burst: burst, max: max, addrs: addrs, now: now,
 		clients: map[string]*list.Element{}, recent: list.New()}
 }
 
@@ -79,7 +80,7 @@ func (l *limiter) size() int {
 
 func (l *limiter) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := l.allow(clientAddr(r, l.trustProxy))
+		ok, wait := l.allow(clientAddr(r, l.addrs))
 		if !ok {
 			secs := int(math.Ceil(wait.Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))

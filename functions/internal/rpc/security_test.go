@@ -16,6 +16,7 @@ import (
 
 	"github.com/autonome-go/autonome/functions/internal/rpc"
 	"github.com/autonome-go/autonome/functions/internal/rpc/rpctest"
+	"github.com/autonome-go/autonome/shared/clientaddr"
 )
 
 type wireErr struct {
@@ -145,7 +146,11 @@ func TestCORSExactOrigins(t *testing.T) {
 func TestRateLimitPerClient(t *testing.T) {
 	now := rpctest.Now
 	clock := func() time.Time { return now }
-	h := rpc.NewHandler(rpc.Deps{Now: clock}, rpc.Options{RateLimit: 2, RateBurst: 3, TrustProxy: true})
+	proxy, err := clientaddr.New([]string{"198.51.100.7/32"}) // the peer do() connects from
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := rpc.NewHandler(rpc.Deps{Now: clock}, rpc.Options{RateLimit: 2, RateBurst: 3, ClientAddr: proxy})
 	from := func(addr string) map[string]string {
 		return map[string]string{"X-Forwarded-For": "203.0.113.250, " + addr}
 	}
@@ -168,7 +173,7 @@ func TestRateLimitPerClient(t *testing.T) {
 		t.Fatalf("after refill: %d", resp.StatusCode)
 	}
 
-	// Without TRUST_PROXY the header is ignored and the peer address counts.
+	// Without a trusted proxy the header is ignored and the peer address counts.
 	h = rpc.NewHandler(rpc.Deps{Now: clock}, rpc.Options{RateLimit: 1, RateBurst: 1})
 	do(t, h, "POST", "/api/rpc/variants/getVariants", "", from("192.0.2.3"))
 	if resp, _ := do(t, h, "POST", "/api/rpc/variants/getVariants", "", from("192.0.2.4")); resp.StatusCode != 429 {

@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/autonome-go/autonome/shared/clientaddr"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/httpserver"
 	"github.com/autonome-go/autonome/shared/metrics"
@@ -46,6 +47,10 @@ func run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	defer func() { _ = stopTracing(context.WithoutCancel(ctx)) }()
+	addrs, err := clientaddr.New(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	rdb, err := redis.Open(cfg.RedisURL)
 	if err != nil {
 		return err
@@ -53,7 +58,7 @@ func run(ctx context.Context, stdout io.Writer) error {
 	defer rdb.Close()
 	srv := relay.New(redis.NewEventLog(rdb, redis.EventLogOptions{Prefix: cfg.RedisPrefix}), relay.Options{
 		AllowedOrigins: cfg.CORSOrigins, Token: cfg.SSEToken, MaxClients: cfg.MaxClients,
-		MaxClientsPerIP: cfg.MaxClientsPerIP, TrustForwardedFor: cfg.TrustProxy, Heartbeat: cfg.Heartbeat, Logger: log,
+		MaxClientsPerIP: cfg.MaxClientsPerIP, ClientAddr: addrs, Heartbeat: cfg.Heartbeat, Logger: log,
 	})
 	reg := metrics.NewRegistry()
 	reg.MustRegister(srv.Collector(), redis.NewPoolCollector(rdb))

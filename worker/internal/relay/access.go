@@ -1,7 +1,6 @@
 package relay
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -77,26 +76,6 @@ func (a access) authorized(r *http.Request) bool {
 		return a.tokens.Authorized(r)
 	}
 	return a.tokens.Match(r.URL.Query().Get("token"))
-}
-
-// clientAddr is the address connection limits count against.
-func clientAddr(r *http.Request, trustForwardedFor bool) string {
-	if trustForwardedFor {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			last := xff[len(xff)-1]
-			if i := strings.LastIndexByte(last, ','); i >= 0 {
-				last = last[i+1:]
-			}
-			if a := strings.TrimSpace(last); a != "" {
-				return a
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // admission counts streams per relay and per client address.

@@ -68,19 +68,6 @@ func TestAuthorized(t *testing.T) {
 	}
 }
 
-func TestClientAddr(t *testing.T) {
-	r := httptest.NewRequest("GET", "/", nil)
-	r.RemoteAddr = "10.0.0.7:5555"
-	r.Header.Add("X-Forwarded-For", "1.1.1.1, 2.2.2.2")
-	r.Header.Add("X-Forwarded-For", "3.3.3.3, 4.4.4.4")
-	if got := clientAddr(r, false); got != "10.0.0.7" {
-		t.Errorf("untrusted: %q", got)
-	}
-	if got := clientAddr(r, true); got != "4.4.4.4" {
-		t.Errorf("trusted: %q, want the rightmost entry", got)
-	}
-}
-
 func TestAdmission(t *testing.T) {
 	a := newAdmission(3, 2)
 	steps := []struct {

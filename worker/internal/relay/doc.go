@@ -79,7 +79,8 @@
 // Token is set every request needs "Authorization: Bearer <token>" or
 // ?token=. MaxClients bounds the relay's streams (503 beyond it) and
 // MaxClientsPerIP a single client address's (429). Behind a load balancer set
-// TrustForwardedFor so the address is the rightmost X-Forwarded-For entry.
+// ClientAddr to trust it, so the address is the client it names in
+// X-Forwarded-For (shared/clientaddr).
 //
 // # Serving
 //

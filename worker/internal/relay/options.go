@@ -3,6 +3,8 @@ package relay
 import (
 	"log/slog"
 	"time"
+
+	"github.com/autonome-go/autonome/shared/clientaddr"
 )
 
 // Options configures a Server. Zero values take the defaults shown.
@@ -20,10 +22,10 @@ type Options struct {
 	// MaxClientsPerIP bounds concurrent streams per client address. Default
 	// 64; negative means no limit (load tests).
 	MaxClientsPerIP int
-	// TrustForwardedFor takes the client address from the rightmost
-	// X-Forwarded-For entry (the one the load balancer added) instead of the
-	// connection's peer. Enable only behind a proxy that sets it.
-	TrustForwardedFor bool
+	// ClientAddr says who the client is: behind a trusted proxy (config
+	// TRUSTED_PROXIES) the address that proxy put in X-Forwarded-For, else
+	// the connection's peer. Nil: always the peer.
+	ClientAddr *clientaddr.Resolver
 	// Heartbeat is the interval of keep-alive comments. Default 15 s.
 	Heartbeat time.Duration
 	// WriteTimeout bounds each write (with its flush) to a client; a client

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/clientaddr"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/shared/testenv"
 	"github.com/autonome-go/autonome/worker/internal/relay"
@@ -73,7 +74,7 @@ func TestAccessControl(t *testing.T) {
 
 func TestConnectionLimits(t *testing.T) {
 	log, _ := newLog(t, redis.EventLogOptions{})
-	r := startRelay(t, log, relay.Options{MaxClients: 3, MaxClientsPerIP: 2, TrustForwardedFor: true})
+	r := startRelay(t, log, relay.Options{MaxClients: 3, MaxClientsPerIP: 2, ClientAddr: loopbackProxy(t)})
 	url := eventsURL(r.url, arena.ChannelPrices)
 	from := func(ip string) http.Header { return http.Header{"X-Forwarded-For": {ip}} }
 
@@ -248,4 +249,14 @@ func TestHTTP2StreamsThroughTheResponseWriter(t *testing.T) {
 		t.Errorf("on shutdown: %+v", bye)
 	}
 	c.waitClosed(t, 5*time.Second)
+}
+
+// loopbackProxy trusts the test's own loopback connections as a proxy's.
+func loopbackProxy(t *testing.T) *clientaddr.Resolver {
+	t.Helper()
+	r, err := clientaddr.New([]string{"127.0.0.0/8", "::1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

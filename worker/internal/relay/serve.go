@@ -25,7 +25,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	addr := clientAddr(r, s.opts.TrustForwardedFor)
+	addr := s.opts.ClientAddr.Addr(r)
 	if status, ok := s.admit.admit(addr); !ok {
 		s.rejected.Add(1)
 		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(s.opts.Retry.Seconds()))))
