@@ -1,0 +1,71 @@
+package chat
+
+import (
+	"math"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// perClient limits answers per client address with a token bucket each.
+// The set is bounded: past maxClients addresses it starts afresh, which
+// only ever errs on the side of serving. In Lambda each execution
+// environment limits on its own; the daily token budget is global.
+type perClient struct {
+	mu      sync.Mutex
+	every   rate.Limit
+	burst   int
+	now     func() time.Time
+	clients map[string]*rate.Limiter
+}
+
+const maxClients = 10_000
+
+func newPerClient(perMinute float64, burst int, now func() time.Time) *perClient {
+	return &perClient{every: rate.Limit(perMinute / 60), burst: burst, now: now, clients: map[string]*rate.Limiter{}}
+}
+
+// allow takes a token for addr, or says how many seconds until one is free.
+func (p *perClient) allow(addr string) (bool, int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l := p.clients[addr]
+	if l == nil {
+		if len(p.clients) >= maxClients {
+			clear(p.clients)
+		}
+		l = rate.NewLimiter(p.every, p.burst)
+		p.clients[addr] = l
+	}
+	now := p.now()
+	if l.AllowN(now, 1) {
+		return true, 0
+	}
+	wait := (1 - l.TokensAt(now)) / float64(p.every)
+	return false, max(1, int(math.Ceil(wait)))
+}
+
+// clientAddr is the address a request is attributed to: the TCP peer (in
+// Lambda, the source IP the function URL saw), or behind a trusted proxy
+// the last X-Forwarded-For entry, the one that proxy appended.
+func clientAddr(r *http.Request, trustProxy bool) string {
+	if trustProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			last := xff[len(xff)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if ip := strings.TrimSpace(last); ip != "" {
+				return ip
+			}
+		}
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
