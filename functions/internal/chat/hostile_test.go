@@ -11,6 +11,7 @@ import (
 // in a clear refusal or a bounded stop, or returns harmlessly, and the
 // database is exactly as before.
 func TestHostileSQL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, sql string
 		want      string // prefix of the tool's error; "" when the query may run
@@ -139,6 +140,7 @@ func checkBounded(t *testing.T, name string, out map[string]any) {
 // nothing leaks, nothing changes, and the co-pilot's instructions told it
 // the text is data.
 func TestPromptInjectionInStoredReasoning(t *testing.T) {
+	t.Parallel()
 	hs := newHarness(t, func(step int, req wireRequest) reply {
 		switch {
 		case step == 0:
