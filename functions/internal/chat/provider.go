@@ -2,8 +2,9 @@ package chat
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
+
+	"github.com/autonome-go/autonome/shared/apikeys"
 )
 
 // Provider is an OpenAI-compatible endpoint and the variables holding its
@@ -69,23 +70,7 @@ func Resolve(chatModel string, getenv func(string) string) (Endpoint, error) {
 		if v := strings.TrimSpace(getenv(p.BaseURLEnv)); v != "" {
 			base = v
 		}
-		return Endpoint{Provider: p, Model: model, BaseURL: strings.TrimRight(base, "/"), Keys: readKeys(getenv, p.KeyEnv)}, nil
+		return Endpoint{Provider: p, Model: model, BaseURL: strings.TrimRight(base, "/"), Keys: apikeys.Read(getenv, p.KeyEnv)}, nil
 	}
 	return Endpoint{}, fmt.Errorf("CHAT_MODEL=%q is not valid: unknown provider %q (expected nim, openrouter or openai)", chatModel, name)
-}
-
-// readKeys returns the values of env, env1 … env9 that are set, as the
-// worker reads them.
-func readKeys(getenv func(string) string, env string) []string {
-	var keys []string
-	for i := range 10 {
-		name := env
-		if i > 0 {
-			name += strconv.Itoa(i)
-		}
-		if k := strings.TrimSpace(getenv(name)); k != "" {
-			keys = append(keys, k)
-		}
-	}
-	return keys
 }

@@ -8,10 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/autonome-go/autonome/shared/apikeys"
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/worker/internal/decision"
 )
@@ -243,23 +243,8 @@ func Statuses(entries []arena.RosterEntry, opt Options) ([]SeatStatus, error) {
 	return out, nil
 }
 
-// readKeys returns the values of env, env1 … env9 that are set.
-func readKeys(getenv func(string) string, env string) []string {
-	if env == "" {
-		return nil
-	}
-	var keys []string
-	for i := range 10 {
-		name := env
-		if i > 0 {
-			name += strconv.Itoa(i)
-		}
-		if k := strings.TrimSpace(getenv(name)); k != "" {
-			keys = append(keys, k)
-		}
-	}
-	return keys
-}
+// readKeys returns the keys set in env, env1 … env9.
+func readKeys(getenv func(string) string, env string) []string { return apikeys.Read(getenv, env) }
 
 func firstNonEmpty(vs ...string) string {
 	for _, v := range vs {
