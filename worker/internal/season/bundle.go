@@ -43,7 +43,7 @@ type File struct {
 const (
 	ManifestFile    = "manifest.json"
 	ConfigFile      = "season.json"
-	TapeFile        = "market.tape"
+	TapeFile        = "market.tape.bin" // the binary tape (tape.EncodeBinary)
 	RosterFile      = "roster.yaml"
 	CallsFile       = "calls.jsonl"
 	CommandsFile    = "commands.jsonl"

@@ -52,9 +52,17 @@ type Plan struct {
 
 // New prepares a season from p.
 func New(p Plan) (*Season, error) {
-	t, err := tape.Load(bytes.NewReader(p.Tape))
+	t, err := loadTape(p.Tape)
 	if err != nil {
-		return nil, fmt.Errorf("season: %w", err)
+		return nil, err
+	}
+	if !tape.IsBinary(p.Tape) { // bundles hold the binary form: compact, fast to read
+		if p.Tape, err = t.EncodeBinary(); err != nil {
+			return nil, fmt.Errorf("season: %w", err)
+		}
+		if t, err = loadTape(p.Tape); err != nil { // run on exactly what a replay reads
+			return nil, err
+		}
 	}
 	if len(t.Messages) == 0 {
 		return nil, fmt.Errorf("season: the tape has no messages")
@@ -105,6 +113,21 @@ func New(p Plan) (*Season, error) {
 	return s, cfg.Validate()
 }
 
+// loadTape reads a binary or a text tape.
+func loadTape(b []byte) (*tape.Tape, error) {
+	var t *tape.Tape
+	var err error
+	if tape.IsBinary(b) {
+		t, err = tape.DecodeBinary(b)
+	} else {
+		t, err = tape.Load(bytes.NewReader(b))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("season: tape: %w", err)
+	}
+	return t, nil
+}
+
 // SyntheticTape records the synthetic feed (seeded, from start, one message
 // batch per tick) for d into a tape, with its history.
 func SyntheticTape(ctx context.Context, seed uint64, start time.Time, tick, d time.Duration) ([]byte, error) {
@@ -147,9 +170,9 @@ type RunOptions struct {
 
 // Run runs the season.
 func (s *Season) Run(ctx context.Context, ro RunOptions) (*Result, error) {
-	t, err := tape.Load(bytes.NewReader(s.Tape))
+	t, err := loadTape(s.Tape)
 	if err != nil {
-		return nil, fmt.Errorf("season: %w", err)
+		return nil, err
 	}
 	r, err := llm.ParseRoster(s.Roster, "season roster")
 	if err != nil {
