@@ -53,7 +53,10 @@ type Result struct {
 	Slots        int             `json:"slots"`
 	SkippedSlots int             `json:"skippedSlots"` // no market snapshot yet (no stats on the tape before them)
 	Calls        []Call          `json:"-"`
-	Invocations  []Invocation    `json:"-"`
+	// Timing splits the run's wall time (for benchmarks; not part of the
+	// result): bringing the exchanges to each slot, and deciding.
+	Timing      struct{ Feed, Decide time.Duration } `json:"-"`
+	Invocations []Invocation                         `json:"-"`
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -89,15 +92,19 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		for ; cursor < len(msgs) && !msgs[cursor].Time().After(slot); cursor++ {
 			hist.Observe(msgs[cursor])
 		}
+		t0 := time.Now()
 		o.each(es, func(e *entrant) { e.reach(slot) })
+		res.Timing.Feed += time.Since(t0)
 		res.Slots++
 		market, err := agent.MarketSnapshot(ctx, hist, slot, cfg.Exchange.Markets)
 		if err != nil {
 			res.SkippedSlots++
 			continue
 		}
+		t0 = time.Now()
 		st := standings(es, slot)
 		o.each(es, func(e *entrant) { e.decide(ctx, slot, market, st) })
+		res.Timing.Decide += time.Since(t0)
 		for _, e := range es {
 			if d := e.calls.divergence; d != nil {
 				return nil, d

@@ -1,7 +1,6 @@
 package season
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/worker/internal/llm"
-	"github.com/autonome-go/autonome/worker/internal/marketdata"
 	"github.com/autonome-go/autonome/worker/internal/marketdata/synthetic"
 	"github.com/autonome-go/autonome/worker/internal/marketdata/tape"
 	"github.com/autonome-go/autonome/worker/internal/prompt"
@@ -129,7 +127,7 @@ func loadTape(b []byte) (*tape.Tape, error) {
 }
 
 // SyntheticTape records the synthetic feed (seeded, from start, one message
-// batch per tick) for d into a tape, with its history.
+// batch per tick) for d into a binary tape, with its history.
 func SyntheticTape(ctx context.Context, seed uint64, start time.Time, tick, d time.Duration) ([]byte, error) {
 	if tick <= 0 {
 		tick = 500 * time.Millisecond
@@ -142,17 +140,11 @@ func SyntheticTape(ctx context.Context, seed uint64, start time.Time, tick, d ti
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	w := bufio.NewWriterSize(&buf, 1<<20)
-	rec := tape.NewRecorder(f, w, tape.Options{Source: "synthetic", Markets: markets, History: f})
-	discard := marketdata.SinkFunc(func(context.Context, marketdata.Message) error { return nil })
-	if err := rec.Run(ctx, discard); err != nil {
+	t, err := tape.Capture(ctx, f, tape.Options{Source: "synthetic", Markets: markets, History: f})
+	if err != nil {
 		return nil, fmt.Errorf("season: record the synthetic feed: %w", err)
 	}
-	if err := w.Flush(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return t.EncodeBinary()
 }
 
 // RunOptions are how a season is run: the network and keys of the entrants

@@ -64,27 +64,62 @@ func (r *Recorder) writePreamble(ctx context.Context) error {
 	if err := r.write(func(b []byte) ([]byte, error) { return appendLine(b, typeHeader, h) }); err != nil {
 		return err
 	}
-	if r.opts.History == nil {
-		return nil
+	blocks, err := historyBlocks(ctx, r.opts)
+	if err != nil {
+		return err
 	}
-	resolutions := make([]time.Duration, 0, len(r.opts.HistoryBars))
-	for res := range r.opts.HistoryBars {
-		resolutions = append(resolutions, res)
-	}
-	slices.Sort(resolutions)
-	for _, m := range r.opts.Markets {
-		for _, res := range resolutions {
-			bars, err := r.opts.History.Candles(ctx, m.Symbol, res, r.opts.HistoryBars[res])
-			if err != nil {
-				return fmt.Errorf("record history of %s at %v: %w", m.Symbol, res, err)
-			}
-			c := Candles{Symbol: m.Symbol, Resolution: Duration(res), Bars: bars}
-			if err := r.write(func(b []byte) ([]byte, error) { return appendLine(b, typeCandles, c) }); err != nil {
-				return err
-			}
+	for _, c := range blocks {
+		if err := r.write(func(b []byte) ([]byte, error) { return appendLine(b, typeCandles, c) }); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// historyBlocks asks opts.History for the candles a tape records before its
+// messages.
+func historyBlocks(ctx context.Context, opts Options) ([]Candles, error) {
+	if opts.History == nil {
+		return nil, nil
+	}
+	bars := opts.HistoryBars
+	if bars == nil {
+		bars = defaultHistoryBars
+	}
+	resolutions := make([]time.Duration, 0, len(bars))
+	for res := range bars {
+		resolutions = append(resolutions, res)
+	}
+	slices.Sort(resolutions)
+	var out []Candles
+	for _, m := range opts.Markets {
+		for _, res := range resolutions {
+			got, err := opts.History.Candles(ctx, m.Symbol, res, bars[res])
+			if err != nil {
+				return nil, fmt.Errorf("record history of %s at %v: %w", m.Symbol, res, err)
+			}
+			out = append(out, Candles{Symbol: m.Symbol, Resolution: Duration(res), Bars: got})
+		}
+	}
+	return out, nil
+}
+
+// Capture runs feed to its end and returns what a Recorder would have
+// written, in memory.
+func Capture(ctx context.Context, feed marketdata.Feed, opts Options) (*Tape, error) {
+	blocks, err := historyBlocks(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	t := &Tape{Header: Header{Version: Version, Source: opts.Source, Markets: opts.Markets}, Candles: blocks}
+	err = feed.Run(ctx, marketdata.SinkFunc(func(_ context.Context, m marketdata.Message) error {
+		t.Messages = append(t.Messages, m)
+		return nil
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("capture: %w", err)
+	}
+	return t, nil
 }
 
 func (r *Recorder) write(encode func([]byte) ([]byte, error)) error {
