@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/worker/internal/llm"
 )
 
 // Usage is the season subcommands' help.
@@ -92,6 +93,9 @@ func cmdRun(ctx context.Context, args []string, stdout io.Writer, getenv func(st
 	}
 	s, err := New(plan)
 	if err != nil {
+		return err
+	}
+	if err := dropKeyless(s, getenv, stdout); err != nil {
 		return err
 	}
 	started := time.Now()
@@ -250,4 +254,39 @@ func exchangeFromEnv(getenv func(string) string) (*ExchangeConfig, error) {
 		return nil, nil
 	}
 	return &c, nil
+}
+
+// dropKeyless leaves out the LLM seats whose provider has no key, as the
+// worker does, saying so; the bundle lists the seats that ran.
+func dropKeyless(s *Season, getenv func(string) string, stdout io.Writer) error {
+	r, err := llm.ParseRoster(s.Roster, "season roster")
+	if err != nil {
+		return err
+	}
+	st, err := llm.Statuses(r.Entries, llm.Options{Getenv: getenv, Providers: r.Providers, Models: r.Models})
+	if err != nil {
+		return err
+	}
+	runs := map[string]bool{}
+	skipped := map[string]int{}
+	for _, x := range st {
+		runs[EntrantID(x.Entry)] = x.Runs
+		if !x.Runs {
+			skipped[x.KeyEnv]++
+		}
+	}
+	kept := s.Config.Entrants[:0]
+	for _, e := range s.Config.Entrants {
+		if runs[e.ID] {
+			kept = append(kept, e)
+		}
+	}
+	s.Config.Entrants = kept
+	for env, n := range skipped {
+		fmt.Fprintf(stdout, "%d LLM seats left out: no API key (set %s to run them)\n", n, env)
+	}
+	if len(kept) == 0 {
+		return errors.New("season run: no entrant can run")
+	}
+	return nil
 }
