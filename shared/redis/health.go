@@ -57,7 +57,7 @@ type PortfolioHealth struct {
 // FeedHealth describes the market data feed.
 type FeedHealth struct {
 	Source     string    `json:"source"`              // synthetic, lighter, replay
-	LastUpdate time.Time `json:"lastUpdate,omitzero"` // last book update applied, any symbol
+	LastUpdate time.Time `json:"lastUpdate,omitzero"` // last book update of the stalest market (the worker writes it every few seconds)
 }
 
 // Health stores SchedulerHealth at {prefix}arena:health:scheduler.

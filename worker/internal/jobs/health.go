@@ -153,6 +153,14 @@ func (w *Health) cycleFinished(r postgres.CycleResult) {
 	})
 }
 
+// Feed records the market feed's source and the time of its stalest
+// market's last book update.
+func (w *Health) Feed(source string, lastUpdate time.Time) {
+	w.apply(func(s *redis.SchedulerHealth) {
+		s.Feed = redis.FeedHealth{Source: source, LastUpdate: lastUpdate.UTC()}
+	})
+}
+
 func (w *Health) portfolio(run time.Time, ok bool) {
 	w.apply(func(s *redis.SchedulerHealth) {
 		s.Portfolio.LastRun = run.UTC()

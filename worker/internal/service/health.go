@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/worker/internal/jobs"
 	"github.com/autonome-go/autonome/worker/internal/marketdata"
 )
 
@@ -33,6 +34,44 @@ func (h *health) feedSink() marketdata.Sink {
 		}
 		return nil
 	})
+}
+
+// stalest returns the oldest of the markets' last book updates: the feed is
+// as fresh as its stalest market (zero before any update).
+func (h *health) stalest() time.Time {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var oldest time.Time
+	for _, t := range h.lastBook {
+		if oldest.IsZero() || t.Before(oldest) {
+			oldest = t
+		}
+	}
+	return oldest
+}
+
+// feedReportInterval is how often the feed's freshness is written to the
+// shared health record; the API judges it stale after redis.FeedMaxAge.
+const feedReportInterval = 5 * time.Second
+
+// reportFeed writes the feed's freshness (its stalest market's last book
+// update) into the shared health record until ctx ends, so that the API's
+// /health judges the feed as the worker's own /health does.
+func reportFeed(ctx context.Context, h *health, to *jobs.Health, source string) error {
+	t := time.NewTicker(feedReportInterval)
+	defer t.Stop()
+	var last time.Time
+	for {
+		if at := h.stalest(); !at.IsZero() && !at.Equal(last) {
+			to.Feed(source, at)
+			last = at
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }
 
 // FeedStatus is one market's freshness.

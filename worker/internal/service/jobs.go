@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	goredis "github.com/redis/go-redis/v9"
@@ -21,13 +20,12 @@ import (
 // baselines), their runner and the asynq scheduler, decision and command
 // handlers the runner is handed to.
 func newJobs(ctx context.Context, cfg config.Worker, roster llm.Roster, rdb *goredis.Client, pool *pgxpool.Pool, sim *simulator.Simulator,
-	src *source, events *redis.EventLog, m *jobs.Metrics, log *slog.Logger) (*jobs.Jobs, error) {
+	src *source, events *redis.EventLog, m *jobs.Metrics, health *jobs.Health, log *slog.Logger) (*jobs.Jobs, error) {
 	seats, err := llm.Lineup(roster.Entries, lineupOptions(cfg, roster, log))
 	if err != nil {
 		return nil, err
 	}
 	store := postgres.NewAgents(pool)
-	health := jobs.NewHealth(redis.NewHealth(rdb, cfg.RedisPrefix), log.With("part", "health"), time.Now)
 	runner, err := agent.New(ctx, agent.Options{Trader: sim, History: src.history, Store: store, Reader: postgres.NewReader(pool),
 		Events: events, Seats: seats, Interval: cfg.TradeInterval, Log: log.With("part", "agent"), OnRunning: health.Running})
 	if err != nil {

@@ -95,7 +95,8 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	tick := ticker.New(sim.Prices, marks, events, priceInterval, log.With("part", "ticker"))
 	books := ticker.NewBooks()
 	tick.PublishBooks(books, redis.NewBooks(rdb, cfg.RedisPrefix))
-	js, err := newJobs(ctx, cfg, roster, rdb, pool, sim, src, events, tel.jobs, log)
+	shared := jobs.NewHealth(redis.NewHealth(rdb, cfg.RedisPrefix), log.With("part", "health"), time.Now)
+	js, err := newJobs(ctx, cfg, roster, rdb, pool, sim, src, events, tel.jobs, shared, log)
 	if err != nil {
 		return err
 	}
@@ -117,6 +118,7 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	g.Go(func() error {
 		return runFeed(gctx, src.feed, marketdata.Tee(sim, books, health.feedSink(), tel.feed.Sink()), log)
 	})
+	g.Go(func() error { return reportFeed(gctx, health, shared, cfg.Feed) })
 	g.Go(func() error { return sim.Run(gctx) })
 	g.Go(func() error { return tick.Run(gctx) })
 	g.Go(func() error { return bc.Run(gctx) })
