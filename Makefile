@@ -7,7 +7,7 @@ LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w'
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-short bench bench-sse build build-lambda vet fmt services-up services-down clean \
-	build-RpcFunction build-DashboardFunction bench-api test-orpc-client test-lighter-oracle
+	build-RpcFunction build-DashboardFunction build-ChatFunction bench-api test-orpc-client test-lighter-oracle
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,11 +27,12 @@ bench-sse: ## hold 10 000 SSE clients at 20 events/s and report latency and memo
 build: ## build every binary into bin/
 	$(GO) build -o bin/ ./...
 
-build-lambda: build-RpcFunction build-DashboardFunction ## build the Lambda artifacts (bootstrap, arm64, provided.al2023) into dist/, zipped for upload
+build-lambda: build-RpcFunction build-DashboardFunction build-ChatFunction ## build the Lambda artifacts (bootstrap, arm64, provided.al2023) into dist/, zipped for upload
 	@command -v zip >/dev/null || { echo "build-lambda: zip is not installed (apt-get install zip)"; exit 1; }
 	@cd dist/rpc && rm -f ../rpc.zip && zip -q -X ../rpc.zip bootstrap
 	@cd dist/web && rm -f ../web.zip && zip -q -X ../web.zip bootstrap
-	@echo "Lambda artifacts: dist/rpc.zip and dist/web.zip (bootstrap, provided.al2023, arm64)"
+	@cd dist/chat && rm -f ../chat.zip && zip -q -X ../chat.zip bootstrap
+	@echo "Lambda artifacts: dist/rpc.zip, dist/web.zip and dist/chat.zip (bootstrap, provided.al2023, arm64)"
 
 # SAM's BuildMethod: makefile calls build-<LogicalId> with ARTIFACTS_DIR set.
 build-RpcFunction:
@@ -41,6 +42,10 @@ build-RpcFunction:
 build-DashboardFunction:
 	mkdir -p $(or $(ARTIFACTS_DIR),dist/web)
 	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(or $(ARTIFACTS_DIR),dist/web)/bootstrap ./functions/web
+
+build-ChatFunction:
+	mkdir -p $(or $(ARTIFACTS_DIR),dist/chat)
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(or $(ARTIFACTS_DIR),dist/chat)/bootstrap ./functions/chat
 
 vet: ## go vet and gofmt check
 	$(GO) vet ./... && test -z "$$(gofmt -l $$(git ls-files '*.go'))"

@@ -34,10 +34,12 @@ func TestTemplate(t *testing.T) {
 	wantRoutes := map[string][]string{
 		"RpcFunction":       {"ANY /api/rpc/{proxy+}", "GET /api/health", "GET /health", "GET /health/schedulers"},
 		"DashboardFunction": {"GET /", "GET /{proxy+}"},
+		"ChatFunction":      nil, // its own function URL, streaming (below)
 	}
 	wantEnv := map[string][]string{
 		"RpcFunction":       {"DATABASE_URL", "REDIS_URL", "ADMIN_TOKEN", "CORS_ORIGINS", "DB_PROXY_MODE", "DB_MAX_CONNS"},
 		"DashboardFunction": {"DASHBOARD_SSE_BASE", "DASHBOARD_TITLE"},
+		"ChatFunction":      {"DATABASE_URL", "CHAT_MODEL", "CHAT_TOKEN", "CHAT_DAILY_TOKENS", "NIM_API_KEY", "OPENROUTER_API_KEY", "DB_PROXY_MODE"},
 	}
 	for name, fn := range fns {
 		if fn.Runtime == nil || *fn.Runtime != "provided.al2023" {
@@ -77,6 +79,12 @@ func TestTemplate(t *testing.T) {
 			t.Errorf("%s: unexpected function", name)
 		} else if !slices.Equal(routes, want) {
 			t.Errorf("%s: routes %v, want %v", name, routes, want)
+		}
+		if name == "ChatFunction" {
+			u := fn.FunctionUrlConfig
+			if u == nil || u.InvokeMode == nil || *u.InvokeMode != "RESPONSE_STREAM" {
+				t.Errorf("%s: needs a function URL with InvokeMode RESPONSE_STREAM (lambdaurl streams the answer)", name)
+			}
 		}
 		if fn.Environment == nil {
 			t.Errorf("%s: no environment", name)

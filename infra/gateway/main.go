@@ -1,8 +1,8 @@
 // Command gateway is the local stand-in for what fronts the arena in
 // production (API Gateway for the Lambda API, a load balancer for the SSE
 // relays, static hosting for the dashboard): one port that serves the
-// dashboard at /, proxies /api/rpc/* and /health to the API and
-// /api/events/* to a relay. `make run` starts it on :8081.
+// dashboard at /, proxies /api/rpc/* and /health to the API,
+// /api/events/* to a relay and /api/chat to the co-pilot. `make run` starts it on :8081.
 package main
 
 import (
@@ -60,6 +60,11 @@ func newHandler(cfg config.Gateway, log *slog.Logger) (http.Handler, error) {
 		return nil, err
 	}
 	relay.FlushInterval = -1 // stream SSE frames as they come
+	chat, err := proxy(cfg.ChatURL, log)
+	if err != nil {
+		return nil, err
+	}
+	chat.FlushInterval = -1 // the co-pilot streams its answer as SSE too
 	opts := dashboard.Options{APIBase: cfg.APIBase, SSEBase: cfg.SSEBase, Title: cfg.Title}
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -71,6 +76,7 @@ func newHandler(cfg config.Gateway, log *slog.Logger) (http.Handler, error) {
 	mux.Handle("/health/", api)
 	mux.Handle("/api/health", api)
 	mux.Handle("/api/events/", relay)
+	mux.Handle("/api/chat", limitBody(chat, maxRPCBody))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.Handle("/", dash)
 	return mux, nil

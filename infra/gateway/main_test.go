@@ -71,3 +71,40 @@ func TestGatewayBodyLimitAndUpstreamErrors(t *testing.T) {
 		t.Errorf("API down: %d %s, want 503 saying so", resp.StatusCode, body)
 	}
 }
+
+// /api/chat reaches the co-pilot and its answer streams through: the first
+// event arrives while the co-pilot is still writing.
+func TestGatewayStreamsChat(t *testing.T) {
+	release := make(chan struct{})
+	chat := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = io.WriteString(w, "data: {\"type\":\"start\"}\n\n")
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		_, _ = io.WriteString(w, "data: [DONE]\n\n")
+	}))
+	defer chat.Close()
+	h, err := newHandler(config.Gateway{APIURL: chat.URL, RelayURL: chat.URL, ChatURL: chat.URL, Title: "t"}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := httptest.NewServer(h)
+	defer gw.Close()
+	resp, err := http.Post(gw.URL+"/api/chat", "application/json", strings.NewReader(`{"messages":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	first := make([]byte, len("data: {\"type\":\"start\"}"))
+	if _, err := io.ReadFull(resp.Body, first); err != nil || string(first) != `data: {"type":"start"}` {
+		t.Fatalf("first event %q, %v", first, err)
+	}
+	close(release)
+	rest, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(rest), "[DONE]") {
+		t.Fatalf("rest %q", rest)
+	}
+}

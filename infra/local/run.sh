@@ -21,13 +21,15 @@ export API_ADDR=${API_ADDR:-127.0.0.1:8084}
 export GATEWAY_ADDR=${GATEWAY_ADDR:-127.0.0.1:8081}
 export GATEWAY_API_URL=${GATEWAY_API_URL:-http://$API_ADDR}
 export GATEWAY_RELAY_URL=${GATEWAY_RELAY_URL:-http://$RELAY_ADDR}
+export CHAT_ADDR=${CHAT_ADDR:-127.0.0.1:8086}
+export GATEWAY_CHAT_URL=${GATEWAY_CHAT_URL:-http://$CHAT_ADDR}
 # The gateway connects to the API and the relay from loopback and names the
 # client in X-Forwarded-For: trust exactly that, so per-address limits count
 # each client, not the gateway.
 export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1/32,::1/128}
 
 echo "run: building binaries into bin/"
-go build -o bin/ ./worker/cmd/worker ./worker/cmd/relay ./functions/rpc ./infra/gateway
+go build -o bin/ ./worker/cmd/worker ./worker/cmd/relay ./functions/rpc ./functions/chat ./infra/gateway
 
 bin/worker migrate
 bin/worker seed
@@ -51,6 +53,7 @@ start() { # name, command...
 start worker bin/worker
 start relay bin/relay
 start api bin/rpc
+start chat bin/chat
 start gateway bin/gateway
 
 url="http://${GATEWAY_ADDR/127.0.0.1/localhost}"
@@ -60,6 +63,7 @@ cat <<MSG
   Arena is up:   $url
   Prices (RPC):  curl -s -X POST $url/api/rpc/trading/getCryptoPrices -H 'content-type: application/json' -d '{"json":{}}'
   Prices (SSE):  curl -N $url/api/events/prices
+  Co-pilot:      curl -s "$url/api/chat?format=json" -H 'content-type: application/json' -d '{"messages":[{"role":"user","content":"Who is winning?"}]}'
   Worker admin:  http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/health
   Job queues:    http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/monitoring/  (sign in with the admin token)
   Admin token:   $ADMIN_TOKEN  (Authorization: Bearer … for simulator.placeOrder / resetAccount)

@@ -101,7 +101,7 @@ func TestREADMETableMatchesSpecs(t *testing.T) {
 		rows[m[1]] = true
 	}
 	known := map[string]bool{}
-	for _, spec := range []any{&Worker{}, &Relay{}, &API{}, &Gateway{}, &Web{}} {
+	for _, spec := range []any{&Worker{}, &Relay{}, &API{}, &Gateway{}, &Web{}, &Chat{}} {
 		for _, v := range Describe(spec) {
 			known[v.Name] = true
 			if !rows[v.Name] {
@@ -118,7 +118,7 @@ func TestREADMETableMatchesSpecs(t *testing.T) {
 
 // infra/env has an example per binary naming every variable it reads.
 func TestEnvExamplesMatchSpecs(t *testing.T) {
-	for name, spec := range map[string]any{"worker": &Worker{}, "relay": &Relay{}, "api": &API{}, "gateway": &Gateway{}, "web": &Web{}} {
+	for name, spec := range map[string]any{"worker": &Worker{}, "relay": &Relay{}, "api": &API{}, "gateway": &Gateway{}, "web": &Web{}, "chat": &Chat{}} {
 		b, err := os.ReadFile("../../infra/env/" + name + ".env.example")
 		if err != nil {
 			t.Fatal(err)

@@ -221,6 +221,51 @@ func (c *API) Addr() string {
 // Tokens lists every accepted admin token.
 func (c *API) Tokens() []string { return nonEmpty(append([]string{c.AdminToken}, c.AdminTokens...)...) }
 
+// Chat is the configuration of functions/chat, the co-pilot (POST
+// /api/chat). It reads the trading agents' provider variables too
+// (NIM_API_KEY…, NIM_BASE_URL, OPENROUTER_API_KEY…, OPENROUTER_BASE_URL,
+// OPENAI_API_KEY…, OPENAI_BASE_URL) for the provider CHAT_MODEL names.
+type Chat struct {
+	DatabaseURL    string        `envconfig:"DATABASE_URL" required:"true" desc:"PostgreSQL URL (source of truth)"`
+	Addr           string        `envconfig:"CHAT_ADDR" default:"127.0.0.1:8086" desc:"co-pilot listen address when run as a plain HTTP server"`
+	Model          string        `envconfig:"CHAT_MODEL" default:"nim:moonshotai/kimi-k2-instruct-0905" desc:"co-pilot model as provider:model id (provider nim, openrouter or openai; keys and base URLs from the same variables as the trading agents)"`
+	Token          string        `envconfig:"CHAT_TOKEN" desc:"if set, POST /api/chat requires it as a bearer token"`
+	MaxSteps       int           `envconfig:"CHAT_MAX_STEPS" default:"6" desc:"model calls per co-pilot answer (the last one answers without tools)"`
+	MaxTokens      int           `envconfig:"CHAT_MAX_TOKENS" default:"60000" desc:"input + output tokens per co-pilot answer"`
+	Timeout        time.Duration `envconfig:"CHAT_TIMEOUT" default:"90s" desc:"wall time of one co-pilot answer"`
+	DailyTokens    int64         `envconfig:"CHAT_DAILY_TOKENS" default:"2000000" desc:"co-pilot tokens per UTC day across all clients (0: no budget)"`
+	RatePerMinute  float64       `envconfig:"CHAT_RATE_PER_MINUTE" default:"6" desc:"co-pilot questions per minute per client address"`
+	RateBurst      int           `envconfig:"CHAT_RATE_BURST" default:"3" desc:"co-pilot questions a client may ask at once"`
+	SQLTimeout     time.Duration `envconfig:"CHAT_SQL_TIMEOUT" default:"3s" desc:"statement_timeout of one co-pilot query"`
+	SQLMaxRows     int           `envconfig:"CHAT_SQL_MAX_ROWS" default:"200" desc:"rows one co-pilot query returns at most"`
+	SQLMaxBytes    int           `envconfig:"CHAT_SQL_MAX_BYTES" default:"65536" desc:"bytes of rows one co-pilot query returns at most"`
+	DBMaxConns     int32         `envconfig:"DB_MAX_CONNS" default:"4" desc:"pool size (Lambda: 1-2 per execution environment)"`
+	DBProxyMode    bool          `envconfig:"DB_PROXY_MODE" default:"false" desc:"no prepared-statement cache (RDS Proxy, PgBouncer transaction mode)"`
+	TrustedProxies []string      `envconfig:"TRUSTED_PROXIES" desc:"comma-separated CIDRs of the proxies in front (e.g. 127.0.0.1/32); only a request from one of them may name the client in X-Forwarded-For"`
+	LogLevel       string        `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	LogFormat      string        `envconfig:"LOG_FORMAT" default:"text" desc:"log lines as text (logfmt) or json"`
+}
+
+// Validate checks values envconfig cannot.
+func (c *Chat) Validate() error {
+	if err := validURL("DATABASE_URL", c.DatabaseURL, "postgres", "postgresql"); err != nil {
+		return err
+	}
+	if c.MaxSteps < 1 || c.MaxTokens < 1 || c.RatePerMinute <= 0 || c.RateBurst < 1 || c.DBMaxConns < 1 {
+		return fmt.Errorf("CHAT_MAX_STEPS, CHAT_MAX_TOKENS, CHAT_RATE_PER_MINUTE, CHAT_RATE_BURST and DB_MAX_CONNS must be positive")
+	}
+	if c.Timeout <= 0 || c.SQLTimeout <= 0 || c.SQLMaxRows < 1 || c.SQLMaxBytes < 1024 || c.DailyTokens < 0 {
+		return fmt.Errorf("CHAT_TIMEOUT, CHAT_SQL_TIMEOUT and CHAT_SQL_MAX_ROWS must be positive, CHAT_SQL_MAX_BYTES at least 1024, CHAT_DAILY_TOKENS 0 or more")
+	}
+	if name, _, ok := strings.Cut(c.Model, ":"); !ok || name == "" {
+		return fmt.Errorf("CHAT_MODEL=%q is not valid: expected provider:model, e.g. nim:moonshotai/kimi-k2-instruct-0905", c.Model)
+	}
+	if err := validProxies(c.TrustedProxies); err != nil {
+		return err
+	}
+	return validLog(c.LogLevel, c.LogFormat)
+}
+
 // Web is the configuration of functions/web, the dashboard's own server
 // (Lambda or plain HTTP).
 type Web struct {
@@ -241,6 +286,7 @@ type Gateway struct {
 	Addr     string `envconfig:"GATEWAY_ADDR" default:"127.0.0.1:8081" desc:"local gateway listen address (make run)"`
 	APIURL   string `envconfig:"GATEWAY_API_URL" default:"http://127.0.0.1:8084" desc:"where the gateway sends /api/rpc and /health"`
 	RelayURL string `envconfig:"GATEWAY_RELAY_URL" default:"http://127.0.0.1:8083" desc:"where the gateway sends /api/events"`
+	ChatURL  string `envconfig:"GATEWAY_CHAT_URL" default:"http://127.0.0.1:8086" desc:"where the gateway sends /api/chat (the co-pilot)"`
 	Title    string `envconfig:"DASHBOARD_TITLE" default:"Autonome Arena" desc:"dashboard title"`
 	APIBase  string `envconfig:"DASHBOARD_API_BASE" desc:"API origin the dashboard calls (empty: same origin)"`
 	SSEBase  string `envconfig:"DASHBOARD_SSE_BASE" desc:"relay origin the dashboard subscribes to (empty: same origin)"`
@@ -249,6 +295,9 @@ type Gateway struct {
 // Validate checks values envconfig cannot.
 func (c *Gateway) Validate() error {
 	if err := validURL("GATEWAY_API_URL", c.APIURL, "http", "https"); err != nil {
+		return err
+	}
+	if err := validURL("GATEWAY_CHAT_URL", c.ChatURL, "http", "https"); err != nil {
 		return err
 	}
 	return validURL("GATEWAY_RELAY_URL", c.RelayURL, "http", "https")

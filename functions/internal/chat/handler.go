@@ -69,7 +69,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "the co-pilot needs its token (CHAT_TOKEN) as a bearer token")
 		return
 	}
-	if ok, wait := h.limit.allow(clientAddr(r, h.opt.TrustProxy)); !ok {
+	if ok, wait := h.limit.allow(h.opt.Clients.Addr(r)); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(wait))
 		writeError(w, http.StatusTooManyRequests, "RATE_LIMITED", fmt.Sprintf("too many questions from this address; ask again in %d s", wait))
 		return

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/autonome-go/autonome/shared/clientaddr"
 )
 
 // Limits bound what one answer, one client and one day may cost.
@@ -55,11 +57,11 @@ func setInt(p *int, v int) {
 
 // Options configure the handler.
 type Options struct {
-	Pool             *pgxpool.Pool // required
-	Endpoint         Endpoint      // the model (see Resolve); unconfigured: every answer says what to set
-	HTTPClient       *http.Client  // for the model provider; default: a client without timeout (Limits.Timeout applies)
-	Token            string        // CHAT_TOKEN: when set, requests need it as a bearer token
-	TrustProxy       bool          // rate-limit on the last X-Forwarded-For address
+	Pool             *pgxpool.Pool        // required
+	Endpoint         Endpoint             // the model (see Resolve); unconfigured: every answer says what to set
+	HTTPClient       *http.Client         // for the model provider; default: a client without timeout (Limits.Timeout applies)
+	Token            string               // CHAT_TOKEN: when set, requests need it as a bearer token
+	Clients          *clientaddr.Resolver // who a request is from, for the per-client limit; nil: the TCP peer
 	Limits           Limits
 	Logger           *slog.Logger
 	Now              func() time.Time

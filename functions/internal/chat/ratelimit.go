@@ -2,9 +2,6 @@ package chat
 
 import (
 	"math"
-	"net"
-	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -47,25 +44,4 @@ func (p *perClient) allow(addr string) (bool, int) {
 	}
 	wait := (1 - l.TokensAt(now)) / float64(p.every)
 	return false, max(1, int(math.Ceil(wait)))
-}
-
-// clientAddr is the address a request is attributed to: the TCP peer (in
-// Lambda, the source IP the function URL saw), or behind a trusted proxy
-// the last X-Forwarded-For entry, the one that proxy appended.
-func clientAddr(r *http.Request, trustProxy bool) string {
-	if trustProxy {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			last := xff[len(xff)-1]
-			if i := strings.LastIndexByte(last, ','); i >= 0 {
-				last = last[i+1:]
-			}
-			if ip := strings.TrimSpace(last); ip != "" {
-				return ip
-			}
-		}
-	}
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
 }
