@@ -21,6 +21,7 @@ import (
 // relay in the browser tests and, through TestServeFake, for manual looks
 // at the dashboard.
 type fakeAPI struct {
+	copilot  http.Handler // serves /api/chat when set
 	now      time.Time
 	start    time.Time
 	accounts []fakeAccount
@@ -196,6 +197,8 @@ func (f *fakeAPI) variantOK(v, filter string) bool {
 // ServeHTTP routes /api/rpc/... and /api/events/....
 func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case r.URL.Path == "/api/chat" && f.copilot != nil:
+		f.copilot.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, "/api/rpc/"):
 		f.serveRPC(w, r)
 	case strings.HasPrefix(r.URL.Path, "/api/events/"):

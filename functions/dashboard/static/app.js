@@ -1,7 +1,7 @@
 // Entry point: wires the RPC client, the live (SSE) connections and the
 // shared store, keeps the header (price ticker, model filter, connection
 // status) current, and routes #/, #/leaderboard, #/analytics and
-// #/failures to their pages. Page options live in the hash query so views
+// #/failures and #/chat to their pages. Page options live in the hash query so views
 // can be linked.
 import config from "../../config.js";
 import { html, render } from "./html.js";
@@ -14,8 +14,9 @@ import arena from "./pages/arena.js";
 import leaderboard from "./pages/leaderboard.js";
 import analytics from "./pages/analytics.js";
 import failures from "./pages/failures.js";
+import chat from "./pages/chat.js";
 
-const ROUTES = { "": ["arena", arena], leaderboard: ["leaderboard", leaderboard], analytics: ["analytics", analytics], failures: ["failures", failures] };
+const ROUTES = { "": ["arena", arena], leaderboard: ["leaderboard", leaderboard], analytics: ["analytics", analytics], failures: ["failures", failures], chat: ["chat", chat] };
 const SYMBOL_ORDER = ["BTC", "ETH", "SOL"];
 const SPARK_POINTS = 120;
 
