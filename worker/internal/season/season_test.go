@@ -6,13 +6,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/autonome-go/autonome/worker/internal/llm/llmtest"
+	"github.com/autonome-go/autonome/worker/internal/prompt"
 )
 
 var tapeStart = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -285,5 +291,64 @@ func TestBaselineSeasonIsDeterministic(t *testing.T) {
 	}
 	if hashes[0] != hashes[1] {
 		t.Fatalf("hashes differ across parallelism: %v", hashes)
+	}
+}
+
+// A prompt swap re-runs one LLM seat live with other templates: its
+// requests carry them, the A/B bundle holds them, and it replays.
+func TestPromptSwap(t *testing.T) {
+	srv := llmtest.NewServerBodyFunc(t, trader)
+	_, _, raw := recordShort(t, srv)
+	b := readBundle(t, raw)
+	s, calls, err := FromBundle(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	err = fs.WalkDir(prompt.DefaultFS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, p), 0o755)
+		}
+		data, err := fs.ReadFile(prompt.DefaultFS(), p)
+		if p == "user.tmpl" {
+			data = append(data, "\nThink like a hedge fund.\n"...)
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, p), data, 0o644)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const seat = "trader/Guardian"
+	w, _ := ParseSwap(seat + "=prompt:" + dir)
+	d, err := s.Derive(w, b.Manifest.ResultHash, "short-prompt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(calls, seat)
+	ab, err := d.Run(context.Background(), RunOptions{Recorded: calls, Replay: true, Live: map[string]bool{seat: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range ab.Calls {
+		if c.Entrant == seat {
+			n++
+			if !strings.Contains(c.Request, "Think like a hedge fund.") {
+				t.Fatalf("a swapped request lacks the new template: %.200s", c.Request)
+			}
+		}
+	}
+	abBundle := readBundle(t, bundleBytes(t, d, ab))
+	if n == 0 || abBundle.Files["prompts/"+strconv.Itoa(slices.IndexFunc(d.Config.Entrants, func(e Entrant) bool { return e.ID == seat }))+"/user.tmpl"] == nil {
+		t.Fatalf("%d swapped calls; bundle files %v", n, slices.Collect(maps.Keys(abBundle.Files)))
+	}
+	if got, err := Verify(context.Background(), abBundle, 2); err != nil || got.Hash != ab.Hash {
+		t.Fatalf("prompt A/B replay: %v", err)
 	}
 }
