@@ -39,8 +39,8 @@ func retryAfter(h string, now time.Time) time.Duration {
 	return 0
 }
 
-// sleep waits for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits for d or until ctx ends: the default ClientConfig.Sleep.
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/autonome-go/autonome/worker/internal/llm"
 )
 
 // Call is one recorded HTTP exchange with a model provider: the exact
@@ -175,12 +177,8 @@ func (l *callLog) sleep(ctx context.Context, d time.Duration) error {
 		}
 		return ctx.Err()
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
+	if err := llm.Sleep(ctx, d); err != nil {
+		return err
 	}
 	l.wait += d
 	l.clock.add(d)
