@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -159,6 +160,18 @@ func BenchmarkRunSlotBaselines(b *testing.B) {
 	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(slots), "cpu-ns/slot")
 	b.ReportMetric(float64(total.Nanoseconds())/float64(slots), "ns/slot")
 	b.ReportMetric(float64(decide.Nanoseconds())/float64(slots), "decide-ns/slot")
+
+	// The decisions' own CPU time: one thread, measured per phase.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	phaseClock = func() time.Time { return time.Unix(0, int64(threadCPU())) }
+	defer func() { phaseClock = time.Now }()
+	res, err := s.Run(context.Background(), RunOptions{Parallel: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(res.Timing.Decide.Nanoseconds())/float64(res.Slots), "decide-cpu-ns/slot")
+	b.ReportMetric(float64(res.Timing.Feed.Nanoseconds())/float64(res.Slots), "feed-cpu-ns/slot")
 }
 
 // cpuTime is the process's user and system CPU time: on a shared machine
