@@ -123,3 +123,16 @@ func (s *Simulator) OpenAccounts(ids []string) {
 		}
 	}
 }
+
+// BookVenueFill books a fill a real venue reported for a live account (see
+// exchange.VenueFill) and waits for its records to be written.
+func (s *Simulator) BookVenueFill(ctx context.Context, f exchange.VenueFill) (arena.Order, error) {
+	if err := s.available(); err != nil {
+		return arena.Order{}, err
+	}
+	o, err := s.ex.BookVenueFill(s.now(), f)
+	if err != nil {
+		return o, err
+	}
+	return o, s.waitPersisted(ctx, o.Seq)
+}

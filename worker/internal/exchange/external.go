@@ -1,0 +1,84 @@
+package exchange
+
+import (
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+)
+
+// VenueFill is a fill that happened on a real venue for an account the
+// exchange mirrors (a model trading live). It is booked at the venue's price
+// and fee without touching the simulated book, so the ledger tables hold a
+// live account exactly as they hold a simulated one (orders, fills,
+// positions, cash), and the dashboard, leaderboard and seasons read it
+// unchanged.
+type VenueFill struct {
+	AccountID string
+	OrderID   string // our client order id; one order may receive several fills
+	Symbol    arena.Symbol
+	Side      arena.Side
+	Price     arena.Fixed
+	Quantity  arena.Fixed
+	Fee       arena.Fixed // what the venue charged, quote units (≥ 0)
+	Leverage  arena.Fixed // of a position the fill opens; 0: 1x
+	Liquidity arena.Liquidity
+	Trigger   arena.CloseTrigger // STOP or TARGET when a venue trigger order filled
+}
+
+// BookVenueFill books f on its account and returns the order it belongs to
+// with every fill so far (FILLED). Fills of the same OrderID add up.
+func (e *Exchange) BookVenueFill(now time.Time, f VenueFill) (arena.Order, error) {
+	e.mu.Lock()
+	defer e.unlock()
+	e.tick(now)
+	a, err := e.account(f.AccountID)
+	if err != nil {
+		return arena.Order{}, err
+	}
+	m, err := e.market(f.Symbol)
+	if err != nil {
+		return arena.Order{}, err
+	}
+	if f.OrderID == "" || len(f.OrderID) > maxOrderIDLen || !f.Side.Valid() || f.Price <= 0 || f.Quantity <= 0 || f.Fee < 0 {
+		return arena.Order{}, arena.Errorf(arena.CodeInvalid, "venue fill %+v is malformed", f)
+	}
+	if _, live := a.live[f.OrderID]; live {
+		return arena.Order{}, arena.Errorf(arena.CodeConflict, "order %q is a simulated order", f.OrderID)
+	}
+	o, known := a.lookup(f.OrderID)
+	switch {
+	case !known:
+		o = arena.Order{OrderRequest: arena.OrderRequest{AccountID: f.AccountID, OrderID: f.OrderID, Symbol: f.Symbol,
+			Side: f.Side, Type: arena.OrderMarket, Leverage: f.Leverage}, SubmittedAt: e.now}
+	case o.Side != f.Side || o.Symbol != f.Symbol:
+		return arena.Order{}, arena.Errorf(arena.CodeConflict, "venue fill for order %q is on another side or market", f.OrderID)
+	}
+	o.Quantity += f.Quantity
+	o.Trigger = f.Trigger
+	liq := f.Liquidity
+	if liq == "" {
+		liq = arena.Taker
+	}
+	pr := e.startFills(m, &o, &a.slots[m.idx].pos, liq)
+	pr.rate = 0 // the venue's fee is charged below, exactly
+	e.addFill(&pr, -1, f.Price, f.Quantity)
+	last := &e.walked[len(e.walked)-1]
+	last.fee = f.Fee
+	if last.closing {
+		e.closing.fees += f.Fee
+	} else {
+		e.opening.fees += f.Fee
+	}
+	if why := e.ledgerCheck(a, &a.slots[m.idx].pos); why != "" {
+		return arena.Order{}, arena.Errorf(arena.CodeRejected, "%s", e.halt(a, why))
+	}
+	e.book(a, m, &o, liq)
+	o.State = arena.OrderFilled
+	if p := &a.slots[m.idx].pos; p.Quantity > 0 {
+		e.emitPosition(p)
+	}
+	e.markDirty(a)
+	e.emitOrder(&o)
+	a.remember(o)
+	return o, nil
+}
