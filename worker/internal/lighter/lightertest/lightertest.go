@@ -40,6 +40,11 @@ type Venue struct {
 	rejectNonces int
 	txs          []Tx
 	nextOrder    int64
+	trades       []venue.Trade
+	depth        map[int16]int64 // lots a market order can take; 0: unlimited
+	takerFee     int32           // millionths
+	makerFee     int32
+	subs         map[*subscriber]bool
 }
 
 type keyID struct {
@@ -57,13 +62,16 @@ type Tx struct {
 func New(t testing.TB, markets ...venue.PerpsOrderBookDetail) *Venue {
 	v := &Venue{keys: map[keyID]signer.PublicKey{}, nonces: map[keyID]int64{}, markets: markets,
 		marks: map[int16]float64{}, positions: map[int64]map[int16]int64{}, orders: map[int64][]venue.Order{},
-		leverage: map[int64]map[int16]uint16{}, collateral: map[int64]string{}, nextOrder: 1000}
+		leverage: map[int64]map[int16]uint16{}, collateral: map[int64]string{}, nextOrder: 1000,
+		depth: map[int16]int64{}, takerFee: 200, makerFee: 20, subs: map[*subscriber]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+venue.PathNextNonce, v.nextNonce)
 	mux.HandleFunc("POST "+venue.PathSendTx, v.sendTx)
 	mux.HandleFunc("GET "+venue.PathAccount, v.account)
 	mux.HandleFunc("GET "+venue.PathOrderBookDetails, v.orderBooks)
 	mux.HandleFunc("GET "+venue.PathActiveOrders, v.activeOrders)
+	mux.HandleFunc("GET "+venue.PathTrades, v.tradesList)
+	mux.HandleFunc("GET /stream", v.stream)
 	v.Server = httptest.NewServer(mux)
 	t.Cleanup(v.Server.Close)
 	return v
@@ -78,11 +86,13 @@ func (v *Venue) Register(account int64, apiKey uint8, pub signer.PublicKey, nonc
 	v.collateral[account] = collateral
 }
 
-// SetMark sets a market's mark price (market orders fill there).
+// SetMark sets a market's mark price: market orders fill there, and resting
+// limit and trigger orders that it reaches fill at it.
 func (v *Venue) SetMark(market int16, price float64) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.marks[market] = price
+	v.sweep(market)
 }
 
 // RejectNonces makes the next n transactions fail as if their nonce were
@@ -349,7 +359,11 @@ func (v *Venue) create(t signer.CreateOrder) string {
 		if !crosses {
 			return "market order price bound not reached"
 		}
-		p[m] += lots
+		if d := v.depth[m]; d > 0 && abs(lots) > d { // the scripted book runs out: the rest is cancelled
+			lots = lots / abs(lots) * d
+		}
+		v.nextOrder++
+		v.fill(t.AccountIndex, m, t.IsAsk, t.ClientOrderIndex, v.nextOrder, abs(lots), false)
 	default: // resting limit or untriggered stop/take-profit
 		v.nextOrder++
 		v.orders[t.AccountIndex] = append(v.orders[t.AccountIndex], venue.Order{OrderIndex: v.nextOrder,

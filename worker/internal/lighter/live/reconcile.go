@@ -33,6 +33,28 @@ func (d Diff) String() string {
 // difference halts trading (Place refuses with ErrHalted until the trader is
 // rebuilt) and the error lists every difference.
 func (t *Trader) Reconcile(ctx context.Context, ours Book) ([]Diff, error) {
+	diffs, err := t.Compare(ctx, ours)
+	if err != nil || len(diffs) == 0 {
+		return nil, err
+	}
+	parts := make([]string, len(diffs))
+	for i, d := range diffs {
+		parts[i] = d.String()
+	}
+	t.mu.Lock()
+	t.halted = strings.Join(parts, "; ")
+	onMismatch := t.cfg.OnMismatch
+	t.mu.Unlock()
+	t.cfg.Log.Error("lighter: reconciliation mismatch; trading halted", "account", t.cfg.Account, "diff", t.Halted())
+	if onMismatch != nil {
+		onMismatch(t.cfg.Account, diffs)
+	}
+	return diffs, fmt.Errorf("%w: %s", ErrHalted, t.Halted())
+}
+
+// Compare is Reconcile without the halt: the differences between the
+// venue's positions and open orders and ours.
+func (t *Trader) Compare(ctx context.Context, ours Book) ([]Diff, error) {
 	acc, err := t.venue.Account(ctx, t.cfg.Account)
 	if err != nil {
 		return nil, fmt.Errorf("reconcile: %w", err)
@@ -60,31 +82,13 @@ func (t *Trader) Reconcile(ctx context.Context, ours Book) ([]Diff, error) {
 	if err != nil {
 		return nil, err
 	}
-	diffs = append(diffs, orderDiffs...)
-	if len(diffs) == 0 {
-		return nil, nil
-	}
-	parts := make([]string, len(diffs))
-	for i, d := range diffs {
-		parts[i] = d.String()
-	}
-	t.mu.Lock()
-	t.halted = strings.Join(parts, "; ")
-	t.mu.Unlock()
-	t.cfg.Log.Error("lighter: reconciliation mismatch; trading halted", "account", t.cfg.Account, "diff", t.halted)
-	t.mu.Lock()
-	onMismatch := t.cfg.OnMismatch
-	t.mu.Unlock()
-	if onMismatch != nil {
-		onMismatch(t.cfg.Account, diffs)
-	}
-	return diffs, fmt.Errorf("%w: %s", ErrHalted, t.halted)
+	return append(diffs, orderDiffs...), nil
 }
 
 // reconcileOrders compares open orders market by market (client order
 // indexes), reading them with an auth token.
 func (t *Trader) reconcileOrders(ctx context.Context, ours map[arena.Symbol][]int64) ([]Diff, error) {
-	token, err := t.cfg.Key.AuthToken(t.cfg.Now().Add(10*time.Minute), t.cfg.Account, t.cfg.APIKey)
+	token, err := t.AuthToken()
 	if err != nil {
 		return nil, fmt.Errorf("reconcile: %w", err)
 	}

@@ -21,6 +21,7 @@ type Venue interface {
 	Account(ctx context.Context, index int64) (venue.DetailedAccount, error)
 	Markets(ctx context.Context) ([]venue.PerpsOrderBookDetail, error)
 	ActiveOrders(ctx context.Context, account int64, market int16, auth string) ([]venue.Order, error)
+	Trades(ctx context.Context, account int64, limit int, auth string) ([]venue.Trade, error)
 }
 
 // Limits are the per-model brakes. Zero values are refused by New: live
@@ -133,6 +134,9 @@ type Order struct {
 	Trigger    arena.Fixed
 	ReduceOnly bool
 	Leverage   int
+	// ClientIndex is the client order index to use (from NewClientIndex, so
+	// that fills can be attributed before Place returns); 0: a fresh one.
+	ClientIndex int64
 }
 
 // Placed is the venue's acknowledgement of an order.
@@ -141,6 +145,7 @@ type Placed struct {
 	TxHash           string
 	TxInfo           string
 	DryRun           bool
+	Size             arena.Fixed // the size sent, floored to the market's lots
 }
 
 // Place checks the brakes, sets leverage on the venue if this market has not
@@ -168,7 +173,9 @@ func (t *Trader) Place(ctx context.Context, o Order) (Placed, error) {
 	if err != nil {
 		return Placed{}, err
 	}
-	return t.send(ctx, signer.TxTypeCreateOrder, func(h signer.Header) signer.Tx { tx.Header = h; return tx })
+	p, err := t.send(ctx, signer.TxTypeCreateOrder, func(h signer.Header) signer.Tx { tx.Header = h; return tx })
+	p.Size = fromUnits(tx.BaseAmount, m.SizeDecimals)
+	return p, err
 }
 
 // orderTx rounds the order to the market's grid: sizes down to whole lots,
@@ -186,8 +193,11 @@ func (t *Trader) orderTx(m venue.PerpsOrderBookDetail, o Order) (signer.CreateOr
 	if price <= 0 || price > math.MaxUint32 {
 		return signer.CreateOrder{}, fmt.Errorf("price %s of %s does not fit the venue's ticks", o.Price, o.Symbol)
 	}
-	t.clientIdx = (t.clientIdx + 1) % (1 << 47)
-	tx := signer.CreateOrder{MarketIndex: uint16(m.MarketID), ClientOrderIndex: t.clientIdx, BaseAmount: lots,
+	ci := o.ClientIndex
+	if ci == 0 {
+		ci = t.nextClientIndex()
+	}
+	tx := signer.CreateOrder{MarketIndex: uint16(m.MarketID), ClientOrderIndex: ci, BaseAmount: lots,
 		Price: uint32(price), IsAsk: o.Sell, Type: o.Type, ReduceOnly: o.ReduceOnly}
 	switch o.Type {
 	case signer.OrderMarket, signer.OrderStopLoss, signer.OrderTakeProfit:
@@ -354,4 +364,71 @@ func (t *Trader) Halted() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.halted
+}
+
+// fromUnits is n units of 10^-decimals as a fixed-point value.
+func fromUnits(n int64, decimals uint8) arena.Fixed {
+	for range int(decimals) - arena.FixedDecimals {
+		n /= 10
+	}
+	for range arena.FixedDecimals - int(decimals) {
+		n *= 10
+	}
+	return arena.Fixed(n)
+}
+
+// nextClientIndex returns a client order index never used by this trader
+// (called with t.mu held).
+func (t *Trader) nextClientIndex() int64 {
+	t.clientIdx = (t.clientIdx + 1) % (1 << 47)
+	return t.clientIdx
+}
+
+// NewClientIndex reserves a unique client order index for Order.ClientIndex.
+func (t *Trader) NewClientIndex() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.nextClientIndex()
+}
+
+// Halt stops trading as a reconciliation mismatch does, for reason.
+func (t *Trader) Halt(reason string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.halted == "" {
+		t.halted = reason
+	}
+	t.cfg.Log.Error("lighter: trading halted", "account", t.cfg.Account, "reason", reason)
+}
+
+// MarketByID returns the venue market with the given id (LoadMarkets first).
+func (t *Trader) MarketByID(id int16) (venue.PerpsOrderBookDetail, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, m := range t.markets {
+		if m.MarketID == id {
+			return m, true
+		}
+	}
+	return venue.PerpsOrderBookDetail{}, false
+}
+
+// AuthToken returns an auth token for private reads, valid ten minutes.
+func (t *Trader) AuthToken() (string, error) {
+	return t.cfg.Key.AuthToken(t.cfg.Now().Add(10*time.Minute), t.cfg.Account, t.cfg.APIKey)
+}
+
+// Account is the venue account index this trader trades.
+func (t *Trader) Account() int64 { return t.cfg.Account }
+
+// DryRun reports whether transactions are only signed and logged.
+func (t *Trader) DryRun() bool { return t.cfg.DryRun }
+
+// Trades returns the account's latest trades, newest first.
+func (t *Trader) Trades(ctx context.Context, limit int) ([]venue.Trade, error) {
+	token, err := t.AuthToken()
+	if err != nil {
+		return nil, err
+	}
+	return t.venue.Trades(ctx, t.cfg.Account, limit, token)
 }

@@ -21,7 +21,12 @@ const (
 	PathAccount          = "/api/v1/account"
 	PathOrderBookDetails = "/api/v1/orderBookDetails"
 	PathActiveOrders     = "/api/v1/accountActiveOrders"
+	PathTrades           = "/api/v1/trades"
 )
+
+// AccountChannel is the WebSocket channel of an account's trades, positions
+// and orders.
+func AccountChannel(account int64) string { return "account_all/" + strconv.FormatInt(account, 10) }
 
 // codeOK is the success code in the venue's result envelope.
 const codeOK = 200
@@ -120,6 +125,18 @@ func (c *Client) ActiveOrders(ctx context.Context, account int64, market int16, 
 		return nil, fmt.Errorf("active orders: %w", err)
 	}
 	return out.Orders, nil
+}
+
+// Trades returns an account's latest trades, newest first (at most limit),
+// read with an auth token.
+func (c *Client) Trades(ctx context.Context, account int64, limit int, auth string) ([]Trade, error) {
+	var out Trades
+	q := url.Values{"account_index": {strconv.FormatInt(account, 10)}, "sort_by": {"trade_id"}, "sort_dir": {"desc"},
+		"limit": {strconv.Itoa(limit)}, "auth": {auth}}
+	if err := c.get(ctx, PathTrades, q, &out, &out.Code, &out.Message); err != nil {
+		return nil, fmt.Errorf("trades: %w", err)
+	}
+	return out.Trades, nil
 }
 
 func (c *Client) get(ctx context.Context, path string, q url.Values, out any, code *int32, msg *string) error {

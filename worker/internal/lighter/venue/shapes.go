@@ -105,3 +105,51 @@ type ResultCode struct {
 	Code    int32  `json:"code"`
 	Message string `json:"message,omitempty"`
 }
+
+// Trades is GET /api/v1/trades.
+type Trades struct {
+	Code       int32   `json:"code"`
+	Message    string  `json:"message,omitempty"`
+	NextCursor string  `json:"next_cursor"`
+	Trades     []Trade `json:"trades"`
+}
+
+// Trade is one execution. Size and Price are decimal strings; TakerFee and
+// MakerFee are fee rates in millionths (an assumption: the document gives
+// only their type); the client ids are the orders' client order indexes.
+type Trade struct {
+	TradeID      int64  `json:"trade_id"`
+	Type         string `json:"type"`
+	MarketID     int16  `json:"market_id"`
+	Size         string `json:"size"`
+	Price        string `json:"price"`
+	USDAmount    string `json:"usd_amount"`
+	AskID        int64  `json:"ask_id"`
+	BidID        int64  `json:"bid_id"`
+	AskClientID  int64  `json:"ask_client_id"`
+	BidClientID  int64  `json:"bid_client_id"`
+	AskAccountID int64  `json:"ask_account_id"`
+	BidAccountID int64  `json:"bid_account_id"`
+	IsMakerAsk   bool   `json:"is_maker_ask"`
+	Timestamp    int64  `json:"timestamp"`
+	TakerFee     int32  `json:"taker_fee"`
+	MakerFee     int32  `json:"maker_fee"`
+}
+
+// AccountUpdate is a message of the account_all/{account} WebSocket channel
+// ("subscribed/account_all" then "update/account_all"): trades by market id.
+// Its shape follows the venue's WebSocket documentation, which is not part of
+// the OpenAPI document, and is not verified against the real venue here.
+type AccountUpdate struct {
+	Type    string             `json:"type"`
+	Channel string             `json:"channel"`
+	Account int64              `json:"account"`
+	Trades  map[string][]Trade `json:"trades"`
+}
+
+// Subscribe is the WebSocket subscription request.
+type Subscribe struct {
+	Type    string `json:"type"` // "subscribe"
+	Channel string `json:"channel"`
+	Auth    string `json:"auth,omitempty"`
+}

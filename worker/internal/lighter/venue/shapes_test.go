@@ -86,6 +86,7 @@ func TestEndpointsMatchOpenAPI(t *testing.T) {
 		{PathAccount, "get", []string{"by", "value"}, DetailedAccounts{}},
 		{PathOrderBookDetails, "get", nil, OrderBookDetails{}},
 		{PathActiveOrders, "get", []string{"account_index", "market_id", "auth"}, Orders{}},
+		{PathTrades, "get", []string{"account_index", "sort_by", "sort_dir", "limit", "auth"}, Trades{}},
 	}
 	for _, c := range cases {
 		op, ok := doc.Paths[c.path][c.method]
@@ -119,7 +120,7 @@ func TestEndpointsMatchOpenAPI(t *testing.T) {
 func TestTypesMatchOpenAPI(t *testing.T) {
 	doc := loadOpenAPI(t)
 	for _, v := range []any{NextNonce{}, RespSendTx{}, DetailedAccounts{}, DetailedAccount{}, AccountPosition{},
-		OrderBookDetails{}, PerpsOrderBookDetail{}, Orders{}, Order{}} {
+		OrderBookDetails{}, PerpsOrderBookDetail{}, Orders{}, Order{}, Trades{}, Trade{}} {
 		typ := reflect.TypeOf(v)
 		def, ok := doc.Definitions[typ.Name()]
 		if !ok {

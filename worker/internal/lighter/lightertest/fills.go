@@ -1,0 +1,122 @@
+package lightertest
+
+import (
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/autonome-go/autonome/worker/internal/lighter/signer"
+	"github.com/autonome-go/autonome/worker/internal/lighter/venue"
+)
+
+// SetDepth limits how many lots one market order can take in a market (0:
+// unlimited): a larger order fills partly and its remainder is cancelled.
+func (v *Venue) SetDepth(market int16, lots int64) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.depth[market] = lots
+}
+
+// Trades returns every trade so far, oldest first.
+func (v *Venue) Trades() []venue.Trade {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return slices.Clone(v.trades)
+}
+
+// fill executes lots of an account's order at the market's mark against an
+// anonymous counterparty (account 1), moves the position, records the trade
+// and streams it to the account's subscribers. Called with v.mu held.
+func (v *Venue) fill(account int64, m int16, ask bool, clientIdx, orderIdx, lots int64, maker bool) {
+	d := v.detail(m)
+	signed := lots
+	if ask {
+		signed = -lots
+	}
+	v.pos(account)[m] += signed
+	size := float64(lots) / math.Pow10(int(d.SizeDecimals))
+	mark := v.marks[m]
+	tr := venue.Trade{TradeID: int64(len(v.trades) + 1), Type: "trade", MarketID: m,
+		Size:      strconv.FormatFloat(size, 'f', int(d.SizeDecimals), 64),
+		Price:     strconv.FormatFloat(mark, 'f', int(d.PriceDecimals), 64),
+		USDAmount: strconv.FormatFloat(size*mark, 'f', 6, 64), TakerFee: v.takerFee, MakerFee: v.makerFee,
+		AskAccountID: 1, BidAccountID: 1, Timestamp: int64(len(v.trades) + 1)}
+	if ask {
+		tr.AskAccountID, tr.AskClientID, tr.AskID, tr.IsMakerAsk = account, clientIdx, orderIdx, maker
+	} else {
+		tr.BidAccountID, tr.BidClientID, tr.BidID, tr.IsMakerAsk = account, clientIdx, orderIdx, !maker
+	}
+	v.trades = append(v.trades, tr)
+	v.publish(account, tr)
+}
+
+// sweep fills the resting orders of market m that its new mark reaches:
+// limits at or through their price (as maker), stop-loss and take-profit
+// orders whose trigger it crossed (as taker; reduce-only ones capped at the
+// position). Called with v.mu held.
+func (v *Venue) sweep(m int16) {
+	d := v.detail(m)
+	mark := int64(math.Round(v.marks[m] * math.Pow10(int(d.PriceDecimals))))
+	for account, orders := range v.orders {
+		kept := orders[:0]
+		for _, o := range orders {
+			if o.MarketIndex != m || !reached(o, mark) {
+				kept = append(kept, o)
+				continue
+			}
+			lots, _ := strconv.ParseInt(o.RemainingBaseAmount, 10, 64)
+			if o.ReduceOnly {
+				p := v.pos(account)[m]
+				if p == 0 || (p > 0) != o.IsAsk {
+					continue // nothing left to reduce: the venue cancels it
+				}
+				lots = min(lots, abs(p))
+			}
+			typ, _ := strconv.Atoi(o.Type)
+			v.fill(account, m, o.IsAsk, o.ClientOrderIndex, o.OrderIndex, lots, typ == signer.OrderLimit)
+		}
+		v.orders[account] = kept
+	}
+}
+
+// reached reports whether a resting order executes at mark (in ticks).
+func reached(o venue.Order, mark int64) bool {
+	price, _ := strconv.ParseInt(o.Price, 10, 64)
+	trig, _ := strconv.ParseInt(o.TriggerPrice, 10, 64)
+	typ, _ := strconv.Atoi(o.Type)
+	switch {
+	case typ == signer.OrderLimit && o.IsAsk:
+		return mark >= price
+	case typ == signer.OrderLimit:
+		return mark <= price
+	case typ == signer.OrderStopLoss || typ == signer.OrderStopLossLimit:
+		return (o.IsAsk && mark <= trig) || (!o.IsAsk && mark >= trig)
+	case typ == signer.OrderTakeProfit || typ == signer.OrderTakeProfitLimit:
+		return (o.IsAsk && mark >= trig) || (!o.IsAsk && mark <= trig)
+	}
+	return false
+}
+
+// tradesList serves GET /api/v1/trades for one account, newest first.
+func (v *Venue) tradesList(w http.ResponseWriter, r *http.Request) {
+	a, ok := qInt(r, "account_index")
+	limit, ok2 := qInt(r, "limit")
+	if !ok || !ok2 || r.URL.Query().Get("sort_by") == "" {
+		fail(w, 21100, "account_index, sort_by and limit are required")
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if err := v.checkAuth(r.URL.Query().Get("auth"), a); err != nil {
+		fail(w, 20013, err.Error())
+		return
+	}
+	out := venue.Trades{Code: 200, Trades: []venue.Trade{}}
+	for i := len(v.trades) - 1; i >= 0 && int64(len(out.Trades)) < limit; i-- {
+		if t := v.trades[i]; t.AskAccountID == a || t.BidAccountID == a {
+			out.Trades = append(out.Trades, t)
+		}
+	}
+	reply(w, http.StatusOK, out)
+}
