@@ -45,6 +45,7 @@ type Venue struct {
 	takerFee     int32           // millionths
 	makerFee     int32
 	subs         map[*subscriber]bool
+	refuse       bool // refuse WebSocket connections (DropConnections)
 }
 
 type keyID struct {

@@ -26,15 +26,23 @@ type subscriber struct {
 func (v *Venue) WSURL() string { return "ws" + strings.TrimPrefix(v.Server.URL, "http") + "/stream" }
 
 // DropConnections closes every open WebSocket connection, as a venue
-// restart or a network failure would; trades until the client is back are
-// only in the REST trade list.
+// restart or a network failure would, and refuses new ones until
+// AcceptConnections: trades meanwhile are only in the REST trade list.
 func (v *Venue) DropConnections() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.refuse = true
 	for s := range v.subs {
 		s.conn.CloseNow()
 		delete(v.subs, s)
 	}
+}
+
+// AcceptConnections lets clients connect again after DropConnections.
+func (v *Venue) AcceptConnections() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.refuse = false
 }
 
 // Subscribers counts the open account subscriptions.
@@ -64,6 +72,13 @@ func (v *Venue) publish(account int64, t venue.Trade) {
 // stream serves /stream: one account_all subscription per connection,
 // authenticated with an auth token, then every trade of the account.
 func (v *Venue) stream(w http.ResponseWriter, r *http.Request) {
+	v.mu.Lock()
+	refuse := v.refuse
+	v.mu.Unlock()
+	if refuse {
+		http.Error(w, "venue unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	conn, err := websocket.Accept(w, r, nil)
 	if err != nil {
 		return

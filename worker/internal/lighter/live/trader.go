@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -56,6 +57,7 @@ var (
 	ErrHalted  = errors.New("live: trading halted by reconciliation")
 	ErrBrake   = errors.New("live: order refused by a brake")
 	ErrUnknown = errors.New("live: unknown market")
+	ErrInvalid = errors.New("live: order does not fit the market")
 )
 
 // Trader trades one account. Safe for concurrent use.
@@ -107,8 +109,10 @@ func (t *Trader) Summary() string {
 		mode, t.cfg.Account, t.cfg.APIKey, t.cfg.Chain, l.MaxNotional, l.MaxLeverage, l.MaxDailyLoss)
 }
 
-// LoadMarkets reads the venue's markets (ticks, lots, minimums).
-func (t *Trader) LoadMarkets(ctx context.Context) error {
+// LoadMarkets reads the venue's markets (ticks, lots, minimums): every one,
+// or only those named (the arena's), which are also the markets whose open
+// orders reconciliation reads.
+func (t *Trader) LoadMarkets(ctx context.Context, only ...arena.Symbol) error {
 	ms, err := t.venue.Markets(ctx)
 	if err != nil {
 		return err
@@ -117,7 +121,9 @@ func (t *Trader) LoadMarkets(ctx context.Context) error {
 	defer t.mu.Unlock()
 	t.markets = map[arena.Symbol]venue.PerpsOrderBookDetail{}
 	for _, m := range ms {
-		t.markets[arena.Symbol(m.Symbol)] = m
+		if len(only) == 0 || slices.Contains(only, arena.Symbol(m.Symbol)) {
+			t.markets[arena.Symbol(m.Symbol)] = m
+		}
 	}
 	return nil
 }
@@ -184,14 +190,14 @@ func (t *Trader) Place(ctx context.Context, o Order) (Placed, error) {
 func (t *Trader) orderTx(m venue.PerpsOrderBookDetail, o Order) (signer.CreateOrder, error) {
 	lots := units(o.Size, m.SizeDecimals, false)
 	if lots <= 0 {
-		return signer.CreateOrder{}, fmt.Errorf("size %s of %s is below one lot (10^-%d)", o.Size, o.Symbol, m.SizeDecimals)
+		return signer.CreateOrder{}, fmt.Errorf("%w: size %s of %s is below one lot (10^-%d)", ErrInvalid, o.Size, o.Symbol, m.SizeDecimals)
 	}
 	if min, err := arena.ParseFixed(m.MinBaseAmount); err == nil && o.Size < min {
-		return signer.CreateOrder{}, fmt.Errorf("size %s of %s is below the venue's minimum %s", o.Size, o.Symbol, m.MinBaseAmount)
+		return signer.CreateOrder{}, fmt.Errorf("%w: size %s of %s is below the venue's minimum %s", ErrInvalid, o.Size, o.Symbol, m.MinBaseAmount)
 	}
 	price := ticks(o.Price, m.PriceDecimals, o.Sell)
 	if price <= 0 || price > math.MaxUint32 {
-		return signer.CreateOrder{}, fmt.Errorf("price %s of %s does not fit the venue's ticks", o.Price, o.Symbol)
+		return signer.CreateOrder{}, fmt.Errorf("%w: price %s of %s does not fit the venue's ticks", ErrInvalid, o.Price, o.Symbol)
 	}
 	ci := o.ClientIndex
 	if ci == 0 {

@@ -1,0 +1,377 @@
+package live_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/worker/internal/exchange"
+	"github.com/autonome-go/autonome/worker/internal/lighter/lightertest"
+	"github.com/autonome-go/autonome/worker/internal/lighter/live"
+	"github.com/autonome-go/autonome/worker/internal/lighter/signer"
+	"github.com/autonome-go/autonome/worker/internal/lighter/venue"
+)
+
+const model = "model-1"
+
+// memLedger is the exchange itself (in memory) as the live account's
+// ledger: the simulator adds only persistence of the same batches.
+type memLedger struct {
+	ex  *exchange.Exchange
+	rec *exchange.Recorder
+}
+
+func (l memLedger) Snapshot(id string) (arena.AccountSnapshot, error) { return l.ex.Snapshot(id) }
+func (l memLedger) Prices() []arena.Price                             { return l.ex.Prices() }
+func (l memLedger) BookVenueFill(_ context.Context, f exchange.VenueFill) (arena.Order, error) {
+	return l.ex.BookVenueFill(time.Now(), f)
+}
+
+func newLedger(t *testing.T) memLedger {
+	t.Helper()
+	rec := exchange.NewRecorder()
+	ex, err := exchange.New(exchange.Config{Markets: []arena.Market{{Symbol: "BTC", TickSize: arena.MustFixed("0.1"),
+		LotSize: arena.MustFixed("0.00001"), MinSize: arena.MustFixed("0.0002"), InitialMarginFraction: arena.MustFixed("0.02"),
+		MaintenanceMarginFraction: arena.MustFixed("0.01"), TakerFeeBps: arena.MustFixed("2"), MakerFeeBps: arena.MustFixed("0.2"),
+		LiquidationFeeBps: arena.MustFixed("50")}},
+		StartingCapital: arena.FixedInt(10_000), IdempotencyWindow: 64, Sink: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ex.OpenAccount(model); err != nil {
+		t.Fatal(err)
+	}
+	if err := ex.ApplyBook(time.Now(), arena.BookUpdate{Symbol: "BTC", Snapshot: true,
+		Bids: []arena.Level{{Price: arena.MustFixed("59999.9"), Size: arena.FixedInt(10)}},
+		Asks: []arena.Level{{Price: arena.MustFixed("60000.1"), Size: arena.FixedInt(10)}}}); err != nil {
+		t.Fatal(err)
+	}
+	return memLedger{ex, rec}
+}
+
+type liveEnv struct {
+	fake   *lightertest.Venue
+	acct   *live.Account
+	router *live.Router
+	ledger memLedger
+	key    *signer.PrivateKey
+	log    *syncBuffer
+}
+
+// syncBuffer is a log sink safe for the stream's goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// liveSetup runs a live account of model against a fake venue until the
+// test ends, connected to its account stream.
+func liveSetup(t *testing.T, dry bool) liveEnv {
+	t.Helper()
+	key, err := signer.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := lightertest.New(t, btc)
+	fake.Register(account, 3, key.Public(), 17, "1000.000000")
+	fake.SetMark(1, 60000)
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	tr, err := live.New(live.Config{Account: account, APIKey: 3, Chain: lightertest.Chain, Key: key, DryRun: dry, Log: log,
+		Limits: live.Limits{MaxNotional: arena.MustFixed("500"), MaxLeverage: 5, MaxDailyLoss: arena.MustFixed("50")}},
+		venue.NewClient(fake.Server.URL, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newLedger(t)
+	a := live.NewAccount(live.AccountConfig{ModelID: model, Label: "m/default", StreamURL: fake.WSURL(),
+		FillWait: 2 * time.Second, Grace: 10 * time.Millisecond, Reconcile: time.Hour, Log: log}, tr, l)
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := a.Start(ctx, []arena.Symbol{"BTC"}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	eventually(t, "the account stream connects", func() bool { return fake.Subscribers() == 1 && a.Status().Connected })
+	return liveEnv{fake, a, live.NewRouter(nil, a), l, key, logs}
+}
+
+// eventually waits for cond, which the account stream makes true
+// asynchronously; it fails the test after 10 s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); !cond(); time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+	}
+}
+
+func open(qty string, plan arena.ExitPlan) arena.OrderRequest {
+	return arena.OrderRequest{AccountID: model, OrderID: "c1-open-BTC", Symbol: "BTC", Side: arena.Long,
+		Type: arena.OrderMarket, Quantity: arena.MustFixed(qty), Leverage: arena.FixedInt(3), ExitPlan: plan}
+}
+
+func (e liveEnv) position(t *testing.T) arena.Fixed {
+	t.Helper()
+	s, err := e.ledger.Snapshot(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range s.Positions {
+		if p.Symbol == "BTC" {
+			return p.Quantity.MulInt(int64(p.Side.Sign()))
+		}
+	}
+	return 0
+}
+
+func TestAccountOrderFillsFromTheVenueStreamIntoTheLedger(t *testing.T) {
+	e := liveSetup(t, false)
+	ctx := context.Background()
+	plan := arena.ExitPlan{Stop: arena.FixedInt(58000), Target: arena.FixedInt(65000)}
+	o, err := e.router.PlaceOrder(ctx, open("0.002", plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.State != arena.OrderFilled || o.Filled != arena.MustFixed("0.002") || o.AvgPrice != arena.FixedInt(60000) {
+		t.Fatalf("order = %+v", o)
+	}
+	types := []int{}
+	for _, tx := range e.fake.Txs() {
+		types = append(types, tx.Type)
+	}
+	if want := []int{signer.TxTypeUpdateLeverage, signer.TxTypeCreateOrder, signer.TxTypeCreateOrder, signer.TxTypeCreateOrder}; !equal(types, want) {
+		t.Fatalf("venue saw tx types %v, want leverage, order, stop, target", types)
+	}
+	if got := e.position(t); got != arena.MustFixed("0.002") {
+		t.Fatalf("ledger position = %s", got)
+	}
+	s, _ := e.ledger.Snapshot(model)
+	if want := arena.MustFixed("0.024"); s.Fees != want { // 120 USD × 200 millionths
+		t.Fatalf("ledger fees = %s, want the venue's %s", s.Fees, want)
+	}
+	// The same order id again is the same order, not a second trade.
+	if again, err := e.router.PlaceOrder(ctx, open("0.002", plan)); err != nil || again.Filled != o.Filled {
+		t.Fatalf("resend = %+v, %v", again, err)
+	}
+	if n := len(e.fake.Trades()); n != 1 {
+		t.Fatalf("venue trades = %d, want 1", n)
+	}
+	if st := e.acct.ReconcileNow(ctx); st.Degraded() {
+		t.Fatalf("agreeing venue and ledger reported %+v", st)
+	}
+}
+
+func TestAccountStopLossFillsAndCancelsTarget(t *testing.T) {
+	e := liveSetup(t, false)
+	ctx := context.Background()
+	if _, err := e.router.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000),
+		Target: arena.FixedInt(65000)})); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.SetMark(1, 57900)
+	eventually(t, "the stop's fill is booked", func() bool { return e.position(t) == 0 })
+	eventually(t, "the target is cancelled", func() bool { return len(e.fake.OpenOrders(account)) == 0 })
+	var stop []arena.Fill
+	for _, b := range e.ledger.rec.Batches() {
+		for _, f := range b.Fills {
+			if f.Trigger == arena.TriggerStop {
+				stop = append(stop, f)
+			}
+		}
+	}
+	if len(stop) != 1 || stop[0].Price != arena.FixedInt(57900) || stop[0].RealizedPnL != arena.MustFixed("-4.2") {
+		t.Fatalf("stop fills = %+v", stop)
+	}
+	if st := e.acct.ReconcileNow(ctx); st.Degraded() {
+		t.Fatalf("after the stop: %+v", st)
+	}
+}
+
+func TestAccountPartialFill(t *testing.T) {
+	e := liveSetup(t, false)
+	e.fake.SetDepth(1, 100) // 0.001 BTC
+	o, err := e.router.PlaceOrder(context.Background(), open("0.002", arena.ExitPlan{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Partial() || o.Filled != arena.MustFixed("0.001") || o.Quantity != arena.MustFixed("0.002") {
+		t.Fatalf("order = %+v, want partly filled", o)
+	}
+	if got := e.position(t); got != arena.MustFixed("0.001") {
+		t.Fatalf("ledger position = %s", got)
+	}
+}
+
+func TestAccountReconnectBooksMissedFills(t *testing.T) {
+	e := liveSetup(t, false)
+	ctx := context.Background()
+	if _, err := e.router.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000)})); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.DropConnections()
+	e.fake.SetMark(1, 57000) // the stop fills while we are away
+	if got := e.position(t); got != arena.MustFixed("0.002") {
+		t.Fatalf("ledger moved without a stream: %s", got)
+	}
+	e.fake.AcceptConnections()
+	eventually(t, "the missed fill is booked after the reconnect", func() bool { return e.position(t) == 0 })
+	eventually(t, "reconnected", func() bool { return e.fake.Subscribers() == 1 })
+	if st := e.acct.Status(); st.Degraded() {
+		t.Fatalf("after resync: %+v", st)
+	}
+	if !strings.Contains(e.log.String(), "reconnecting") {
+		t.Fatal("the dropped stream was not logged")
+	}
+}
+
+func TestAccountNonceResync(t *testing.T) {
+	e := liveSetup(t, false)
+	e.fake.RejectNonces(1)
+	if _, err := e.router.PlaceOrder(context.Background(), open("0.001", arena.ExitPlan{})); err != nil {
+		t.Fatalf("order after a nonce refusal: %v", err)
+	}
+	if got := e.position(t); got != arena.MustFixed("0.001") {
+		t.Fatalf("ledger position = %s", got)
+	}
+}
+
+func TestAccountReconciliationMismatchHalts(t *testing.T) {
+	e := liveSetup(t, false)
+	ctx := context.Background()
+	if _, err := e.router.PlaceOrder(ctx, open("0.002", arena.ExitPlan{})); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.SetPosition(account, 1, 500) // the venue disagrees
+	st := e.acct.ReconcileNow(ctx)
+	if !st.Degraded() || !strings.Contains(st.Halted, "BTC position: venue 0.005, ours 0.002") {
+		t.Fatalf("status = %+v", st)
+	}
+	o, err := e.router.PlaceOrder(ctx, arena.OrderRequest{AccountID: model, OrderID: "c2", Symbol: "BTC", Side: arena.Long,
+		Type: arena.OrderMarket, Quantity: arena.MustFixed("0.001")})
+	if arena.ErrorCode(err) != arena.CodeRejected || !strings.Contains(o.Reason, "halted") {
+		t.Fatalf("order while halted: %+v, %v", o, err)
+	}
+}
+
+func TestAccountForeignFillHalts(t *testing.T) {
+	e := liveSetup(t, false)
+	// Someone else uses the key: an order the arena never placed fills.
+	other, err := live.New(live.Config{Account: account, APIKey: 3, Chain: lightertest.Chain, Key: e.key,
+		Limits: live.Limits{MaxNotional: arena.MustFixed("500"), MaxLeverage: 5, MaxDailyLoss: arena.MustFixed("50")}},
+		venue.NewClient(e.fake.Server.URL, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = other.LoadMarkets(context.Background())
+	if _, err := other.Place(context.Background(), market("0.001", false)); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the foreign fill halts the model", func() bool { return e.acct.Status().Halted != "" })
+	if got := e.position(t); got != arena.MustFixed("0.001") {
+		t.Fatalf("the foreign fill was not booked: ledger %s", got)
+	}
+	if !strings.Contains(e.acct.Status().Halted, "belongs to no order of ours") {
+		t.Fatal(e.acct.Status().Halted)
+	}
+}
+
+func TestAccountKillSwitch(t *testing.T) {
+	e := liveSetup(t, false)
+	ctx := context.Background()
+	if _, err := e.router.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000)})); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.fake.OpenOrders(account)); n != 1 {
+		t.Fatalf("open orders = %d, want the stop", n)
+	}
+	if err := e.acct.Kill(ctx, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.fake.OpenOrders(account)); n != 0 {
+		t.Fatalf("kill left %d open orders", n)
+	}
+	req := open("0.001", arena.ExitPlan{})
+	req.OrderID = "c2"
+	if _, err := e.router.PlaceOrder(ctx, req); arena.ErrorCode(err) != arena.CodeRejected || !strings.Contains(err.Error(), "kill switch") {
+		t.Fatalf("order after kill: %v", err)
+	}
+	if st := e.acct.ReconcileNow(ctx); st.Degraded() || !st.Killed {
+		t.Fatalf("status after kill = %+v", st)
+	}
+}
+
+func TestAccountDryRun(t *testing.T) {
+	e := liveSetup(t, true)
+	o, err := e.router.PlaceOrder(context.Background(), open("0.001", arena.ExitPlan{}))
+	if arena.ErrorCode(err) != arena.CodeRejected || o.State != arena.OrderRejected || !strings.Contains(o.Reason, "dry run") {
+		t.Fatalf("dry run order = %+v, %v", o, err)
+	}
+	if n := len(e.fake.Txs()); n != 0 {
+		t.Fatalf("dry run sent %d txs", n)
+	}
+	if !strings.Contains(e.log.String(), "tx_info=") {
+		t.Fatal("the signed transaction was not logged")
+	}
+	if !strings.Contains(e.acct.Summary(), "DRY RUN") {
+		t.Fatal(e.acct.Summary())
+	}
+}
+
+func TestRouterRefusesResetOfLiveAccount(t *testing.T) {
+	r := live.NewRouter(nil, live.NewAccount(live.AccountConfig{ModelID: model}, mustTrader(t), nil))
+	if err := r.ResetAccount(context.Background(), model); arena.ErrorCode(err) != arena.CodeInvalid {
+		t.Fatalf("reset of a live account: %v", err)
+	}
+	if _, err := r.PlaceOrder(context.Background(), arena.OrderRequest{AccountID: model, OrderID: "x", Type: arena.OrderLimit}); !errors.Is(err, err) || arena.ErrorCode(err) != arena.CodeInvalid {
+		t.Fatalf("limit order on a live account: %v", err)
+	}
+}
+
+func mustTrader(t *testing.T) *live.Trader {
+	t.Helper()
+	key, _ := signer.GenerateKey()
+	tr, err := live.New(live.Config{Account: account, APIKey: 3, Key: key,
+		Limits: live.Limits{MaxNotional: arena.FixedInt(1), MaxLeverage: 1, MaxDailyLoss: arena.FixedInt(1)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+func equal(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
