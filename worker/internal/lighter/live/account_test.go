@@ -1,12 +1,11 @@
 package live_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -58,43 +57,31 @@ func newLedger(t *testing.T) memLedger {
 type liveEnv struct {
 	fake   *lightertest.Venue
 	acct   *live.Account
-	router *live.Router
 	ledger memLedger
 	key    *signer.PrivateKey
-	log    *syncBuffer
+	log    logFile
 }
 
-// syncBuffer is a log sink safe for the stream's goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+// logFile is a log sink the stream's goroutine may write concurrently.
+type logFile string
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+func (l logFile) String() string {
+	b, _ := os.ReadFile(string(l))
+	return string(b)
 }
 
 // liveSetup runs a live account of model against a fake venue until the
 // test ends, connected to its account stream.
 func liveSetup(t *testing.T, dry bool) liveEnv {
 	t.Helper()
-	key, err := signer.GenerateKey()
+	fake, key := newFake(t)
+	logs := logFile(filepath.Join(t.TempDir(), "log"))
+	f, err := os.Create(string(logs))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := lightertest.New(t, btc)
-	fake.Register(account, 3, key.Public(), 17, "1000.000000")
-	fake.SetMark(1, 60000)
-	logs := &syncBuffer{}
-	log := slog.New(slog.NewTextHandler(logs, nil))
+	t.Cleanup(func() { f.Close() })
+	log := slog.New(slog.NewTextHandler(f, nil))
 	tr, err := live.New(live.Config{Account: account, APIKey: 3, Chain: lightertest.Chain, Key: key, DryRun: dry, Log: log,
 		Limits: live.Limits{MaxNotional: arena.MustFixed("500"), MaxLeverage: 5, MaxDailyLoss: arena.MustFixed("50")}},
 		venue.NewClient(fake.Server.URL, nil))
@@ -117,7 +104,7 @@ func liveSetup(t *testing.T, dry bool) liveEnv {
 		}
 	})
 	eventually(t, "the account stream connects", func() bool { return fake.Subscribers() == 1 && a.Status().Connected })
-	return liveEnv{fake, a, live.NewRouter(nil, a), l, key, logs}
+	return liveEnv{fake, a, l, key, logs}
 }
 
 // eventually waits for cond, which the account stream makes true
@@ -154,7 +141,7 @@ func TestAccountOrderFillsFromTheVenueStreamIntoTheLedger(t *testing.T) {
 	e := liveSetup(t, false)
 	ctx := context.Background()
 	plan := arena.ExitPlan{Stop: arena.FixedInt(58000), Target: arena.FixedInt(65000)}
-	o, err := e.router.PlaceOrder(ctx, open("0.002", plan))
+	o, err := e.acct.PlaceOrder(ctx, open("0.002", plan))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +163,7 @@ func TestAccountOrderFillsFromTheVenueStreamIntoTheLedger(t *testing.T) {
 		t.Fatalf("ledger fees = %s, want the venue's %s", s.Fees, want)
 	}
 	// The same order id again is the same order, not a second trade.
-	if again, err := e.router.PlaceOrder(ctx, open("0.002", plan)); err != nil || again.Filled != o.Filled {
+	if again, err := e.acct.PlaceOrder(ctx, open("0.002", plan)); err != nil || again.Filled != o.Filled {
 		t.Fatalf("resend = %+v, %v", again, err)
 	}
 	if n := len(e.fake.Trades()); n != 1 {
@@ -190,7 +177,7 @@ func TestAccountOrderFillsFromTheVenueStreamIntoTheLedger(t *testing.T) {
 func TestAccountStopLossFillsAndCancelsTarget(t *testing.T) {
 	e := liveSetup(t, false)
 	ctx := context.Background()
-	if _, err := e.router.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000),
+	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000),
 		Target: arena.FixedInt(65000)})); err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +203,7 @@ func TestAccountStopLossFillsAndCancelsTarget(t *testing.T) {
 func TestAccountPartialFill(t *testing.T) {
 	e := liveSetup(t, false)
 	e.fake.SetDepth(1, 100) // 0.001 BTC
-	o, err := e.router.PlaceOrder(context.Background(), open("0.002", arena.ExitPlan{}))
+	o, err := e.acct.PlaceOrder(context.Background(), open("0.002", arena.ExitPlan{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +218,7 @@ func TestAccountPartialFill(t *testing.T) {
 func TestAccountReconnectBooksMissedFills(t *testing.T) {
 	e := liveSetup(t, false)
 	ctx := context.Background()
-	if _, err := e.router.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000)})); err != nil {
+	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000)})); err != nil {
 		t.Fatal(err)
 	}
 	e.fake.DropConnections()
@@ -253,7 +240,7 @@ func TestAccountReconnectBooksMissedFills(t *testing.T) {
 func TestAccountNonceResync(t *testing.T) {
 	e := liveSetup(t, false)
 	e.fake.RejectNonces(1)
-	if _, err := e.router.PlaceOrder(context.Background(), open("0.001", arena.ExitPlan{})); err != nil {
+	if _, err := e.acct.PlaceOrder(context.Background(), open("0.001", arena.ExitPlan{})); err != nil {
 		t.Fatalf("order after a nonce refusal: %v", err)
 	}
 	if got := e.position(t); got != arena.MustFixed("0.001") {
@@ -264,7 +251,7 @@ func TestAccountNonceResync(t *testing.T) {
 func TestAccountReconciliationMismatchHalts(t *testing.T) {
 	e := liveSetup(t, false)
 	ctx := context.Background()
-	if _, err := e.router.PlaceOrder(ctx, open("0.002", arena.ExitPlan{})); err != nil {
+	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{})); err != nil {
 		t.Fatal(err)
 	}
 	e.fake.SetPosition(account, 1, 500) // the venue disagrees
@@ -272,7 +259,7 @@ func TestAccountReconciliationMismatchHalts(t *testing.T) {
 	if !st.Degraded() || !strings.Contains(st.Halted, "BTC position: venue 0.005, ours 0.002") {
 		t.Fatalf("status = %+v", st)
 	}
-	o, err := e.router.PlaceOrder(ctx, arena.OrderRequest{AccountID: model, OrderID: "c2", Symbol: "BTC", Side: arena.Long,
+	o, err := e.acct.PlaceOrder(ctx, arena.OrderRequest{AccountID: model, OrderID: "c2", Symbol: "BTC", Side: arena.Long,
 		Type: arena.OrderMarket, Quantity: arena.MustFixed("0.001")})
 	if arena.ErrorCode(err) != arena.CodeRejected || !strings.Contains(o.Reason, "halted") {
 		t.Fatalf("order while halted: %+v, %v", o, err)
@@ -304,7 +291,7 @@ func TestAccountForeignFillHalts(t *testing.T) {
 func TestAccountKillSwitch(t *testing.T) {
 	e := liveSetup(t, false)
 	ctx := context.Background()
-	if _, err := e.router.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000)})); err != nil {
+	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000)})); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(e.fake.OpenOrders(account)); n != 1 {
@@ -318,7 +305,7 @@ func TestAccountKillSwitch(t *testing.T) {
 	}
 	req := open("0.001", arena.ExitPlan{})
 	req.OrderID = "c2"
-	if _, err := e.router.PlaceOrder(ctx, req); arena.ErrorCode(err) != arena.CodeRejected || !strings.Contains(err.Error(), "kill switch") {
+	if _, err := e.acct.PlaceOrder(ctx, req); arena.ErrorCode(err) != arena.CodeRejected || !strings.Contains(err.Error(), "kill switch") {
 		t.Fatalf("order after kill: %v", err)
 	}
 	if st := e.acct.ReconcileNow(ctx); st.Degraded() || !st.Killed {
@@ -328,7 +315,7 @@ func TestAccountKillSwitch(t *testing.T) {
 
 func TestAccountDryRun(t *testing.T) {
 	e := liveSetup(t, true)
-	o, err := e.router.PlaceOrder(context.Background(), open("0.001", arena.ExitPlan{}))
+	o, err := e.acct.PlaceOrder(context.Background(), open("0.001", arena.ExitPlan{}))
 	if arena.ErrorCode(err) != arena.CodeRejected || o.State != arena.OrderRejected || !strings.Contains(o.Reason, "dry run") {
 		t.Fatalf("dry run order = %+v, %v", o, err)
 	}
@@ -343,25 +330,12 @@ func TestAccountDryRun(t *testing.T) {
 	}
 }
 
-func TestRouterRefusesResetOfLiveAccount(t *testing.T) {
-	r := live.NewRouter(nil, live.NewAccount(live.AccountConfig{ModelID: model}, mustTrader(t), nil))
-	if err := r.ResetAccount(context.Background(), model); arena.ErrorCode(err) != arena.CodeInvalid {
-		t.Fatalf("reset of a live account: %v", err)
-	}
-	if _, err := r.PlaceOrder(context.Background(), arena.OrderRequest{AccountID: model, OrderID: "x", Type: arena.OrderLimit}); !errors.Is(err, err) || arena.ErrorCode(err) != arena.CodeInvalid {
+func TestAccountTakesPlainMarketOrdersOnly(t *testing.T) {
+	e := liveSetup(t, false)
+	if _, err := e.acct.PlaceOrder(context.Background(), arena.OrderRequest{AccountID: model, OrderID: "x", Symbol: "BTC",
+		Side: arena.Long, Type: arena.OrderLimit, Price: arena.FixedInt(1), Quantity: arena.FixedInt(1)}); arena.ErrorCode(err) != arena.CodeInvalid {
 		t.Fatalf("limit order on a live account: %v", err)
 	}
-}
-
-func mustTrader(t *testing.T) *live.Trader {
-	t.Helper()
-	key, _ := signer.GenerateKey()
-	tr, err := live.New(live.Config{Account: account, APIKey: 3, Key: key,
-		Limits: live.Limits{MaxNotional: arena.FixedInt(1), MaxLeverage: 1, MaxDailyLoss: arena.FixedInt(1)}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
 }
 
 func equal(a, b []int) bool {

@@ -30,7 +30,9 @@ type env struct {
 	log    *bytes.Buffer
 }
 
-func setup(t *testing.T, dry bool) env {
+// newFake starts a fake venue with BTC at 60 000 and an account whose
+// API key 3 is a fresh key.
+func newFake(t *testing.T) (*lightertest.Venue, *signer.PrivateKey) {
 	t.Helper()
 	key, err := signer.GenerateKey()
 	if err != nil {
@@ -39,6 +41,12 @@ func setup(t *testing.T, dry bool) env {
 	fake := lightertest.New(t, btc)
 	fake.Register(account, 3, key.Public(), 17, "1000.000000")
 	fake.SetMark(1, 60000)
+	return fake, key
+}
+
+func setup(t *testing.T, dry bool) env {
+	t.Helper()
+	fake, key := newFake(t)
 	var log bytes.Buffer
 	tr, err := live.New(live.Config{Account: account, APIKey: 3, Chain: lightertest.Chain, Key: key, DryRun: dry,
 		Log:    slog.New(slog.NewTextHandler(&log, nil)),
