@@ -34,7 +34,11 @@ func TestErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"DATABASE_URL": "mysql://h/db"}, `config: DATABASE_URL has scheme "mysql": expected postgres or postgresql`},
 		{map[string]string{"DATABASE_URL": "postgres://h/db", "FEED": "binance"}, `config: FEED="binance" is not valid`},
 		{map[string]string{"DATABASE_URL": "postgres://h/db", "FEED": "replay"}, `config: FEED_TAPE is required when FEED=replay`},
-		{map[string]string{"DATABASE_URL": "postgres://h/db", "TRADING_MODE": "live"}, `config: TRADING_MODE=live is not supported`},
+		{map[string]string{"DATABASE_URL": "postgres://h/db", "TRADING_MODE": "live"}, `config: TRADING_MODE=live needs LIVE_MODELS`},
+		{map[string]string{"DATABASE_URL": "postgres://h/db", "TRADING_MODE": "live", "LIVE_MODELS": "m/x", "SECRETS_KEY": "k", "ADMIN_TOKEN": "t"},
+			`config: TRADING_MODE=live needs LIVE_MAX_NOTIONAL, LIVE_MAX_LEVERAGE and LIVE_MAX_DAILY_LOSS`},
+		{map[string]string{"DATABASE_URL": "postgres://h/db", "TRADING_MODE": "live", "LIVE_MODELS": "m", "SECRETS_KEY": "k", "ADMIN_TOKEN": "t",
+			"LIVE_MAX_NOTIONAL": "50", "LIVE_MAX_LEVERAGE": "2", "LIVE_MAX_DAILY_LOSS": "10"}, `config: LIVE_MODELS entry "m" is not valid`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {

@@ -28,15 +28,25 @@ type Worker struct {
 	AdminAddr       string        `envconfig:"WORKER_ADMIN_ADDR" default:"127.0.0.1:8082" desc:"worker admin listener (health, asynq monitoring)"`
 	AdminToken      string        `envconfig:"ADMIN_TOKEN" desc:"bearer token for the worker admin listener and mutating RPCs"`
 	MetricsAddr     string        `envconfig:"METRICS_ADDR" desc:"serve Prometheus metrics here without a token (private address); empty: on the admin listener, behind ADMIN_TOKEN"`
-	TradingMode     string        `envconfig:"TRADING_MODE" default:"simulated" desc:"simulated (the only mode this build trades in)"`
+	TradingMode     string        `envconfig:"TRADING_MODE" default:"simulated" desc:"simulated, or live: the seats in LIVE_MODELS trade on Lighter, every other seat stays simulated"`
 	Feed            string        `envconfig:"FEED" default:"synthetic" desc:"market data: synthetic, lighter or replay"`
 	FeedTape        string        `envconfig:"FEED_TAPE" desc:"tape file for FEED=replay"`
 	FeedTick        time.Duration `envconfig:"FEED_TICK" default:"500ms" desc:"synthetic feed update interval"`
 	FeedReplaySpeed float64       `envconfig:"FEED_REPLAY_SPEED" default:"1" desc:"FEED=replay pace: 1 as recorded, 2 twice as fast, 0 as fast as possible"`
 
-	LighterBaseURL     string `envconfig:"LIGHTER_BASE_URL" default:"https://mainnet.zklighter.elliot.ai" desc:"Lighter REST base URL (FEED=lighter)"`
-	LighterWSURL       string `envconfig:"LIGHTER_WS_URL" default:"wss://mainnet.zklighter.elliot.ai/stream" desc:"Lighter WebSocket URL (FEED=lighter)"`
-	LighterAPIKeyIndex int    `envconfig:"LIGHTER_API_KEY_INDEX" default:"2" desc:"Lighter API key index (live mode, reserved)"`
+	LighterBaseURL     string `envconfig:"LIGHTER_BASE_URL" default:"https://mainnet.zklighter.elliot.ai" desc:"Lighter REST base URL (FEED=lighter and live mode)"`
+	LighterWSURL       string `envconfig:"LIGHTER_WS_URL" default:"wss://mainnet.zklighter.elliot.ai/stream" desc:"Lighter WebSocket URL (FEED=lighter and live mode account streams)"`
+	LighterAPIKeyIndex int    `envconfig:"LIGHTER_API_KEY_INDEX" default:"2" desc:"Lighter API key index worker credentials stores when the input names none"`
+	LighterChainID     uint32 `envconfig:"LIGHTER_CHAIN_ID" default:"304" desc:"chain id live transactions are signed for: 304 mainnet, 300 testnet"`
+
+	LiveModels       []string      `envconfig:"LIVE_MODELS" desc:"TRADING_MODE=live: the seats that trade on Lighter, name/variant, comma-separated (credentials from worker credentials)"`
+	LiveDryRun       bool          `envconfig:"LIVE_DRY_RUN" default:"true" desc:"live models sign and log every transaction without sending it; false sends them"`
+	LiveKill         bool          `envconfig:"LIVE_KILL" desc:"kill switch: live models cancel their open orders at start and place no new ones"`
+	LiveMaxNotional  arena.Fixed   `envconfig:"LIVE_MAX_NOTIONAL" desc:"each live model's largest order, USD notional (required in live mode)"`
+	LiveMaxLeverage  int           `envconfig:"LIVE_MAX_LEVERAGE" desc:"each live model's highest leverage, whole multiples (required in live mode)"`
+	LiveMaxDailyLoss arena.Fixed   `envconfig:"LIVE_MAX_DAILY_LOSS" desc:"each live model's equity loss since the UTC day's first reading that trips its kill switch, USD (required in live mode)"`
+	LiveSlippageBps  arena.Fixed   `envconfig:"LIVE_SLIPPAGE_BPS" default:"50" desc:"a live market order's worst price: the mark ± this many bps"`
+	LiveReconcile    time.Duration `envconfig:"LIVE_RECONCILE_INTERVAL" default:"1m" desc:"how often live positions and open orders are reconciled with the venue"`
 
 	SimInitialCapital  arena.Fixed   `envconfig:"SIM_INITIAL_CAPITAL" default:"10000" desc:"starting cash of every account, USDT"`
 	SimQuoteCurrency   string        `envconfig:"SIM_QUOTE_CURRENCY" default:"USDT" desc:"quote currency label"`
@@ -74,9 +84,11 @@ func (c *Worker) Validate() error {
 	switch c.TradingMode {
 	case "simulated":
 	case "live":
-		return fmt.Errorf("TRADING_MODE=live is not supported by this build: live orders need Lighter's signer, which is not available; use simulated")
+		if err := c.validateLive(); err != nil {
+			return err
+		}
 	default:
-		return fmt.Errorf("TRADING_MODE=%q is not valid: expected simulated", c.TradingMode)
+		return fmt.Errorf("TRADING_MODE=%q is not valid: expected simulated or live", c.TradingMode)
 	}
 	switch c.Feed {
 	case "synthetic", "lighter":
@@ -102,6 +114,29 @@ func (c *Worker) Validate() error {
 		}
 	}
 	return validLog(c.LogLevel, c.LogFormat)
+}
+
+// validateLive checks what TRADING_MODE=live needs: the seats, the key
+// that opens their credentials, and every brake.
+func (c *Worker) validateLive() error {
+	switch {
+	case len(c.LiveModels) == 0:
+		return fmt.Errorf("TRADING_MODE=live needs LIVE_MODELS: the seats (name/variant) that trade on Lighter")
+	case c.SecretsKey == "":
+		return fmt.Errorf("TRADING_MODE=live needs SECRETS_KEY: it opens the sealed credentials of the live models")
+	case c.AdminToken == "":
+		return fmt.Errorf("TRADING_MODE=live needs ADMIN_TOKEN: the kill switch on the admin listener requires it")
+	case c.LiveMaxNotional <= 0 || c.LiveMaxLeverage <= 0 || c.LiveMaxDailyLoss <= 0:
+		return fmt.Errorf("TRADING_MODE=live needs LIVE_MAX_NOTIONAL, LIVE_MAX_LEVERAGE and LIVE_MAX_DAILY_LOSS, each positive")
+	case c.LiveSlippageBps <= 0 || c.LiveReconcile <= 0:
+		return fmt.Errorf("LIVE_SLIPPAGE_BPS and LIVE_RECONCILE_INTERVAL must be positive")
+	}
+	for _, m := range c.LiveModels {
+		if name, variant, ok := strings.Cut(m, "/"); !ok || name == "" || variant == "" {
+			return fmt.Errorf("LIVE_MODELS entry %q is not valid: expected name/variant", m)
+		}
+	}
+	return nil
 }
 
 // NIMKeys returns the configured NIM keys in rotation order.

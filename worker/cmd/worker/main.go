@@ -5,6 +5,7 @@
 //	worker migrate   apply the database migrations and exit
 //	worker seed      create the default roster (idempotent) and exit
 //	worker season …  run, replay and verify seasons (see season.Usage); needs no database
+//	worker credentials NAME VARIANT   seal a seat's Lighter credentials (JSON on stdin) for live mode
 package main
 
 import (
@@ -27,13 +28,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, stdout io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "season" {
 		return season.Main(ctx, args[1:], stdout, os.Getenv)
 	}
@@ -55,7 +56,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer func() { _ = stopTracing(context.WithoutCancel(ctx)) }()
 		return service.Run(ctx, cfg, log)
-	case "migrate", "seed", "models":
+	case "migrate", "seed", "models", "credentials":
 		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 		defer cancel()
 		pool, err := postgres.Open(dctx, cfg.DatabaseURL, postgres.Options{MaxConns: 2, ApplicationName: "autonome-" + cmd})
@@ -74,8 +75,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if cmd == "models" {
 			return service.PrintModels(dctx, cfg, pool, stdout)
 		}
+		if cmd == "credentials" {
+			return service.StoreCredentials(dctx, cfg, pool, args[1:], stdin, stdout)
+		}
 		_, err = service.Reconcile(dctx, cfg, pool, log)
 		return err
 	}
-	return fmt.Errorf("unknown command %q: expected run, migrate, seed, models or season", cmd)
+	return fmt.Errorf("unknown command %q: expected run, migrate, seed, models, credentials or season", cmd)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/worker/internal/jobs"
+	"github.com/autonome-go/autonome/worker/internal/lighter/live"
 	"github.com/autonome-go/autonome/worker/internal/marketdata"
 )
 
@@ -18,6 +19,7 @@ type health struct {
 	mu       sync.Mutex
 	started  time.Time
 	lastBook map[arena.Symbol]time.Time
+	live     []*live.Account // set before the admin listener starts
 }
 
 func newHealth() *health {
@@ -88,6 +90,11 @@ type Report struct {
 	StartedAt     time.Time    `json:"startedAt"`
 	UptimeSeconds int64        `json:"uptimeSeconds"`
 	Feed          []FeedStatus `json:"feed"`
+	// Live lists the models trading on Lighter (TRADING_MODE=live): a
+	// halted one (reconciliation found a difference, the reason says
+	// exactly which) or one whose venue cannot be read makes the worker
+	// degraded; a kill switch is shown but is an operator's choice.
+	Live []live.Status `json:"live,omitempty"`
 }
 
 // staleFeed is when a market without updates makes the worker degraded.
@@ -107,6 +114,13 @@ func (h *health) report(now time.Time) Report {
 	}
 	if len(r.Feed) == 0 && now.Sub(h.started) > staleFeed {
 		r.Status = "degraded"
+	}
+	for _, a := range h.live {
+		st := a.Status()
+		if st.Degraded() {
+			r.Status = "degraded"
+		}
+		r.Live = append(r.Live, st)
 	}
 	return r
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/worker/internal/jobs"
+	"github.com/autonome-go/autonome/worker/internal/lighter/live"
 	"github.com/autonome-go/autonome/worker/internal/simulator"
 )
 
@@ -24,11 +25,14 @@ type telemetry struct {
 	sim  *simulator.Metrics
 	feed *feedMetrics
 	jobs *jobs.Metrics
+	// mismatch counts live reconciliation mismatches (none in simulated mode).
+	mismatch func(int64, []live.Diff)
 }
 
 func newTelemetry() *telemetry {
 	reg := metrics.NewRegistry()
-	return &telemetry{reg: reg, sim: simulator.NewMetrics(reg), feed: newFeedMetrics(reg), jobs: jobs.NewMetrics(reg)}
+	return &telemetry{reg: reg, sim: simulator.NewMetrics(reg), feed: newFeedMetrics(reg), jobs: jobs.NewMetrics(reg),
+		mismatch: live.MismatchCounter(reg)}
 }
 
 // attach registers the collectors that read one run's connections (pool

@@ -96,12 +96,18 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	books := ticker.NewBooks()
 	tick.PublishBooks(books, redis.NewBooks(rdb, cfg.RedisPrefix))
 	shared := jobs.NewHealth(redis.NewHealth(rdb, cfg.RedisPrefix), log.With("part", "health"), time.Now)
-	js, err := newJobs(ctx, cfg, roster, rdb, pool, sim, src, events, tel.jobs, shared, log)
+	lives, err := startLive(ctx, cfg, pool, sim, tel.mismatch, log)
+	if err != nil {
+		return err
+	}
+	js, err := newJobs(ctx, cfg, roster, rdb, pool, newRouter(sim, lives), src, events, tel.jobs, shared, log)
 	if err != nil {
 		return err
 	}
 	health := newHealth()
+	health.live = lives
 	admin := newAdmin(cfg.AdminAddr, health, log.With("part", "admin"))
+	admin.handleLive(cfg.AdminToken, lives)
 	if cfg.MetricsAddr == "" {
 		admin.mux.Handle("GET /metrics", tel.handler(cfg.AdminToken))
 	}
@@ -124,6 +130,9 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	g.Go(func() error { return bc.Run(gctx) })
 	g.Go(func() error { return js.Run(gctx) })
 	g.Go(func() error { return admin.Run(gctx) })
+	for _, a := range lives {
+		g.Go(func() error { return a.Run(gctx) })
+	}
 	if cfg.MetricsAddr != "" {
 		g.Go(func() error { return serveMetrics(gctx, cfg.MetricsAddr, tel.handler("")) })
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/worker/internal/exchange"
+	"github.com/autonome-go/autonome/worker/internal/lighter/signer"
 	"github.com/autonome-go/autonome/worker/internal/lighter/venue"
 )
 
@@ -133,7 +134,56 @@ func (a *Account) Start(ctx context.Context, symbols []arena.Symbol) error {
 	if len(ts) > 0 {
 		a.lastTrade = ts[0].TradeID
 	}
+	return a.adoptExits(ctx)
+}
+
+// adoptExits takes the account's resting reduce-only stop-loss and
+// take-profit orders as this model's exit orders (left by an earlier run;
+// the account is the model's alone). Any other open order is left to
+// reconciliation, which reports it.
+func (a *Account) adoptExits(ctx context.Context) error {
+	open, err := a.trader.OpenOrders(ctx)
+	if err != nil {
+		return fmt.Errorf("live %s: %w", a.cfg.Label, err)
+	}
+	for sym, orders := range open {
+		for _, o := range orders {
+			trig := exitTrigger(o)
+			if trig == arena.TriggerNone {
+				continue
+			}
+			side := arena.Long
+			if o.IsAsk {
+				side = arena.Short
+			}
+			a.track(&tracked{id: exitID(sym, trig, o.ClientOrderIndex), client: o.ClientOrderIndex, symbol: sym, side: side,
+				trigger: trig, resting: true})
+			a.cfg.Log.Info("lighter: adopted a resting exit order", "model", a.cfg.Label, "symbol", sym, "trigger", trig,
+				"client_order_index", o.ClientOrderIndex)
+		}
+	}
 	return nil
+}
+
+// exitTrigger is the close trigger of a reduce-only stop or take-profit
+// order, or none.
+func exitTrigger(o venue.Order) arena.CloseTrigger {
+	if !o.ReduceOnly {
+		return arena.TriggerNone
+	}
+	switch o.Type {
+	case strconv.Itoa(signer.OrderStopLoss), strconv.Itoa(signer.OrderStopLossLimit), "stop-loss", "stop-loss-limit":
+		return arena.TriggerStop
+	case strconv.Itoa(signer.OrderTakeProfit), strconv.Itoa(signer.OrderTakeProfitLimit), "take-profit", "take-profit-limit":
+		return arena.TriggerTarget
+	}
+	return arena.TriggerNone
+}
+
+// exitID is the ledger order id of an exit order: unique per account,
+// and the same when a later run adopts the order.
+func exitID(sym arena.Symbol, trig arena.CloseTrigger, client int64) string {
+	return fmt.Sprintf("%s-%s-%d", sym, trig, client)
 }
 
 // Run follows the account stream and reconciles every interval until ctx

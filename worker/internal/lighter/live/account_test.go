@@ -349,3 +349,27 @@ func equal(a, b []int) bool {
 	}
 	return true
 }
+
+func TestAccountRestartAdoptsItsRestingExits(t *testing.T) {
+	e := liveSetup(t, false)
+	ctx := context.Background()
+	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000),
+		Target: arena.FixedInt(65000)})); err != nil {
+		t.Fatal(err)
+	}
+	// A second run (a restarted worker) over the same ledger and venue.
+	tr, err := live.New(live.Config{Account: account, APIKey: 3, Chain: lightertest.Chain, Key: e.key,
+		Limits: live.Limits{MaxNotional: arena.MustFixed("500"), MaxLeverage: 5, MaxDailyLoss: arena.MustFixed("50")}},
+		venue.NewClient(e.fake.Server.URL, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := live.NewAccount(live.AccountConfig{ModelID: model, Label: "m/default", StreamURL: e.fake.WSURL(),
+		Grace: time.Millisecond}, tr, e.ledger)
+	if err := again.Start(ctx, []arena.Symbol{"BTC"}); err != nil {
+		t.Fatal(err)
+	}
+	if st := again.ReconcileNow(ctx); st.Degraded() {
+		t.Fatalf("the restarted account does not recognise its exits: %+v", st)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/worker/internal/lighter/venue"
 )
 
 // Book is what we believe the venue holds for the account: signed base size
@@ -86,26 +87,16 @@ func (t *Trader) Compare(ctx context.Context, ours Book) ([]Diff, error) {
 }
 
 // reconcileOrders compares open orders market by market (client order
-// indexes), reading them with an auth token.
+// indexes).
 func (t *Trader) reconcileOrders(ctx context.Context, ours map[arena.Symbol][]int64) ([]Diff, error) {
-	token, err := t.AuthToken()
+	open, err := t.OpenOrders(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reconcile: %w", err)
 	}
-	t.mu.Lock()
-	markets := make(map[arena.Symbol]int16, len(t.markets))
-	for sym, m := range t.markets {
-		markets[sym] = m.MarketID
-	}
-	t.mu.Unlock()
 	var diffs []Diff
-	for _, sym := range symbols(markets, nil) {
-		orders, err := t.venue.ActiveOrders(ctx, t.cfg.Account, markets[sym], token)
-		if err != nil {
-			return nil, fmt.Errorf("reconcile: open orders of %s: %w", sym, err)
-		}
+	for _, sym := range symbols(open, nil) {
 		var theirs []int64
-		for _, o := range orders {
+		for _, o := range open[sym] {
 			theirs = append(theirs, o.ClientOrderIndex)
 		}
 		mine := slices.Clone(ours[sym])
@@ -116,6 +107,30 @@ func (t *Trader) reconcileOrders(ctx context.Context, ours map[arena.Symbol][]in
 		}
 	}
 	return diffs, nil
+}
+
+// OpenOrders reads the account's open orders in every loaded market, with
+// an auth token.
+func (t *Trader) OpenOrders(ctx context.Context) (map[arena.Symbol][]venue.Order, error) {
+	token, err := t.AuthToken()
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	markets := make(map[arena.Symbol]int16, len(t.markets))
+	for sym, m := range t.markets {
+		markets[sym] = m.MarketID
+	}
+	t.mu.Unlock()
+	out := make(map[arena.Symbol][]venue.Order, len(markets))
+	for sym, id := range markets {
+		orders, err := t.venue.ActiveOrders(ctx, t.cfg.Account, id, token)
+		if err != nil {
+			return nil, fmt.Errorf("open orders of %s: %w", sym, err)
+		}
+		out[sym] = orders
+	}
+	return out, nil
 }
 
 func symbols[V any](a, b map[arena.Symbol]V) []arena.Symbol {

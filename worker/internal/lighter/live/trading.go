@@ -217,8 +217,8 @@ func (a *Account) placeExits(ctx context.Context, sym arena.Symbol, plan arena.E
 		if x.trig <= 0 {
 			continue
 		}
-		tr := &tracked{id: fmt.Sprintf("%s-%s-%d", sym, x.trigger, time.Now().UnixNano()), client: a.trader.NewClientIndex(),
-			symbol: sym, side: exit, trigger: x.trigger, resting: true}
+		client := a.trader.NewClientIndex()
+		tr := &tracked{id: exitID(sym, x.trigger, client), client: client, symbol: sym, side: exit, trigger: x.trigger, resting: true}
 		a.track(tr)
 		placed, err := a.trader.Place(ctx, Order{Symbol: sym, Sell: exit == arena.Short, Type: x.typ, Size: p.Quantity,
 			Price: a.bound(x.trig, exit), Trigger: x.trig, ReduceOnly: true, ClientIndex: tr.client})

@@ -1,0 +1,88 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/bearer"
+	"github.com/autonome-go/autonome/worker/internal/lighter/live"
+)
+
+// KillRequest is the body of POST /live/kill: the model ("name/variant";
+// empty: every live model) and why, for the log.
+type KillRequest struct {
+	Model  string `json:"model"`
+	Reason string `json:"reason"`
+}
+
+// handleLive serves the live models' kill switch and status on the admin
+// listener, behind ADMIN_TOKEN (live mode refuses to start without it):
+//
+//	GET  /live       every live model's status
+//	POST /live/kill  cancel the model's open orders on the venue and refuse new ones until a restart without LIVE_KILL
+func (a *admin) handleLive(token string, accounts []*live.Account) {
+	allowed := bearer.NewSet(token)
+	auth := func(h http.HandlerFunc) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if !allowed.Authorized(r) {
+				w.Header().Set("WWW-Authenticate", bearer.Scheme)
+				http.Error(w, "admin token required", http.StatusUnauthorized)
+				return
+			}
+			h(w, r)
+		}
+	}
+	a.mux.HandleFunc("GET /live", auth(func(w http.ResponseWriter, _ *http.Request) { writeStatuses(w, http.StatusOK, accounts) }))
+	a.mux.HandleFunc("POST /live/kill", auth(func(w http.ResponseWriter, r *http.Request) {
+		var req KillRequest
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&req); err != nil {
+			http.Error(w, "body: {\"model\": \"name/variant or empty for all\", \"reason\": \"...\"}", http.StatusBadRequest)
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
+		defer cancel()
+		found, err := killLive(ctx, accounts, req, a.log)
+		switch {
+		case !found:
+			http.Error(w, "no live model "+req.Model, http.StatusNotFound)
+		case err != nil: // the switch is on; some cancels did not reach the venue
+			writeStatuses(w, http.StatusBadGateway, accounts)
+		default:
+			writeStatuses(w, http.StatusOK, accounts)
+		}
+	}))
+}
+
+// killLive turns the kill switch of the named model (or all) on.
+func killLive(ctx context.Context, accounts []*live.Account, req KillRequest, log *slog.Logger) (found bool, err error) {
+	reason := "admin kill switch"
+	if req.Reason != "" {
+		reason += ": " + req.Reason
+	}
+	for _, acc := range accounts {
+		if req.Model != "" && acc.Status().Model != req.Model {
+			continue
+		}
+		found = true
+		log.Warn("live kill switch requested", "model", acc.Status().Model, "reason", reason)
+		if kerr := acc.Kill(ctx, reason); kerr != nil {
+			log.Error("live kill switch: cancelling open orders failed; new orders are refused", "model", acc.Status().Model, "err", kerr)
+			err = errors.Join(err, kerr)
+		}
+	}
+	return found, err
+}
+
+func writeStatuses(w http.ResponseWriter, status int, accounts []*live.Account) {
+	out := make([]live.Status, len(accounts))
+	for i, a := range accounts {
+		out[i] = a.Status()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(out)
+}
