@@ -14,7 +14,6 @@ import (
 	"github.com/autonome-go/autonome/worker/internal/lighter/lightertest"
 	"github.com/autonome-go/autonome/worker/internal/lighter/live"
 	"github.com/autonome-go/autonome/worker/internal/lighter/signer"
-	"github.com/autonome-go/autonome/worker/internal/lighter/venue"
 )
 
 const model = "model-1"
@@ -82,12 +81,7 @@ func liveSetup(t *testing.T, dry bool) liveEnv {
 	}
 	t.Cleanup(func() { f.Close() })
 	log := slog.New(slog.NewTextHandler(f, nil))
-	tr, err := live.New(live.Config{Account: account, APIKey: 3, Chain: lightertest.Chain, Key: key, DryRun: dry, Log: log,
-		Limits: live.Limits{MaxNotional: arena.MustFixed("500"), MaxLeverage: 5, MaxDailyLoss: arena.MustFixed("50")}},
-		venue.NewClient(fake.Server.URL, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := newTrader(t, fake, key, dry, log)
 	l := newLedger(t)
 	a := live.NewAccount(live.AccountConfig{ModelID: model, Label: "m/default", StreamURL: fake.WSURL(),
 		FillWait: 2 * time.Second, Grace: 10 * time.Millisecond, Reconcile: time.Hour, Log: log}, tr, l)
@@ -269,12 +263,7 @@ func TestAccountReconciliationMismatchHalts(t *testing.T) {
 func TestAccountForeignFillHalts(t *testing.T) {
 	e := liveSetup(t, false)
 	// Someone else uses the key: an order the arena never placed fills.
-	other, err := live.New(live.Config{Account: account, APIKey: 3, Chain: lightertest.Chain, Key: e.key,
-		Limits: live.Limits{MaxNotional: arena.MustFixed("500"), MaxLeverage: 5, MaxDailyLoss: arena.MustFixed("50")}},
-		venue.NewClient(e.fake.Server.URL, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := newTrader(t, e.fake, e.key, false, nil)
 	_ = other.LoadMarkets(context.Background())
 	if _, err := other.Place(context.Background(), market("0.001", false)); err != nil {
 		t.Fatal(err)
@@ -358,12 +347,7 @@ func TestAccountRestartAdoptsItsRestingExits(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A second run (a restarted worker) over the same ledger and venue.
-	tr, err := live.New(live.Config{Account: account, APIKey: 3, Chain: lightertest.Chain, Key: e.key,
-		Limits: live.Limits{MaxNotional: arena.MustFixed("500"), MaxLeverage: 5, MaxDailyLoss: arena.MustFixed("50")}},
-		venue.NewClient(e.fake.Server.URL, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := newTrader(t, e.fake, e.key, false, nil)
 	again := live.NewAccount(live.AccountConfig{ModelID: model, Label: "m/default", StreamURL: e.fake.WSURL(),
 		Grace: time.Millisecond}, tr, e.ledger)
 	if err := again.Start(ctx, []arena.Symbol{"BTC"}); err != nil {

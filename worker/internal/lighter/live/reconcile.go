@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/worker/internal/lighter/venue"
@@ -145,26 +144,6 @@ func symbols[V any](a, b map[arena.Symbol]V) []arena.Symbol {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// Run reconciles every interval until ctx ends, reporting to health:
-// degraded with the exact differences on a mismatch or a failed read, healthy
-// otherwise. Call it again after every reconnect.
-func (t *Trader) Run(ctx context.Context, every time.Duration, ours func() Book, health func(degraded bool, reason string)) error {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		if _, err := t.Reconcile(ctx, ours()); err != nil {
-			health(true, err.Error())
-		} else {
-			health(false, "")
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		}
-	}
 }
 
 // SetOnMismatch sets Config.OnMismatch after New (for wiring and tests).

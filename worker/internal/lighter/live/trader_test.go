@@ -44,17 +44,23 @@ func newFake(t *testing.T) (*lightertest.Venue, *signer.PrivateKey) {
 	return fake, key
 }
 
-func setup(t *testing.T, dry bool) env {
+// newTrader trades the fake's account with key under the test's limits.
+func newTrader(t *testing.T, fake *lightertest.Venue, key *signer.PrivateKey, dry bool, log *slog.Logger) *live.Trader {
 	t.Helper()
-	fake, key := newFake(t)
-	var log bytes.Buffer
-	tr, err := live.New(live.Config{Account: account, APIKey: 3, Chain: lightertest.Chain, Key: key, DryRun: dry,
-		Log:    slog.New(slog.NewTextHandler(&log, nil)),
+	tr, err := live.New(live.Config{Account: account, APIKey: 3, Chain: lightertest.Chain, Key: key, DryRun: dry, Log: log,
 		Limits: live.Limits{MaxNotional: arena.MustFixed("500"), MaxLeverage: 5, MaxDailyLoss: arena.MustFixed("50")}},
 		venue.NewClient(fake.Server.URL, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return tr
+}
+
+func setup(t *testing.T, dry bool) env {
+	t.Helper()
+	fake, key := newFake(t)
+	var log bytes.Buffer
+	tr := newTrader(t, fake, key, dry, slog.New(slog.NewTextHandler(&log, nil)))
 	if err := tr.LoadMarkets(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -261,42 +267,6 @@ func TestReconciliationCatchesUnknownOpenOrder(t *testing.T) {
 	diffs, err := e.trader.Reconcile(ctx, live.Book{}) // we forgot the order
 	if !errors.Is(err, live.ErrHalted) || len(diffs) != 1 || diffs[0].What != "open orders" {
 		t.Fatalf("diffs = %v, err = %v", diffs, err)
-	}
-}
-
-func TestRunReportsHealth(t *testing.T) {
-	e := setup(t, false)
-	ctx, cancel := context.WithCancel(context.Background())
-	reports := make(chan string, 8)
-	done := make(chan error, 1)
-	book := live.Book{}
-	go func() {
-		done <- e.trader.Run(ctx, time.Millisecond, func() live.Book { return book }, func(degraded bool, reason string) {
-			r := "ok"
-			if degraded {
-				r = reason
-			}
-			select { // never block Run: the test stops reading once it has seen enough
-			case reports <- r:
-			default:
-			}
-		})
-	}()
-	if r := <-reports; r != "ok" {
-		t.Fatalf("first report %q, want ok", r)
-	}
-	e.fake.SetPosition(account, 1, 100)
-	for r := range reports {
-		if r != "ok" {
-			if !strings.Contains(r, "BTC position: venue 0.001, ours 0") {
-				t.Fatalf("degraded reason %q", r)
-			}
-			break
-		}
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
 	}
 }
 
