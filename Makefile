@@ -7,7 +7,7 @@ LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w'
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-short bench bench-sse build build-lambda vet fmt services-up services-down clean \
-	build-RpcFunction build-DashboardFunction build-ChatFunction bench-api test-orpc-client test-lighter-oracle
+	build-RpcFunction build-DashboardFunction build-ChatFunction bench-api test-orpc-client test-ai-sdk-client test-lighter-oracle
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ clean: ## remove build outputs (keeps the database)
 bench-api: ## API latency: p50/p99 of every procedure over 21 models, 100k orders, 1M snapshots; cold start
 	@$(SERVICES) && $(GO) test -run '^$$' -bench 'BenchmarkProcedures' -benchtime 200x -timeout 30m ./functions/internal/rpc/ && \
 		$(GO) test -run '^$$' -bench 'BenchmarkColdStart' -benchtime 30x -timeout 10m ./functions/rpc/
+
+test-ai-sdk-client: ## the AI SDK's own client (ai, pinned) reads the co-pilot's /api/chat stream; needs node and npm (required when CI=true)
+	@$(SERVICES) && $(GO) test -count=1 -run 'TestAISDKClient' -v ./functions/internal/chat/
 
 test-lighter-oracle: ## the Go signer against the venue's own (wasm, pinned npm package) on 5000 random transactions; needs node and npm
 	$(GO) test -count=1 -run 'TestOracle' -oracle.n=5000 -timeout 30m -v ./worker/internal/lighter/signer/
