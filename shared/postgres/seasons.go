@@ -33,40 +33,48 @@ type SeasonRow struct {
 	VerifyError      string
 	VerifiedAt       time.Time // zero when never verified
 	ImportedAt       time.Time
+	Name             string          // display name ("" : the id)
+	Methodology      json.RawMessage // the methodology card (worker/internal/seasonimport.Card)
+	Source           string          // SeasonFromBundle or SeasonLive
 }
 
-// ImportSeason inserts a season, or replaces the one with its id.
-func ImportSeason(ctx context.Context, pool *pgxpool.Pool, s SeasonRow) error {
-	var verifiedAt *time.Time
-	if !s.VerifiedAt.IsZero() {
-		verifiedAt = &s.VerifiedAt
+// Where a season came from ("Seasons"."source").
+const (
+	SeasonFromBundle = "bundle" // worker season import
+	SeasonLive       = "live"   // the live worker's own season (SEASON_*)
+)
+
+// Verification states of a season, as Status reports them.
+const (
+	SeasonReplayed  = "replayed"  // checksums checked and replayed to the manifest's result hash
+	SeasonFailed    = "failed"    // the replay did not reproduce the result hash (VerifyError says how)
+	SeasonChecksums = "checksums" // checksums checked, not replayed
+	SeasonRecorded  = "recorded"  // written by the live worker, not verified
+)
+
+// Status is the season's verification state.
+func (s *SeasonRow) Status() string {
+	switch {
+	case s.Verified:
+		return SeasonReplayed
+	case s.VerifyError != "":
+		return SeasonFailed
+	case s.Source == SeasonLive:
+		return SeasonRecorded
 	}
-	_, err := pool.Exec(ctx, `
-		INSERT INTO "Seasons" ("id", "parentId", "parentResultHash", "swap", "start", "end", "entrants", "resultHash",
-			"bundleSha256", "bundleBytes", "manifest", "config", "leaderboard", "verified", "verifyError", "verifiedAt")
-		VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-		ON CONFLICT ("id") DO UPDATE SET "parentId" = EXCLUDED."parentId", "parentResultHash" = EXCLUDED."parentResultHash",
-			"swap" = EXCLUDED."swap", "start" = EXCLUDED."start", "end" = EXCLUDED."end", "entrants" = EXCLUDED."entrants",
-			"resultHash" = EXCLUDED."resultHash", "bundleSha256" = EXCLUDED."bundleSha256", "bundleBytes" = EXCLUDED."bundleBytes",
-			"manifest" = EXCLUDED."manifest", "config" = EXCLUDED."config", "leaderboard" = EXCLUDED."leaderboard",
-			"verified" = EXCLUDED."verified", "verifyError" = EXCLUDED."verifyError", "verifiedAt" = EXCLUDED."verifiedAt",
-			"importedAt" = now()`,
-		s.ID, s.ParentID, s.ParentResultHash, s.Swap, s.Start, s.End, s.Entrants, s.ResultHash, s.BundleSHA256, s.BundleBytes,
-		s.Manifest, s.Config, s.Leaderboard, s.Verified, s.VerifyError, verifiedAt)
-	if err != nil {
-		return fmt.Errorf("import season %s: %w", s.ID, err)
-	}
-	return nil
+	return SeasonChecksums
 }
 
 const seasonColumns = `"id", coalesce("parentId", ''), coalesce("parentResultHash", ''), "swap", "start", "end", "entrants",
-	"resultHash", "bundleSha256", "bundleBytes", "manifest", "config", "leaderboard", "verified", "verifyError", "verifiedAt", "importedAt"`
+	"resultHash", "bundleSha256", "bundleBytes", "manifest", "config", "leaderboard", "verified", "verifyError", "verifiedAt", "importedAt",
+	"name", "methodology", "source"`
 
 func scanSeason(row pgx.Row) (SeasonRow, error) {
 	var s SeasonRow
 	var verifiedAt *time.Time
 	err := row.Scan(&s.ID, &s.ParentID, &s.ParentResultHash, &s.Swap, &s.Start, &s.End, &s.Entrants, &s.ResultHash,
-		&s.BundleSHA256, &s.BundleBytes, &s.Manifest, &s.Config, &s.Leaderboard, &s.Verified, &s.VerifyError, &verifiedAt, &s.ImportedAt)
+		&s.BundleSHA256, &s.BundleBytes, &s.Manifest, &s.Config, &s.Leaderboard, &s.Verified, &s.VerifyError, &verifiedAt, &s.ImportedAt,
+		&s.Name, &s.Methodology, &s.Source)
 	if verifiedAt != nil {
 		s.VerifiedAt = *verifiedAt
 	}
@@ -96,4 +104,300 @@ func Season(ctx context.Context, pool *pgxpool.Pool, id string) (SeasonRow, erro
 		return s, fmt.Errorf("query season %s: %w", id, err)
 	}
 	return s, nil
+}
+
+// SeasonEntrant is one line of a season's leaderboard.
+type SeasonEntrant struct {
+	EntrantID   string
+	Position    int // roster order
+	Rank        int
+	Name        string
+	Variant     arena.Variant
+	Kind        arena.ModelKind
+	Model       string // provider model id as called
+	Provider    arena.Provider
+	Capital     arena.Fixed
+	Equity      arena.Fixed
+	ReturnPct   arena.Fixed
+	RealizedPnL arena.Fixed
+	Fees        arena.Fixed
+	Funding     arena.Fixed
+	Fills       int
+	Decisions   int
+	Failed      int
+	Skipped     int
+}
+
+// SeasonEquity is an entrant's equity at a time.
+type SeasonEquity struct {
+	EntrantID string
+	At        time.Time
+	Equity    arena.Fixed
+}
+
+// SeasonDecision is one model turn of a season, summarised.
+type SeasonDecision struct {
+	EntrantID    string
+	Slot         time.Time
+	Actions      json.RawMessage // [{name, arguments, output, failed}]
+	Digest       string          // of the calls made: equal digests, equal decisions
+	Response     string
+	Failure      string
+	InputTokens  int64
+	OutputTokens int64
+	CostUSD      arena.Fixed
+	LatencyMS    int64
+}
+
+// SeasonImport is everything stored for one season.
+type SeasonImport struct {
+	Season    SeasonRow
+	Entrants  []SeasonEntrant
+	Equity    []SeasonEquity
+	Decisions []SeasonDecision
+}
+
+// ErrSeasonConflict is an import of a season id already stored with
+// another result hash.
+var ErrSeasonConflict = errors.New("season already imported with another result")
+
+// ImportSeason stores a season and its results in one transaction.
+// Importing the same bundle again (same result hash and bundle checksum,
+// verified no more strongly) changes nothing and reports false. The same id
+// with another result hash is ErrSeasonConflict when the stored season was
+// replayed to its hash; otherwise (checksums only, failed, or the live
+// worker's season rewritten as its period grows) it is replaced.
+func ImportSeason(ctx context.Context, pool *pgxpool.Pool, im SeasonImport) (bool, error) {
+	changed := false
+	err := Tx(ctx, pool, func(tx pgx.Tx) error {
+		old, err := scanSeason(tx.QueryRow(ctx, `SELECT `+seasonColumns+` FROM "Seasons" WHERE "id" = $1 FOR UPDATE`, im.Season.ID))
+		hash, sum := old.ResultHash, old.BundleSHA256
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+		case err != nil:
+			return err
+		case hash == im.Season.ResultHash && sum == im.Season.BundleSHA256 && verifyRank(old.Status()) >= verifyRank(im.Season.Status()):
+			return nil
+		case hash != im.Season.ResultHash && old.Verified:
+			return fmt.Errorf("%w: %s has %s, the bundle %s", ErrSeasonConflict, im.Season.ID, hash, im.Season.ResultHash)
+		default:
+			if _, err := tx.Exec(ctx, `DELETE FROM "Seasons" WHERE "id" = $1`, im.Season.ID); err != nil {
+				return err
+			}
+		}
+		changed = true
+		return insertSeason(ctx, tx, im)
+	})
+	if err != nil {
+		return false, fmt.Errorf("import season %s: %w", im.Season.ID, err)
+	}
+	return changed, nil
+}
+
+// verifyRank orders verification states: a replayed season is never
+// replaced by a weaker import of the same bundle.
+func verifyRank(s string) int {
+	switch s {
+	case SeasonReplayed:
+		return 3
+	case SeasonFailed:
+		return 2
+	case SeasonChecksums:
+		return 1
+	}
+	return 0
+}
+
+func insertSeason(ctx context.Context, tx pgx.Tx, im SeasonImport) error {
+	s := im.Season
+	var verifiedAt *time.Time
+	if !s.VerifiedAt.IsZero() {
+		verifiedAt = &s.VerifiedAt
+	}
+	if s.Source == "" {
+		s.Source = SeasonFromBundle
+	}
+	if len(s.Methodology) == 0 {
+		s.Methodology = json.RawMessage(`{}`)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO "Seasons" ("id", "parentId", "parentResultHash", "swap", "start", "end", "entrants",
+		"resultHash", "bundleSha256", "bundleBytes", "manifest", "config", "leaderboard", "verified", "verifyError", "verifiedAt",
+		"name", "methodology", "source")
+		VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		s.ID, s.ParentID, s.ParentResultHash, s.Swap, s.Start, s.End, s.Entrants, s.ResultHash, s.BundleSHA256, s.BundleBytes,
+		s.Manifest, s.Config, s.Leaderboard, s.Verified, arena.CleanText(s.VerifyError), verifiedAt, s.Name, s.Methodology, s.Source); err != nil {
+		return fmt.Errorf("insert season: %w", err)
+	}
+	if err := insertSeasonEntrants(ctx, tx, s.ID, im.Entrants); err != nil {
+		return err
+	}
+	if err := insertSeasonEquity(ctx, tx, s.ID, im.Equity); err != nil {
+		return err
+	}
+	return insertSeasonDecisions(ctx, tx, s.ID, im.Decisions)
+}
+
+func insertSeasonEntrants(ctx context.Context, tx pgx.Tx, id string, es []SeasonEntrant) error {
+	var text [6][]string
+	var ints [6][]int
+	var money [6][]string
+	for _, e := range es {
+		for i, v := range []string{e.EntrantID, e.Name, string(e.Variant), string(e.Kind), e.Model, string(e.Provider)} {
+			text[i] = append(text[i], v)
+		}
+		for i, v := range []int{e.Position, e.Rank, e.Fills, e.Decisions, e.Failed, e.Skipped} {
+			ints[i] = append(ints[i], v)
+		}
+		for i, v := range []arena.Fixed{e.Capital, e.Equity, e.ReturnPct, e.RealizedPnL, e.Fees, e.Funding} {
+			money[i] = append(money[i], v.String())
+		}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO "SeasonEntrants" ("seasonId", "entrantId", "name", "variant", "kind", "model", "provider",
+		"position", "rank", "fills", "decisions", "failed", "skipped", "capital", "equity", "returnPct", "realizedPnl", "fees", "funding")
+		SELECT $1, r.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::int[],
+		$11::int[], $12::int[], $13::int[], $14::numeric[], $15::numeric[], $16::numeric[], $17::numeric[], $18::numeric[], $19::numeric[]) AS r`,
+		id, text[0], text[1], text[2], text[3], text[4], text[5], ints[0], ints[1], ints[2], ints[3], ints[4], ints[5],
+		money[0], money[1], money[2], money[3], money[4], money[5])
+	if err != nil {
+		return fmt.Errorf("insert season entrants: %w", err)
+	}
+	return nil
+}
+
+func insertSeasonEquity(ctx context.Context, tx pgx.Tx, id string, ps []SeasonEquity) error {
+	ids, ats, vals := make([]string, len(ps)), make([]time.Time, len(ps)), make([]string, len(ps))
+	for i, p := range ps {
+		ids[i], ats[i], vals[i] = p.EntrantID, p.At, p.Equity.String()
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO "SeasonEquity" ("seasonId", "entrantId", "at", "equity")
+		SELECT $1, r.* FROM unnest($2::text[], $3::timestamptz[], $4::numeric[]) AS r`, id, ids, ats, vals)
+	if err != nil {
+		return fmt.Errorf("insert season equity: %w", err)
+	}
+	return nil
+}
+
+func insertSeasonDecisions(ctx context.Context, tx pgx.Tx, id string, ds []SeasonDecision) error {
+	n := len(ds)
+	ids, slots, acts, digests, resps, fails := make([]string, n), make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	in, out, lat, cost := make([]int64, n), make([]int64, n), make([]int64, n), make([]string, n)
+	for i, d := range ds {
+		ids[i], slots[i], acts[i], digests[i], resps[i], fails[i] = d.EntrantID, d.Slot, string(d.Actions), d.Digest, arena.CleanText(d.Response), arena.CleanText(d.Failure)
+		in[i], out[i], lat[i], cost[i] = d.InputTokens, d.OutputTokens, d.LatencyMS, d.CostUSD.String()
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO "SeasonDecisions" ("seasonId", "entrantId", "slot", "actions", "digest", "response", "failure",
+		"inputTokens", "outputTokens", "latencyMs", "costUsd")
+		SELECT $1, r.* FROM unnest($2::text[], $3::timestamptz[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::int8[], $9::int8[],
+		$10::int8[], $11::numeric[]) AS r`, id, ids, slots, acts, digests, resps, fails, in, out, lat, cost)
+	if err != nil {
+		return fmt.Errorf("insert season decisions: %w", err)
+	}
+	return nil
+}
+
+// Seasons lists the imported seasons, newest start first.
+func (r *Reader) Seasons(ctx context.Context) ([]SeasonRow, error) { return Seasons(ctx, r.pool) }
+
+// Season returns one imported season; arena.CodeNotFound when there is none.
+func (r *Reader) Season(ctx context.Context, id string) (SeasonRow, error) {
+	return Season(ctx, r.pool, id)
+}
+
+// SeasonEntrants reads a season's leaderboard in rank order.
+func (r *Reader) SeasonEntrants(ctx context.Context, id string) ([]SeasonEntrant, error) {
+	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "position", "rank", "name", "variant", "kind", "model", "provider",
+		"capital"::text, "equity"::text, "returnPct"::text, "realizedPnl"::text, "fees"::text, "funding"::text,
+		"fills", "decisions", "failed", "skipped" FROM "SeasonEntrants" WHERE "seasonId" = $1 ORDER BY "rank", "entrantId"`, id)
+	if err != nil {
+		return nil, err
+	}
+	var d decimals
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonEntrant, error) {
+		var e SeasonEntrant
+		var m [6]string
+		err := row.Scan(&e.EntrantID, &e.Position, &e.Rank, &e.Name, &e.Variant, &e.Kind, &e.Model, &e.Provider,
+			&m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &e.Fills, &e.Decisions, &e.Failed, &e.Skipped)
+		e.Capital, e.Equity, e.ReturnPct = d.fixed(m[0]), d.fixed(m[1]), d.fixed(m[2])
+		e.RealizedPnL, e.Fees, e.Funding = d.fixed(m[3]), d.fixed(m[4]), d.fixed(m[5])
+		return e, err
+	})
+	if err == nil {
+		err = d.err
+	}
+	return out, err
+}
+
+// SeasonEquity reads the equity series of a season's entrants (all when
+// ids is empty), by entrant then time.
+func (r *Reader) SeasonEquity(ctx context.Context, id string, ids []string) ([]SeasonEquity, error) {
+	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "at", "equity"::text FROM "SeasonEquity"
+		WHERE "seasonId" = $1 AND (coalesce(cardinality($2::text[]), 0) = 0 OR "entrantId" = ANY($2)) ORDER BY "entrantId", "at"`, id, ids)
+	if err != nil {
+		return nil, err
+	}
+	var d decimals
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonEquity, error) {
+		var p SeasonEquity
+		var v string
+		err := row.Scan(&p.EntrantID, &p.At, &v)
+		p.Equity = d.fixed(v)
+		return p, err
+	})
+	if err == nil {
+		err = d.err
+	}
+	return out, err
+}
+
+// SeasonDecisions reads an entrant's decisions in a season (every
+// entrant's when entrant is ""), in slot order, at most limit.
+func (r *Reader) SeasonDecisions(ctx context.Context, id, entrant string, limit int) ([]SeasonDecision, error) {
+	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "slot", "actions"::text, "digest", "response", "failure", "inputTokens",
+		"outputTokens", "costUsd"::text, "latencyMs" FROM "SeasonDecisions" WHERE "seasonId" = $1 AND ($2 = '' OR "entrantId" = $2)
+		ORDER BY "slot", "entrantId" LIMIT $3`, id, entrant, limit)
+	if err != nil {
+		return nil, err
+	}
+	var d decimals
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonDecision, error) {
+		var s SeasonDecision
+		var acts, cost string
+		err := row.Scan(&s.EntrantID, &s.Slot, &acts, &s.Digest, &s.Response, &s.Failure, &s.InputTokens, &s.OutputTokens, &cost, &s.LatencyMS)
+		s.Actions, s.CostUSD = json.RawMessage(acts), d.fixed(cost)
+		return s, err
+	})
+	if err == nil {
+		err = d.err
+	}
+	return out, err
+}
+
+// SeasonCosts sums each entrant's LLM cost and tokens over a season.
+func (r *Reader) SeasonCosts(ctx context.Context, id string) (map[string]SeasonCost, error) {
+	rows, err := r.pool.Query(ctx, `SELECT "entrantId", sum("costUsd")::text, sum("inputTokens" + "outputTokens")::int8
+		FROM "SeasonDecisions" WHERE "seasonId" = $1 GROUP BY "entrantId"`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]SeasonCost{}
+	var d decimals
+	for rows.Next() {
+		var e, cost string
+		var tok int64
+		if err := rows.Scan(&e, &cost, &tok); err != nil {
+			return nil, err
+		}
+		out[e] = SeasonCost{CostUSD: d.fixed(cost), Tokens: tok}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, d.err
+}
+
+// SeasonCost is an entrant's inference cost over a season.
+type SeasonCost struct {
+	CostUSD arena.Fixed
+	Tokens  int64
 }

@@ -6,6 +6,7 @@
 //	worker seed      create the default roster (idempotent) and exit
 //	worker season …  run, replay and verify seasons (see season.Usage); needs no database
 //	worker credentials NAME VARIANT   seal a seat's Lighter credentials (JSON on stdin) for live mode
+//	worker season import BUNDLE  verify a bundle and store it in PostgreSQL (see seasonimport.Usage)
 package main
 
 import (
@@ -22,6 +23,7 @@ import (
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/shared/tracing"
 	"github.com/autonome-go/autonome/worker/internal/season"
+	"github.com/autonome-go/autonome/worker/internal/seasonimport"
 	"github.com/autonome-go/autonome/worker/internal/service"
 )
 
@@ -35,6 +37,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) > 1 && args[0] == "season" && args[1] == "import" {
+		return seasonimport.Main(ctx, args[2:], stdout, os.Getenv)
+	}
 	if len(args) > 0 && args[0] == "season" {
 		return season.Main(ctx, args[1:], stdout, os.Getenv)
 	}

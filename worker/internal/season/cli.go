@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/llm"
 )
 
@@ -21,7 +20,7 @@ const Usage = `usage:
   worker season run (--tape FILE | --synthetic-seed N) [--roster FILE] [--duration D] [--interval 5m] [--id ID] --out BUNDLE
   worker season replay BUNDLE [--swap ENTRANT=model:ID|prompt:DIR|baseline:NAME] [--out NEW_BUNDLE]
   worker season verify BUNDLE
-  worker season import BUNDLE [--no-verify]   (DATABASE_URL: stores it in "Seasons" for the API)`
+  worker season import BUNDLE [--checksums-only] [--name NAME]   (DATABASE_URL: stores it for the API; see seasonimport)`
 
 // Main runs "worker season ARGS". getenv supplies API keys (the roster's
 // key variables) and SIM_* settings.
@@ -36,8 +35,6 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 		return cmdReplay(ctx, args[1:], stdout, getenv)
 	case "verify":
 		return cmdVerify(ctx, args[1:], stdout)
-	case "import":
-		return cmdImport(ctx, args[1:], stdout, getenv)
 	}
 	return fmt.Errorf("unknown season command %q\n%s", args[0], Usage)
 }
@@ -292,37 +289,5 @@ func dropKeyless(s *Season, getenv func(string) string, stdout io.Writer) error 
 	if len(kept) == 0 {
 		return errors.New("season run: no entrant can run")
 	}
-	return nil
-}
-
-func cmdImport(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
-	fl := flag.NewFlagSet("season import", flag.ContinueOnError)
-	fl.SetOutput(stdout)
-	noVerify := fl.Bool("no-verify", false, "store without replaying first")
-	path, err := bundleArg(fl, args)
-	if err != nil {
-		return err
-	}
-	url := getenv("DATABASE_URL")
-	if url == "" {
-		return errors.New("season import: DATABASE_URL is not set")
-	}
-	pool, err := postgres.Open(ctx, url, postgres.Options{MaxConns: 2, ApplicationName: "autonome-season-import"})
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	row, err := Import(ctx, pool, path, !*noVerify)
-	if err != nil {
-		return err
-	}
-	status := "not verified"
-	switch {
-	case row.Verified:
-		status = "verified"
-	case row.VerifyError != "":
-		status = "verification failed: " + row.VerifyError
-	}
-	fmt.Fprintf(stdout, "imported season %s (result %s): %s\n", row.ID, row.ResultHash, status)
 	return nil
 }

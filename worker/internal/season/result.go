@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"text/tabwriter"
+	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
 )
@@ -55,6 +56,29 @@ func leaderboard(es []*entrant) []Row {
 		rows[i].Rank = i + 1
 	}
 	return rows
+}
+
+// EquitySeries is one entrant's equity curve.
+type EquitySeries struct {
+	Entrant string        `json:"entrant"`
+	Points  []EquityPoint `json:"points"`
+}
+
+// EquityPoint is an entrant's equity at a time.
+type EquityPoint struct {
+	At     time.Time   `json:"at"`
+	Equity arena.Fixed `json:"equity"`
+}
+
+func equitySeries(es []*entrant) []EquitySeries {
+	out := make([]EquitySeries, len(es))
+	for i, e := range es {
+		out[i] = EquitySeries{Entrant: e.spec.ID, Points: make([]EquityPoint, len(e.samples))}
+		for j, s := range e.samples {
+			out[i].Points[j] = EquityPoint{At: s.at, Equity: s.equity}
+		}
+	}
+	return out
 }
 
 func ledgers(es []*entrant) []EntrantLedger {

@@ -52,7 +52,10 @@ type Result struct {
 	Hash         string          `json:"resultHash"`
 	Slots        int             `json:"slots"`
 	SkippedSlots int             `json:"skippedSlots"` // no market snapshot yet (no stats on the tape before them)
-	Calls        []Call          `json:"-"`
+	// Equity is each entrant's equity at every 5-minute boundary, in
+	// roster order (the curves a dashboard draws; not part of the hash).
+	Equity []EquitySeries `json:"equity,omitempty"`
+	Calls  []Call         `json:"-"`
 	// Timing splits the run's wall time (for benchmarks; not part of the
 	// result): bringing the exchanges to each slot, and deciding.
 	Timing      struct{ Feed, Decide time.Duration } `json:"-"`
@@ -128,7 +131,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		res.Calls = append(res.Calls, e.calls.out...)
 		res.Invocations = append(res.Invocations, e.invs...)
 	}
-	res.Leaderboard, res.Ledger = leaderboard(es), ledgers(es)
+	res.Leaderboard, res.Ledger, res.Equity = leaderboard(es), ledgers(es), equitySeries(es)
 	res.Hash, err = resultHash(res.Leaderboard, res.Ledger)
 	return res, err
 }
