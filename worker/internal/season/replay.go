@@ -128,13 +128,35 @@ func Verify(ctx context.Context, b *Bundle, parallel int) (*Result, error) {
 		return nil, err
 	}
 	res, err := s.Run(ctx, RunOptions{Recorded: calls, Replay: true, Parallel: parallel})
-	if err != nil {
-		return nil, err
+	if err == nil && res.Hash != b.Manifest.ResultHash {
+		err = &Mismatch{Want: b.Manifest.ResultHash, Got: res.Hash, Diffs: leaderboardDiff(b, res)}
 	}
-	if res.Hash != b.Manifest.ResultHash {
-		return res, &Mismatch{Want: b.Manifest.ResultHash, Got: res.Hash, Diffs: leaderboardDiff(b, res)}
+	if err != nil {
+		if note := codeNote(b.Manifest.Code, CodeVersion()); note != "" {
+			err = fmt.Errorf("%w\n(%s)", err, note)
+		}
+		return res, err
 	}
 	return res, nil
+}
+
+// codeNote says when a bundle was recorded by other code than the one
+// replaying it: the likeliest cause of a divergence.
+func codeNote(rec, now Code) string {
+	if rec.Revision == now.Revision && !rec.Modified && !now.Modified {
+		return ""
+	}
+	name := func(c Code) string {
+		s := c.Revision
+		if s == "" {
+			s = "an unknown revision"
+		}
+		if c.Modified {
+			s += " with local changes"
+		}
+		return s
+	}
+	return fmt.Sprintf("recorded by %s, replayed by %s", name(rec), name(now))
 }
 
 // leaderboardDiff compares the recorded result.json with a replay's.
