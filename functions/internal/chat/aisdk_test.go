@@ -3,7 +3,6 @@ package chat
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -11,44 +10,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/autonome-go/autonome/shared/testenv"
 )
-
-// requireNode returns the path of node, skipping the test where node or npm
-// is not installed, except under CI=true where their absence is a failure.
-func requireNode(t *testing.T) string {
-	t.Helper()
-	node, err := exec.LookPath("node")
-	if err == nil {
-		_, err = exec.LookPath("npm")
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("node and npm are required when CI=true: %v", err)
-		}
-		t.Skipf("node or npm not installed (%v): the AI SDK client test is skipped", err)
-	}
-	return node
-}
-
-// installSDK installs the pinned AI SDK into aisdkclient/node_modules
-// (git-ignored) unless what is installed already matches the lock.
-func installSDK(t *testing.T, dir string) {
-	t.Helper()
-	lock, err := os.Stat(filepath.Join(dir, "package-lock.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st, err := os.Stat(filepath.Join(dir, "node_modules", ".package-lock.json")); err == nil && !st.ModTime().Before(lock.ModTime()) {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci: %v\n%s", err, out)
-	}
-}
 
 type sdkPart struct {
 	Type      string          `json:"type"`
@@ -75,12 +39,12 @@ type sdkTurn struct {
 // history is understood on the next turn.
 func TestAISDKClientReadsTheStream(t *testing.T) {
 	t.Parallel()
-	node := requireNode(t)
+	node := testenv.Node(t)
 	dir, err := filepath.Abs("aisdkclient")
 	if err != nil {
 		t.Fatal(err)
 	}
-	installSDK(t, dir)
+	testenv.NPMInstall(t, dir)
 	hs := newHarness(t, func(step int, req wireRequest) reply {
 		last := req.Messages[len(req.Messages)-1]
 		switch {

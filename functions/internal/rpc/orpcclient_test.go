@@ -17,45 +17,8 @@ import (
 
 	"github.com/autonome-go/autonome/functions/internal/rpc"
 	"github.com/autonome-go/autonome/functions/internal/rpc/rpctest"
+	"github.com/autonome-go/autonome/shared/testenv"
 )
-
-// requireNode returns the path of node, skipping the test where it is not
-// installed, except under CI=true where its absence is a failure.
-func requireNode(t *testing.T) string {
-	t.Helper()
-	node, err := exec.LookPath("node")
-	if err == nil {
-		_, err = exec.LookPath("npm")
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("node and npm are required when CI=true: %v", err)
-		}
-		t.Skipf("node or npm not installed (%v): the official oRPC client test is skipped", err)
-	}
-	return node
-}
-
-// installClient installs the pinned client into orpcclient/node_modules
-// (git-ignored) unless the installed version already matches the lock.
-func installClient(t *testing.T, dir string) {
-	t.Helper()
-	installed := filepath.Join(dir, "node_modules", ".package-lock.json")
-	lock, err := os.Stat(filepath.Join(dir, "package-lock.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st, err := os.Stat(installed); err == nil && !st.ModTime().Before(lock.ModTime()) {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci: %v\n%s", err, out)
-	}
-}
 
 type clientCase struct {
 	Name  string          `json:"name"`
@@ -85,9 +48,9 @@ type clientReport struct {
 // its other timestamps left as strings; errors arrive as ORPCErrors with
 // the golden code, status and issues.
 func TestOfficialORPCClient(t *testing.T) {
-	node := requireNode(t)
+	node := testenv.Node(t)
 	dir := filepath.Join(rpctest.Dir(), "..", "orpcclient")
-	installClient(t, dir)
+	testenv.NPMInstall(t, dir)
 
 	env := rpctest.Seed(t)
 	srv := httptest.NewServer(rpc.NewHandler(env.Deps, env.Options()))
