@@ -32,7 +32,7 @@ func TestTemplate(t *testing.T) {
 		t.Fatal("no AWS::Serverless::Function in template.yaml")
 	}
 	wantRoutes := map[string][]string{
-		"RpcFunction":       {"ANY /api/rpc/{proxy+}", "GET /api/health", "GET /health", "GET /health/schedulers"},
+		"RpcFunction":       {"ANY /api/rpc/{proxy+}", "GET /api/export/{proxy+}", "GET /api/health", "GET /health", "GET /health/schedulers"},
 		"DashboardFunction": {"GET /", "GET /{proxy+}"},
 		"ChatFunction":      nil, // its own function URL, streaming (below)
 	}

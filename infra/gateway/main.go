@@ -1,7 +1,7 @@
 // Command gateway is the local stand-in for what fronts the arena in
 // production (API Gateway for the Lambda API, a load balancer for the SSE
 // relays, static hosting for the dashboard): one port that serves the
-// dashboard at /, proxies /api/rpc/* and /health to the API,
+// dashboard at /, proxies /api/rpc/*, /api/export/* and /health to the API,
 // /api/events/* to a relay and /api/chat to the co-pilot. `make run` starts it on :8081.
 package main
 
@@ -72,6 +72,7 @@ func newHandler(cfg config.Gateway, log *slog.Logger) (http.Handler, error) {
 	dash := dashboard.Handler(opts)
 	mux := http.NewServeMux()
 	mux.Handle("/api/rpc/", limitBody(api, maxRPCBody))
+	mux.Handle("GET /api/export/", api)
 	mux.Handle("/health", api)
 	mux.Handle("/health/", api)
 	mux.Handle("/api/health", api)

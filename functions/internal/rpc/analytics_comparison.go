@@ -14,6 +14,10 @@ import (
 // seasons are stored in the database.
 const LiveSeason = "live"
 
+func unknownSeason(id string) error {
+	return arena.Errorf(arena.CodeNotFound, "season %q does not exist (only %q, the live arena, until seasons are recorded)", id, LiveSeason)
+}
+
 // ComparisonInput is analytics.getComparison's input (beyond the reference).
 type ComparisonInput struct {
 	SeasonID string `json:"seasonId,omitempty"` // absent or "live": the live arena
@@ -72,7 +76,7 @@ type EquityAt struct {
 func (a *api) getComparison(ctx context.Context, in ComparisonInput) (ComparisonOutput, error) {
 	in.SeasonID, in.Window = cmp.Or(in.SeasonID, LiveSeason), cmp.Or(in.Window, "7d")
 	if in.SeasonID != LiveSeason {
-		return ComparisonOutput{}, arena.Errorf(arena.CodeNotFound, "season %q does not exist (only %q, the live arena, until seasons are recorded)", in.SeasonID, LiveSeason)
+		return ComparisonOutput{}, unknownSeason(in.SeasonID)
 	}
 	s, err := a.scope(ctx, "")
 	if err != nil {

@@ -83,6 +83,7 @@ func NewHandler(d Deps, o Options) http.Handler {
 	mux.HandleFunc("GET /health", hh.summary)
 	mux.HandleFunc("GET /api/health", hh.summary)
 	mux.HandleFunc("GET /health/schedulers", hh.schedulers)
+	mux.HandleFunc("GET /api/export/{file}", a.export)
 
 	var h http.Handler = mux
 	if o.RateLimit > 0 {
