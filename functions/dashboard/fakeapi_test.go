@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -42,6 +43,9 @@ type fakeAPI struct {
 	// failRPC makes every procedure answer 500, as an API whose database
 	// is down would.
 	failRPC atomic.Bool
+	// immature lists the accounts the leaderboard flags as below the
+	// minimum record.
+	immature map[string]bool
 
 	mu       sync.Mutex
 	calls    map[string]int
@@ -297,6 +301,8 @@ func (f *fakeAPI) procedure(proc string, in map[string]any, str func(string) str
 		return map[string]any{"conversations": f.chats}, meta, true
 	case "analytics/getLeaderboard":
 		return f.leaderboard(str("window"), str("variant")), meta, true
+	case "analytics/getComparison":
+		return f.comparison(str("a"), str("b"), str("window")), meta, true
 	case "analytics/getModelStats":
 		return f.modelStats(str("mode"), str("variant")), meta, true
 	case "analytics/getRunInfo":
@@ -400,20 +406,72 @@ func (f *fakeAPI) leaderboard(window, variant string) map[string]any {
 			"maxDrawdown": round(dd, 2), "startValue": start, "endValue": end, "sharpe": round(float64(i%9)/4-0.6, 2), "sortino": round(float64(i%7)/3-0.4, 2),
 			"profitFactor": round(0.7+float64(i%5)/4, 2), "feesPaid": round(8+float64(i%6)*2.5, 2), "fundingPaid": round(float64(i%5)-2.2, 2),
 			"totalTokens": 180000 + i*3100, "failureRate": round(float64(i%6)*1.7, 1)}
+		cost := 0.0
 		if a.Kind == "baseline" {
 			e["kind"] = "baseline"
 			e["llmCostUsd"], e["costPerDecision"], e["pnlNetOfCost"] = 0.0, 0.0, round(end-start, 2)
 			delete(e, "totalTokens")
 		} else {
-			cost := 1.2 + float64(i%7)*0.3
+			cost = 1.2 + float64(i%7)*0.3
 			e["llmCostUsd"], e["costPerDecision"], e["pnlNetOfCost"] = round(cost, 2), round(cost/150, 4), round(end-start-cost, 2)
 		}
+		pnl, net := e["pnlPercent"].(float64), round((end-start-cost)/start*100, 2)
+		span := func(v, below, above float64) map[string]any {
+			return map[string]any{"lo": round(v-below, 2), "hi": round(v+above, 2)}
+		}
+		e["pnlNetPercent"], e["immature"], e["recordDays"] = net, f.immature[a.ID], 7
+		e["intervals"] = map[string]any{"pnlPercent": span(pnl, 1+float64(i%4), 1+float64(i%3)), "pnlNetPercent": span(net, 1+float64(i%4), 1+float64(i%3)),
+			"sharpe": span(e["sharpe"].(float64), 0.8, 0.9), "sortino": span(e["sortino"].(float64), 1, 1.2), "maxDrawdown": span(dd, math.Min(dd, 1), 2)}
 		es = append(es, e)
 	}
 	sort.SliceStable(es, func(i, j int) bool {
-		return es[i].(map[string]any)["pnlPercent"].(float64) > es[j].(map[string]any)["pnlPercent"].(float64)
+		x, y := es[i].(map[string]any), es[j].(map[string]any)
+		if x["immature"] != y["immature"] {
+			return y["immature"] == true
+		}
+		return x["pnlPercent"].(float64) > y["pnlPercent"].(float64)
 	})
-	return map[string]any{"entries": es, "window": window}
+	return map[string]any{"entries": es, "window": window, "intervals": map[string]any{"method": "stationary bootstrap", "confidence": 0.95,
+		"period": "4h", "blockLength": 4, "resamples": 1000, "seed": 1, "minTrades": 10, "minDays": 1}}
+}
+
+// comparison answers analytics.getComparison from the fake's histories:
+// both equity series on their shared timestamps and a P(A beats B) made
+// from their returns (a fixed function of them, not a bootstrap).
+func (f *fakeAPI) comparison(a, b, window string) map[string]any {
+	if window == "" {
+		window = "7d"
+	}
+	from := f.now.Add(-windowDur(window))
+	side := func(id string) map[string]any {
+		for _, acc := range f.accounts {
+			if acc.ID != id {
+				continue
+			}
+			var eq []any
+			var first, last float64
+			for _, p := range f.history[id] {
+				if t := time.UnixMilli(int64(p[0])); !t.Before(from) {
+					if first == 0 {
+						first = p[1]
+					}
+					last = p[1]
+					eq = append(eq, map[string]any{"time": t.UTC().Format(time.RFC3339), "value": p[1]})
+				}
+			}
+			return map[string]any{"modelId": id, "modelName": acc.Name, "variant": acc.Variant, "kind": cmp.Or(acc.Kind, "llm"),
+				"pnlPercent": round((last-first)/first*100, 2), "equity": eq}
+		}
+		return nil
+	}
+	sa, sb := side(a), side(b)
+	if sa == nil || sb == nil {
+		return map[string]any{"seasonId": "live", "window": window, "periods": 0, "pBeats": nil, "significant": false}
+	}
+	p := round(0.5+math.Tanh((sa["pnlPercent"].(float64)-sb["pnlPercent"].(float64))/4)/2, 4)
+	return map[string]any{"seasonId": "live", "window": window, "a": sa, "b": sb, "periods": len(sa["equity"].([]any)) - 1,
+		"pBeats": p, "significant": p >= 0.975 || p <= 0.025,
+		"intervals": map[string]any{"method": "stationary bootstrap", "confidence": 0.95, "period": "4h", "blockLength": 4, "resamples": 1000, "seed": 1}}
 }
 
 func (f *fakeAPI) modelStats(mode, variant string) map[string]any {

@@ -1,6 +1,6 @@
 // Entry point: wires the RPC client, the live (SSE) connections and the
 // shared store, keeps the header (price ticker, model filter, connection
-// status) current, and routes #/, #/leaderboard, #/analytics and
+// status) current, and routes #/, #/leaderboard, #/compare, #/analytics,
 // #/failures and #/chat to their pages. Page options live in the hash query so views
 // can be linked.
 import config from "../../config.js";
@@ -15,8 +15,9 @@ import leaderboard from "./pages/leaderboard.js";
 import analytics from "./pages/analytics.js";
 import failures from "./pages/failures.js";
 import chat from "./pages/chat.js";
+import compare from "./pages/compare.js";
 
-const ROUTES = { "": ["arena", arena], leaderboard: ["leaderboard", leaderboard], analytics: ["analytics", analytics], failures: ["failures", failures], chat: ["chat", chat] };
+const ROUTES = { "": ["arena", arena], leaderboard: ["leaderboard", leaderboard], compare: ["compare", compare], analytics: ["analytics", analytics], failures: ["failures", failures], chat: ["chat", chat] };
 const SYMBOL_ORDER = ["BTC", "ETH", "SOL"];
 const SPARK_POINTS = 120;
 
