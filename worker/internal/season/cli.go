@@ -20,7 +20,8 @@ const Usage = `usage:
   worker season run (--tape FILE | --synthetic-seed N) [--roster FILE] [--duration D] [--interval 5m] [--id ID] --out BUNDLE
   worker season replay BUNDLE [--swap ENTRANT=model:ID|prompt:DIR|baseline:NAME] [--out NEW_BUNDLE]
   worker season verify BUNDLE
-  worker season import BUNDLE [--checksums-only] [--name NAME]   (DATABASE_URL: stores it for the API; see seasonimport)`
+  worker season import BUNDLE [--checksums-only] [--name NAME]   (DATABASE_URL: stores it for the API; see seasonimport)
+  worker season repeat BUNDLE --entrant ENTRANT --n N [--parallel P] [--out-dir DIR] [--export PREFIX]`
 
 // Main runs "worker season ARGS". getenv supplies API keys (the roster's
 // key variables) and SIM_* settings.
@@ -35,6 +36,8 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 		return cmdReplay(ctx, args[1:], stdout, getenv)
 	case "verify":
 		return cmdVerify(ctx, args[1:], stdout)
+	case "repeat":
+		return cmdRepeat(ctx, args[1:], stdout, getenv)
 	}
 	return fmt.Errorf("unknown season command %q\n%s", args[0], Usage)
 }
