@@ -87,8 +87,10 @@ type Status struct {
 	Reconciled time.Time `json:"reconciled,omitzero"`
 }
 
-// Degraded reports whether the model cannot trade as it should.
-func (s Status) Degraded() bool { return s.Halted != "" || s.Error != "" }
+// Degraded reports whether the model cannot trade as it should: halted,
+// the venue unreadable, or the account stream down (fills would not be
+// booked until it is back).
+func (s Status) Degraded() bool { return s.Halted != "" || s.Error != "" || !s.Connected }
 
 // NewAccount returns the live account of cfg.ModelID.
 func NewAccount(cfg AccountConfig, t *Trader, l Ledger) *Account {

@@ -216,13 +216,14 @@ func TestAccountReconnectBooksMissedFills(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.fake.DropConnections()
+	eventually(t, "the dropped stream degrades the status", func() bool { return e.acct.Status().Degraded() })
 	e.fake.SetMark(1, 57000) // the stop fills while we are away
 	if got := e.position(t); got != arena.MustFixed("0.002") {
 		t.Fatalf("ledger moved without a stream: %s", got)
 	}
 	e.fake.AcceptConnections()
 	eventually(t, "the missed fill is booked after the reconnect", func() bool { return e.position(t) == 0 })
-	eventually(t, "reconnected", func() bool { return e.fake.Subscribers() == 1 })
+	eventually(t, "reconnected", func() bool { return e.acct.Status().Connected })
 	if st := e.acct.Status(); st.Degraded() {
 		t.Fatalf("after resync: %+v", st)
 	}
@@ -353,7 +354,7 @@ func TestAccountRestartAdoptsItsRestingExits(t *testing.T) {
 	if err := again.Start(ctx, []arena.Symbol{"BTC"}); err != nil {
 		t.Fatal(err)
 	}
-	if st := again.ReconcileNow(ctx); st.Degraded() {
+	if st := again.ReconcileNow(ctx); st.Halted != "" || st.Error != "" { // not running: no stream
 		t.Fatalf("the restarted account does not recognise its exits: %+v", st)
 	}
 }
