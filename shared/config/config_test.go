@@ -39,6 +39,9 @@ func TestErrorsNameTheVariable(t *testing.T) {
 			`config: TRADING_MODE=live needs LIVE_MAX_NOTIONAL, LIVE_MAX_LEVERAGE and LIVE_MAX_DAILY_LOSS`},
 		{map[string]string{"DATABASE_URL": "postgres://h/db", "TRADING_MODE": "live", "LIVE_MODELS": "m", "SECRETS_KEY": "k", "ADMIN_TOKEN": "t",
 			"LIVE_MAX_NOTIONAL": "50", "LIVE_MAX_LEVERAGE": "2", "LIVE_MAX_DAILY_LOSS": "10"}, `config: LIVE_MODELS entry "m" is not valid`},
+		{map[string]string{"DATABASE_URL": "postgres://h/db", "TRADING_MODE": "live", "LIVE_MODELS": "m/x?max_notional=60", "SECRETS_KEY": "k",
+			"ADMIN_TOKEN": "t", "LIVE_MAX_NOTIONAL": "50", "LIVE_MAX_LEVERAGE": "2", "LIVE_MAX_DAILY_LOSS": "10"},
+			`config: LIVE_MODELS entry "m/x?max_notional=60" is not valid: max_notional=60 is above the global limit 50`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
@@ -157,5 +160,20 @@ func TestLogFormat(t *testing.T) {
 	var cfg Worker
 	if err := Load(&cfg); err == nil || !strings.Contains(err.Error(), "LOG_FORMAT") {
 		t.Fatalf("LOG_FORMAT=xml: err = %v", err)
+	}
+}
+
+// Each live seat gets the global brakes or its own tighter ones.
+func TestLiveSeats(t *testing.T) {
+	c := Worker{LiveMaxNotional: arena.FixedInt(50), LiveMaxLeverage: 3, LiveMaxDailyLoss: arena.FixedInt(10),
+		LiveModels: []string{"a/b/momentum-ish?max_notional=20&max_leverage=2", "kimi/apex"}}
+	seats, err := c.LiveSeats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []LiveSeat{{Name: "a/b", Variant: "momentum-ish", MaxNotional: arena.FixedInt(20), MaxLeverage: 2, MaxDailyLoss: arena.FixedInt(10)},
+		{Name: "kimi", Variant: "apex", MaxNotional: arena.FixedInt(50), MaxLeverage: 3, MaxDailyLoss: arena.FixedInt(10)}}
+	if len(seats) != 2 || seats[0] != want[0] || seats[1] != want[1] {
+		t.Fatalf("seats = %+v, want %+v", seats, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ type Worker struct {
 	LighterAPIKeyIndex int    `envconfig:"LIGHTER_API_KEY_INDEX" default:"2" desc:"Lighter API key index worker credentials stores when the input names none"`
 	LighterChainID     uint32 `envconfig:"LIGHTER_CHAIN_ID" default:"304" desc:"chain id live transactions are signed for: 304 mainnet, 300 testnet"`
 
-	LiveModels       []string      `envconfig:"LIVE_MODELS" desc:"TRADING_MODE=live: the seats that trade on Lighter, name/variant, comma-separated (credentials from worker credentials)"`
+	LiveModels       []string      `envconfig:"LIVE_MODELS" desc:"TRADING_MODE=live: the seats that trade on Lighter, name/variant, comma-separated, each optionally with tighter brakes (name/variant?max_notional=20&max_leverage=2&max_daily_loss=5); credentials from worker credentials"`
 	LiveDryRun       bool          `envconfig:"LIVE_DRY_RUN" default:"true" desc:"live models sign and log every transaction without sending it; false sends them"`
 	LiveKill         bool          `envconfig:"LIVE_KILL" desc:"kill switch: live models cancel their open orders at start and place no new ones"`
 	LiveMaxNotional  arena.Fixed   `envconfig:"LIVE_MAX_NOTIONAL" desc:"each live model's largest order, USD notional (required in live mode)"`
@@ -131,9 +132,70 @@ func (c *Worker) validateLive() error {
 	case c.LiveSlippageBps <= 0 || c.LiveReconcile <= 0:
 		return fmt.Errorf("LIVE_SLIPPAGE_BPS and LIVE_RECONCILE_INTERVAL must be positive")
 	}
+	_, err := c.LiveSeats()
+	return err
+}
+
+// LiveSeat is one entry of LIVE_MODELS: a seat and its brakes.
+type LiveSeat struct {
+	Name, Variant string
+	MaxNotional   arena.Fixed
+	MaxLeverage   int
+	MaxDailyLoss  arena.Fixed
+}
+
+// LiveSeats parses LIVE_MODELS. An entry is name/variant, optionally with
+// tighter brakes for that seat than LIVE_MAX_*:
+// name/variant?max_notional=20&max_leverage=2&max_daily_loss=5.
+func (c *Worker) LiveSeats() ([]LiveSeat, error) {
+	var out []LiveSeat
 	for _, m := range c.LiveModels {
-		if name, variant, ok := strings.Cut(m, "/"); !ok || name == "" || variant == "" {
-			return fmt.Errorf("LIVE_MODELS entry %q is not valid: expected name/variant", m)
+		seat, query, _ := strings.Cut(m, "?")
+		i := strings.LastIndexByte(seat, '/')
+		if i <= 0 || i == len(seat)-1 {
+			return nil, fmt.Errorf("LIVE_MODELS entry %q is not valid: expected name/variant", m)
+		}
+		s := LiveSeat{Name: seat[:i], Variant: seat[i+1:], MaxNotional: c.LiveMaxNotional, MaxLeverage: c.LiveMaxLeverage,
+			MaxDailyLoss: c.LiveMaxDailyLoss}
+		if err := s.tighten(query); err != nil {
+			return nil, fmt.Errorf("LIVE_MODELS entry %q is not valid: %w", m, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// tighten applies a seat's own brakes, each positive and at most the
+// global one.
+func (s *LiveSeat) tighten(query string) error {
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return err
+	}
+	for k, vs := range q {
+		v := vs[len(vs)-1]
+		switch k {
+		case "max_notional", "max_daily_loss":
+			f, err := arena.ParseFixed(v)
+			if err != nil || f <= 0 {
+				return fmt.Errorf("%s=%q is not a positive amount", k, v)
+			}
+			limit := &s.MaxNotional
+			if k == "max_daily_loss" {
+				limit = &s.MaxDailyLoss
+			}
+			if f > *limit {
+				return fmt.Errorf("%s=%s is above the global limit %s", k, f, *limit)
+			}
+			*limit = f
+		case "max_leverage":
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 || n > s.MaxLeverage {
+				return fmt.Errorf("max_leverage=%q is not a whole number from 1 to LIVE_MAX_LEVERAGE (%d)", v, s.MaxLeverage)
+			}
+			s.MaxLeverage = n
+		default:
+			return fmt.Errorf("unknown setting %q (max_notional, max_leverage, max_daily_loss)", k)
 		}
 	}
 	return nil

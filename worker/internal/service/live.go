@@ -41,13 +41,18 @@ func startLive(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, sim *
 	for _, m := range sim.Markets() {
 		syms = append(syms, m.Symbol)
 	}
+	seats, err := cfg.LiveSeats()
+	if err != nil {
+		return nil, err
+	}
 	var out []*live.Account
-	for _, seat := range cfg.LiveModels {
+	for _, ls := range seats {
+		seat := ls.Name + "/" + ls.Variant
 		m, ok := findSeat(models, seat)
 		if !ok {
 			return nil, fmt.Errorf("LIVE_MODELS: no active seat %q (see `worker models`)", seat)
 		}
-		a, err := liveAccount(ctx, cfg, pool, key, m, sim, onMismatch, log)
+		a, err := liveAccount(ctx, cfg, pool, key, m, ls, sim, onMismatch, log)
 		if err != nil {
 			return nil, fmt.Errorf("live %s: %w", seat, err)
 		}
@@ -66,7 +71,11 @@ func startLive(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, sim *
 }
 
 func findSeat(models []postgres.AgentModel, seat string) (postgres.AgentModel, bool) {
-	name, variant, _ := strings.Cut(seat, "/")
+	i := strings.LastIndexByte(seat, '/')
+	if i < 0 {
+		return postgres.AgentModel{}, false
+	}
+	name, variant := seat[:i], seat[i+1:]
 	for _, m := range models {
 		if m.Active && m.Name == name && string(m.Variant) == variant {
 			return m, true
@@ -76,7 +85,7 @@ func findSeat(models []postgres.AgentModel, seat string) (postgres.AgentModel, b
 }
 
 // liveAccount opens a model's credentials and builds its trader.
-func liveAccount(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, key []byte, m postgres.AgentModel,
+func liveAccount(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, key []byte, m postgres.AgentModel, seat config.LiveSeat,
 	sim *simulator.Simulator, onMismatch func(int64, []live.Diff), log *slog.Logger) (*live.Account, error) {
 	sealed, ok, err := postgres.LoadCredentials(ctx, pool, m.ID)
 	if err != nil {
@@ -95,8 +104,8 @@ func liveAccount(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, key
 	}
 	l := log.With("part", "live", "model", m.Name+"/"+string(m.Variant))
 	tr, err := live.New(live.Config{Account: creds.AccountIndex, APIKey: creds.APIKeyIndex, Chain: cfg.LighterChainID, Key: pk,
-		DryRun: cfg.LiveDryRun, Log: l, OnMismatch: onMismatch, Limits: live.Limits{MaxNotional: cfg.LiveMaxNotional,
-			MaxLeverage: cfg.LiveMaxLeverage, MaxDailyLoss: cfg.LiveMaxDailyLoss}}, venue.NewClient(cfg.LighterBaseURL, nil))
+		DryRun: cfg.LiveDryRun, Log: l, OnMismatch: onMismatch, Limits: live.Limits{MaxNotional: seat.MaxNotional,
+			MaxLeverage: seat.MaxLeverage, MaxDailyLoss: seat.MaxDailyLoss}}, venue.NewClient(cfg.LighterBaseURL, nil))
 	if err != nil {
 		return nil, err
 	}

@@ -58,7 +58,7 @@ func TestLiveModeEndToEnd(t *testing.T) {
 		MinBaseAmount: "0.00020", Status: "active"})
 	fake.Register(liveAccountIndex, 3, key.Public(), 0, "1000.000000")
 	fake.SetMark(1, 60000)
-	cfg := liveConfig(t, fake, string(liveSeat.Name)+"/"+string(liveSeat.Variant))
+	cfg := liveConfig(t, fake, liveSeat.Name+"/"+string(liveSeat.Variant)+"?max_notional=400") // tighter than LIVE_MAX_NOTIONAL
 
 	var out bytes.Buffer
 	in := strings.NewReader(`{"accountIndex": 4242, "apiKeyIndex": 3, "privateKey": "` + key.Hex() + `"}`)
@@ -78,7 +78,7 @@ func TestLiveModeEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"LIVE TRADING on Lighter: SENDING ORDERS", liveSeat.Name + "/" + string(liveSeat.Variant),
-		"max notional 500 per order, max leverage 3x, max daily loss 25", "every other seat trades on the simulator"} {
+		"max notional 400 per order, max leverage 3x, max daily loss 25", "every other seat trades on the simulator"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Fatalf("start-up summary lacks %q:\n%s", want, logs.String())
 		}
