@@ -101,7 +101,10 @@ type callStats struct {
 // completeRetrying sends req, retrying transient failures, and returns the first
 // choice's response.
 func (c *Client) completeRetrying(ctx context.Context, req *chatRequest) (*chatResponse, callStats, error) {
-	body, err := json.Marshal(req)
+	// MarshalJSON directly: json.Marshal would compact (re-scan) its whole
+	// already compact, already escaped output, a quarter of a replayed
+	// season's time.
+	body, err := req.MarshalJSON()
 	if err != nil {
 		return nil, callStats{}, permanentErr(arena.FailureProviderError, "encode", "encode the request", err)
 	}
