@@ -104,6 +104,14 @@ func (v *Venue) RejectNonces(n int) {
 	v.rejectNonces = n
 }
 
+// SetEquity sets an account's collateral, available balance and total
+// asset value (a loss or a deposit).
+func (v *Venue) SetEquity(account int64, value string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.collateral[account] = value
+}
+
 // SetPosition overwrites a position (signed lots): the venue disagrees.
 func (v *Venue) SetPosition(account int64, market int16, lots int64) {
 	v.mu.Lock()

@@ -255,13 +255,18 @@ func (a *Account) Status() Status {
 func (a *Account) Kill(ctx context.Context, reason string) error {
 	err := a.trader.Kill(ctx, reason)
 	if err == nil {
-		a.mu.Lock()
-		for _, tr := range a.orders {
-			tr.resting = false
-		}
-		a.mu.Unlock()
+		a.noneResting()
 	}
 	return err
+}
+
+// noneResting forgets every resting order after a cancel-all.
+func (a *Account) noneResting() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, tr := range a.orders {
+		tr.resting = false
+	}
 }
 
 // book is what we believe the venue holds: the ledger's positions and our
@@ -294,6 +299,12 @@ func (a *Account) ReconcileNow(ctx context.Context) Status {
 // reconcile compares the venue with the ledger; a difference that lasts
 // Grace halts the model and names every difference.
 func (a *Account) reconcile(ctx context.Context) {
+	if err := a.trader.CheckDailyLoss(ctx); err != nil && !errors.Is(err, ErrKilled) {
+		a.cfg.Log.Warn("lighter: daily loss brake could not read the venue's equity", "model", a.cfg.Label, "err", err)
+	}
+	if a.trader.Killed() {
+		a.noneResting() // the kill switch cancelled every open order (what it missed shows up as a difference)
+	}
 	err := a.compare(ctx, false)
 	if errors.Is(err, errDiffers) {
 		select {

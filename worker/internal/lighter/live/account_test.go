@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -350,11 +351,32 @@ func TestAccountRestartAdoptsItsRestingExits(t *testing.T) {
 	// A second run (a restarted worker) over the same ledger and venue.
 	tr := newTrader(t, e.fake, e.key, false, nil)
 	again := live.NewAccount(live.AccountConfig{ModelID: model, Label: "m/default", StreamURL: e.fake.WSURL(),
-		Grace: time.Millisecond}, tr, e.ledger)
+		Grace: time.Millisecond, Log: slog.New(slog.DiscardHandler)}, tr, e.ledger)
 	if err := again.Start(ctx, []arena.Symbol{"BTC"}); err != nil {
 		t.Fatal(err)
 	}
 	if st := again.ReconcileNow(ctx); st.Halted != "" || st.Error != "" { // not running: no stream
 		t.Fatalf("the restarted account does not recognise its exits: %+v", st)
+	}
+}
+
+func TestAccountDailyLossTripsTheKillSwitch(t *testing.T) {
+	e := liveSetup(t, false)
+	ctx := context.Background()
+	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000)})); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.SetEquity(account, "949.000000") // 51 below the day's first reading; the limit is 50
+	st := e.acct.ReconcileNow(ctx)
+	if !st.Killed {
+		t.Fatalf("status after the daily loss = %+v", st)
+	}
+	if n := len(e.fake.OpenOrders(account)); n != 0 {
+		t.Fatalf("the daily loss left %d open orders", n)
+	}
+	req := open("0.001", arena.ExitPlan{})
+	req.OrderID = "c2"
+	if _, err := e.acct.PlaceOrder(ctx, req); !strings.Contains(fmt.Sprint(err), "kill switch") {
+		t.Fatalf("order after the daily loss: %v", err)
 	}
 }

@@ -279,12 +279,30 @@ func (t *Trader) dailyLoss(ctx context.Context) error {
 	if day != t.day {
 		t.day, t.dayStart = day, eq
 	}
-	if loss := t.dayStart - eq; loss >= t.cfg.Limits.MaxDailyLoss {
+	if loss := t.dayStart - eq; loss >= t.cfg.Limits.MaxDailyLoss && !t.killed {
 		t.killed = true
-		t.cfg.Log.Error("lighter: daily loss limit reached; kill switch on", "account", t.cfg.Account, "loss", loss.String())
+		t.cfg.Log.Error("lighter: daily loss limit reached; kill switch on, cancelling open orders", "account", t.cfg.Account,
+			"loss", loss.String())
+		if _, err := t.send(ctx, signer.TxTypeCancelAll, func(h signer.Header) signer.Tx {
+			return signer.CancelAll{Header: h, TimeInForce: signer.ImmediateOrCancel}
+		}); err != nil {
+			t.cfg.Log.Error("lighter: cancelling open orders after the daily loss limit failed", "account", t.cfg.Account, "err", err)
+		}
 		return fmt.Errorf("%w: daily loss %s reached max %s", ErrKilled, loss, t.cfg.Limits.MaxDailyLoss)
 	}
 	return nil
+}
+
+// CheckDailyLoss reads the venue's equity and, once the day's loss reaches
+// the limit, turns the kill switch on and cancels every open order (Run
+// checks it with every reconciliation, not only when an order is placed).
+func (t *Trader) CheckDailyLoss(ctx context.Context) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.killed {
+		return nil
+	}
+	return t.dailyLoss(ctx)
 }
 
 // Cancel cancels one order by its index (or client order index).
