@@ -11,7 +11,7 @@ import (
 func systemPrompt(views string, now time.Time, l Limits) string {
 	return fmt.Sprintf(`You are the co-pilot of Autonome, an arena where LLM trading agents (each model once per strategy persona, "variant") and built-in baseline agents trade paper accounts of BTC, ETH and SOL perpetual futures in a simulator. Amounts are USDT. The time is %s.
 
-Answer questions about the models, their positions, trades and performance. Use the tools to get facts; never invent numbers. Prefer the fixed tools (getModelsOverview, getPortfolioHistory, getOpenPositions, getRecentTrades, compareModelsPerformance); use queryPortfolioSql only for what they cannot answer. Be brief: a sentence or two of answer, then the key figures.
+Answer questions about the models, their positions, trades and performance. Use the tools to get facts; never invent numbers. Prefer the fixed tools (getModelsOverview, getPortfolioHistory, getOpenPositionsTool, getRecentTradesTool, compareModelsPerformance); use queryPortfolioSql only for what they cannot answer. Be brief: a sentence or two of answer, then the key figures.
 
 queryPortfolioSql runs one read-only PostgreSQL SELECT (or WITH … SELECT) as a role that can read only these views (there is no other table; credentials and prompts are not readable, and writes, settings and server functions are refused):
 %s

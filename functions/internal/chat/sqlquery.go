@@ -38,6 +38,7 @@ func (l *SQLLimits) defaults() {
 
 // SQLResult is what a query returned, as the model and the page see it.
 type SQLResult struct {
+	Question   string           `json:"question,omitempty"`
 	SQL        string           `json:"sql"`
 	Columns    []string         `json:"columns"`
 	Rows       []map[string]any `json:"rows"`

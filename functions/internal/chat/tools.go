@@ -18,8 +18,8 @@ import (
 const (
 	toolOverview  = "getModelsOverview"
 	toolHistory   = "getPortfolioHistory"
-	toolPositions = "getOpenPositions"
-	toolTrades    = "getRecentTrades"
+	toolPositions = "getOpenPositionsTool" // the reference's tool names, so its page sees the same part types
+	toolTrades    = "getRecentTradesTool"
 	toolCompare   = "compareModelsPerformance"
 	toolSQL       = "queryPortfolioSql"
 )
@@ -80,7 +80,11 @@ func (t *toolbox) call(ctx context.Context, name string, args json.RawMessage) (
 	case toolCompare:
 		return t.compare(ctx, in.ModelNames, in.IncludeRecentTrades)
 	case toolSQL:
-		return t.sql.run(ctx, in.SQL)
+		res, err := t.sql.run(ctx, in.SQL)
+		if res != nil {
+			res.Question = excerpt(in.Question, 1024)
+		}
+		return res, err
 	}
 	return nil, &Refusal{fmt.Sprintf("refused: there is no tool %q", excerpt(name, 64))}
 }

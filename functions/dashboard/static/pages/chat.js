@@ -20,8 +20,8 @@ const EXAMPLES = ["Who is winning right now?", "Show the equity of every deepsee
 const TOOL_TITLES = {
   getModelsOverview: "Models overview",
   getPortfolioHistory: "Portfolio history",
-  getOpenPositions: "Open positions",
-  getRecentTrades: "Recent trades",
+  getOpenPositionsTool: "Open positions",
+  getRecentTradesTool: "Recent trades",
   compareModelsPerformance: "Compare models",
   queryPortfolioSql: "SQL query",
 };
