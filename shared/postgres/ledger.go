@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/autonome-go/autonome/shared/arena"
@@ -25,52 +26,75 @@ var ErrBatchGap = fmt.Errorf("ledger batch out of sequence")
 // a batch already persisted (Seq not above the stored one) is skipped and
 // reported as applied=false; a batch that skips a Seq is ErrBatchGap.
 func WriteBatch(ctx context.Context, pool *pgxpool.Pool, b *arena.Batch) (applied bool, err error) {
+	n, err := WriteBatches(ctx, pool, []arena.Batch{*b})
+	return n == 1, err
+}
+
+// WriteBatches persists consecutive batches, in order, in one transaction
+// (a group commit: one round trip for all their statements, one commit),
+// with WriteBatch's exactly-once rule per batch: those already persisted
+// are skipped, the rest must follow the stored Seq without a gap. It
+// returns how many it applied; on an error it applied none.
+func WriteBatches(ctx context.Context, pool *pgxpool.Pool, bs []arena.Batch) (applied int, err error) {
+	if len(bs) == 0 {
+		return 0, nil
+	}
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		ok, err := advanceBatchSeq(ctx, tx, b)
-		if err != nil || !ok {
+		var stored int64
+		if err := tx.QueryRow(ctx, `SELECT "batchSeq" FROM "SimulatorState" FOR UPDATE`).Scan(&stored); err != nil {
+			return fmt.Errorf("read simulator state: %w", err)
+		}
+		q := &pgx.Batch{}
+		n := 0
+		for i := range bs {
+			b := &bs[i]
+			switch {
+			case int64(b.Seq) <= stored:
+				continue
+			case int64(b.Seq) != stored+1:
+				return fmt.Errorf("%w: stored %d, got %d", ErrBatchGap, stored, b.Seq)
+			}
+			stored++
+			if err := queueBatch(q, b); err != nil {
+				return err
+			}
+			n++
+		}
+		if n == 0 {
+			return nil
+		}
+		if err := tx.SendBatch(ctx, q).Close(); err != nil {
 			return err
 		}
-		if err := writeAccounts(ctx, tx, b); err != nil {
-			return err
-		}
-		if err := writePositions(ctx, tx, b.Positions); err != nil {
-			return err
-		}
-		if err := writeOrders(ctx, tx, b.Orders); err != nil {
-			return err
-		}
-		applied = true
+		applied = n
 		return nil
 	})
+	if err != nil {
+		applied = 0
+	}
 	return applied, err
 }
 
-func advanceBatchSeq(ctx context.Context, tx pgx.Tx, b *arena.Batch) (bool, error) {
-	var stored int64
-	if err := tx.QueryRow(ctx, `SELECT "batchSeq" FROM "SimulatorState" FOR UPDATE`).Scan(&stored); err != nil {
-		return false, fmt.Errorf("read simulator state: %w", err)
-	}
-	switch {
-	case int64(b.Seq) <= stored:
-		return false, nil
-	case int64(b.Seq) != stored+1:
-		return false, fmt.Errorf("%w: stored %d, got %d", ErrBatchGap, stored, b.Seq)
-	}
+// queueBatch queues b's statements: the exchange's counters, then the
+// accounts and journal, the position rows and the order rows.
+func queueBatch(q *pgx.Batch, b *arena.Batch) error {
 	var rates []byte
 	if len(b.Rates) > 0 {
 		var err error
 		if rates, err = json.Marshal(b.Rates); err != nil {
-			return false, fmt.Errorf("encode market rates: %w", err)
+			return fmt.Errorf("encode market rates: %w", err)
 		}
 	}
-	_, err := tx.Exec(ctx, `UPDATE "SimulatorState" SET "batchSeq" = $1, "recordSeq" = GREATEST("recordSeq", $2),
+	q.Queue(`UPDATE "SimulatorState" SET "batchSeq" = $1, "recordSeq" = GREATEST("recordSeq", $2),
 		"clock" = $3, "lastFunding" = $4, "rng" = COALESCE($5, "rng"), "rates" = COALESCE($6, "rates"),
 		"orderSeq" = GREATEST("orderSeq", $7), "updatedAt" = now()`,
-		int64(b.Seq), int64(b.MaxSeq()), b.Time, b.Time.Truncate(time.Hour), b.RNG, rates, int64(b.OrderSeq))
-	if err != nil {
-		return false, fmt.Errorf("advance simulator state: %w", err)
+		int64(b.Seq), int64(b.MaxSeq()), b.Time, b.Time.Truncate(time.Hour), b.RNG, rates, int64(b.OrderSeq),
+	).Exec(func(_ pgconn.CommandTag) error { return nil })
+	queueAccounts(q, b)
+	if err := queuePositions(q, b.Positions); err != nil {
+		return err
 	}
-	return true, nil
+	return queueOrders(q, b.Orders)
 }
 
 // entry is one ledger line, ordered by its exchange record Seq.
@@ -117,52 +141,66 @@ func entries(b *arena.Batch) []entry {
 	return out
 }
 
-// writeAccounts applies each entry to its account's totals, in record
-// order, checks the cash the exchange reported, and journals the entry.
-// The table's CHECK constraint verifies the balance identity itself.
-func writeAccounts(ctx context.Context, tx pgx.Tx, b *arena.Batch) error {
+// queueAccounts applies each entry to its account's totals, in record
+// order, journals it with the account's epoch (one statement each), and
+// checks the cash the exchange reported. The table's CHECK constraint
+// verifies the balance identity itself.
+func queueAccounts(q *pgx.Batch, b *arena.Batch) {
 	for _, e := range entries(b) {
-		var cash string
-		var epoch int
-		var err error
+		sql, args := applyEntrySQL, []any{e.account, e.realized.String(), e.fees.String(), e.funding.String(),
+			e.insurance.String(), e.at}
 		if e.kind == "RESET" {
-			err = tx.QueryRow(ctx, `UPDATE "Accounts" SET "initialCapital" = $2::numeric, "cash" = $2::numeric,
-				"realizedPnl" = 0, "feesPaid" = 0, "fundingPnl" = 0, "insuranceCredit" = 0,
-				"epoch" = "epoch" + 1, "updatedAt" = $3 WHERE "modelId" = $1 RETURNING "cash"::text, "epoch"`,
-				e.account, e.capital.String(), e.at).Scan(&cash, &epoch)
-		} else {
-			err = tx.QueryRow(ctx, `UPDATE "Accounts" SET
-				"realizedPnl" = "realizedPnl" + $2::numeric, "feesPaid" = "feesPaid" + $3::numeric,
-				"fundingPnl" = "fundingPnl" + $4::numeric, "insuranceCredit" = "insuranceCredit" + $5::numeric,
-				"cash" = "cash" + $2::numeric - $3::numeric + $4::numeric + $5::numeric, "updatedAt" = $6
-				WHERE "modelId" = $1 RETURNING "cash"::text, "epoch"`,
-				e.account, e.realized.String(), e.fees.String(), e.funding.String(), e.insurance.String(), e.at).Scan(&cash, &epoch)
+			sql, args = resetEntrySQL, []any{e.account, e.capital.String(), e.at}
 		}
-		if err != nil {
-			return fmt.Errorf("update account %s for record %d: %w", e.account, e.seq, err)
-		}
-		got, err := arena.ParseFixed(cash)
-		if err != nil {
-			return fmt.Errorf("parse cash of %s: %w", e.account, err)
-		}
-		if got != e.cashAfter {
-			return fmt.Errorf("ledger divergence on %s at record %d: database cash %s, exchange cash %s", e.account, e.seq, got, e.cashAfter)
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO "LedgerEntries"
-			("modelId", "epoch", "kind", "symbol", "orderId", "positionId", "quantity", "price", "amount", "seq", "createdAt")
-			VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''), $7::numeric, $8::numeric, $9::numeric, $10, $11)`,
-			e.account, epoch, e.kind, string(e.symbol), e.orderID, e.positionID,
-			nullFixed(e.qty), nullFixed(e.price), e.amount.String(), int64(e.seq), e.at)
-		if err != nil {
-			return fmt.Errorf("journal record %d: %w", e.seq, err)
-		}
+		args = append(args, e.kind, string(e.symbol), e.orderID, e.positionID, nullFixed(e.qty), nullFixed(e.price),
+			e.amount.String(), int64(e.seq))
+		q.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
+			var cash string
+			if err := row.Scan(&cash); err != nil {
+				return fmt.Errorf("update account %s for record %d: %w", e.account, e.seq, err)
+			}
+			got, err := arena.ParseFixed(cash)
+			if err != nil {
+				return fmt.Errorf("parse cash of %s: %w", e.account, err)
+			}
+			if got != e.cashAfter {
+				return fmt.Errorf("ledger divergence on %s at record %d: database cash %s, exchange cash %s", e.account, e.seq, got, e.cashAfter)
+			}
+			return nil
+		})
 	}
-	return nil
+}
+
+// applyEntrySQL adds an entry's effect to the account's totals; resetEntrySQL
+// starts a new epoch at the given capital. Both journal the entry (its
+// fields follow the update's parameters) and return the cash after it.
+var (
+	applyEntrySQL = journaled(`UPDATE "Accounts" SET
+		"realizedPnl" = "realizedPnl" + $2::numeric, "feesPaid" = "feesPaid" + $3::numeric,
+		"fundingPnl" = "fundingPnl" + $4::numeric, "insuranceCredit" = "insuranceCredit" + $5::numeric,
+		"cash" = "cash" + $2::numeric - $3::numeric + $4::numeric + $5::numeric, "updatedAt" = $6
+		WHERE "modelId" = $1`, 6)
+	resetEntrySQL = journaled(`UPDATE "Accounts" SET "initialCapital" = $2::numeric, "cash" = $2::numeric,
+		"realizedPnl" = 0, "feesPaid" = 0, "fundingPnl" = 0, "insuranceCredit" = 0,
+		"epoch" = "epoch" + 1, "updatedAt" = $3 WHERE "modelId" = $1`, 3)
+)
+
+// journaled wraps an account update taking n parameters into a statement
+// that also inserts the ledger entry, whose kind, symbol, order, position,
+// quantity, price, amount and seq are parameters n+1 to n+8.
+func journaled(update string, n int) string {
+	p := func(i int) string { return fmt.Sprintf("$%d", n+i) }
+	return `WITH a AS (` + update + ` RETURNING "modelId", "cash", "epoch", "updatedAt"),
+		j AS (INSERT INTO "LedgerEntries"
+			("modelId", "epoch", "kind", "symbol", "orderId", "positionId", "quantity", "price", "amount", "seq", "createdAt")
+			SELECT a."modelId", a."epoch", ` + p(1) + `::"LedgerKind", NULLIF(` + p(2) + `::text, ''), NULLIF(` + p(3) +
+		`::text, ''), NULLIF(` + p(4) + `::text, ''), ` + p(5) + `::numeric, ` + p(6) + `::numeric, ` + p(7) + `::numeric, ` + p(8) + `::bigint, a."updatedAt" FROM a)
+		SELECT "cash"::text FROM a`
 }
 
 // writePositions upserts each position's row, in record order, so that a
 // flip closes the old row before it opens the new one.
-func writePositions(ctx context.Context, tx pgx.Tx, ps []arena.Position) error {
+func queuePositions(q *pgx.Batch, ps []arena.Position) error {
 	ps = slices.Clone(ps)
 	slices.SortFunc(ps, func(a, b arena.Position) int { return cmp.Compare(a.Seq, b.Seq) })
 	for _, p := range ps {
@@ -180,7 +218,7 @@ func writePositions(ctx context.Context, tx pgx.Tx, ps []arena.Position) error {
 			qty = p.ClosedQuantity // a trade row shows what was traded
 			closedAt = &p.ClosedAt
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO "Orders" ("id", "modelId", "symbol", "side", "quantity", "leverage",
+		q.Queue(`INSERT INTO "Orders" ("id", "modelId", "symbol", "side", "quantity", "leverage",
 				"entryPrice", "exitPlan", "status", "exitPrice", "realizedPnl", "fees", "fundingPnl", "margin",
 				"closeTrigger", "openedAt", "closedAt", "updatedAt", "state")
 			VALUES ($1, $2, $3, $4, $5::numeric, $6::numeric, $7::numeric, $8, $9, $10::numeric, $11::numeric,
@@ -194,16 +232,14 @@ func writePositions(ctx context.Context, tx pgx.Tx, ps []arena.Position) error {
 			p.ID, p.AccountID, string(p.Symbol), string(p.Side), qty.String(), p.Leverage.RoundTo(arena.MustFixed("0.01")).String(),
 			p.EntryPrice.String(), plan, string(p.Status), nullFixed(p.ExitPrice), p.RealizedPnL.String(),
 			p.Fees.String(), p.Funding.String(), p.Margin.String(), nullString(string(p.CloseTrigger)),
-			p.OpenedAt, closedAt, p.UpdatedAt, state)
-		if err != nil {
-			return fmt.Errorf("write position %s: %w", p.ID, err)
-		}
+			p.OpenedAt, closedAt, p.UpdatedAt, state,
+		).Exec(func(_ pgconn.CommandTag) error { return nil })
 	}
 	return nil
 }
 
 // writeOrders upserts each order's latest version.
-func writeOrders(ctx context.Context, tx pgx.Tx, os []arena.Order) error {
+func queueOrders(q *pgx.Batch, os []arena.Order) error {
 	for _, o := range os {
 		state, err := json.Marshal(o)
 		if err != nil {
@@ -220,7 +256,7 @@ func writeOrders(ctx context.Context, tx pgx.Tx, os []arena.Order) error {
 		// A client order id is unique per account: a later version of the
 		// same order updates its row, a second order under the same id
 		// (another submission time) updates nothing and fails the batch.
-		tag, err := tx.Exec(ctx, `INSERT INTO "SimOrders" ("id", "modelId", "symbol", "side", "type", "timeInForce",
+		q.Queue(`INSERT INTO "SimOrders" ("id", "modelId", "symbol", "side", "type", "timeInForce",
 				"reduceOnly", "quantity", "limitPrice", "leverage", "filledQty", "status", "reason", "createdAt", "updatedAt", "state")
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8::numeric, $9::numeric, $10::numeric, $11::numeric, $12, NULLIF($13, ''), $14, $15, $16)
 			ON CONFLICT ("modelId", "id") DO UPDATE SET "side" = EXCLUDED."side", "quantity" = EXCLUDED."quantity",
@@ -229,13 +265,13 @@ func writeOrders(ctx context.Context, tx pgx.Tx, os []arena.Order) error {
 			WHERE "SimOrders"."createdAt" = EXCLUDED."createdAt"`,
 			o.OrderID, o.AccountID, string(o.Symbol), nullString(string(o.Side)), string(o.Type), tif, o.ReduceOnly || o.ClosePosition,
 			o.Quantity.String(), nullFixed(o.Price), nullFixed(o.Leverage.RoundTo(arena.MustFixed("0.01"))),
-			o.Filled.String(), status, o.Reason, o.SubmittedAt, o.UpdatedAt, state)
-		if err != nil {
-			return fmt.Errorf("write order %s: %w", o.OrderID, err)
-		}
-		if tag.RowsAffected() == 0 {
-			return fmt.Errorf("write order %s of %s: %w", o.OrderID, o.AccountID, ErrDuplicateOrderID)
-		}
+			o.Filled.String(), status, o.Reason, o.SubmittedAt, o.UpdatedAt, state,
+		).Exec(func(tag pgconn.CommandTag) error {
+			if tag.RowsAffected() == 0 {
+				return fmt.Errorf("write order %s of %s: %w", o.OrderID, o.AccountID, ErrDuplicateOrderID)
+			}
+			return nil
+		})
 	}
 	return nil
 }

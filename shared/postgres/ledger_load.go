@@ -12,7 +12,9 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-// recentOrders is how many finished orders per account LoadState returns,
+// recentOrders is how many finished client orders per account LoadState
+// returns (not the exchange's own exit and liquidation orders, which have
+// no client id to retry and which the exchange does not remember either),
 // so a client order id retried after a restart is still recognised.
 const recentOrders = 200
 
@@ -107,7 +109,8 @@ func LoadState(ctx context.Context, pool *pgxpool.Pool) (arena.ExchangeState, er
 	}
 	if err := loadJSON(ctx, tx, `SELECT "modelId", "state" FROM (
 			SELECT "modelId", "state", "updatedAt", "id", row_number() OVER (PARTITION BY "modelId" ORDER BY ("state"->>'seq')::bigint DESC) AS n
-			FROM "SimOrders" WHERE "status" NOT IN ('PENDING', 'RESTING') AND "state" IS NOT NULL) r
+			FROM "SimOrders" WHERE "status" NOT IN ('PENDING', 'RESTING') AND "state" IS NOT NULL
+				AND NOT "state" ? 'trigger') r
 		WHERE n <= $1 ORDER BY ("state"->>'seq')::bigint`,
 		func(a *arena.AccountState, raw []byte) error {
 			var o arena.Order

@@ -30,9 +30,10 @@ type Exchange struct {
 	timeExits []timeExit  // earliest last
 	opSeq     uint64      // orders pending and resting, for time priority
 
-	recordSeq uint64
-	batchSeq  uint64
-	batch     arena.Batch
+	recordSeq    uint64
+	batchSeq     uint64
+	batch        arena.Batch
+	stateChanged bool // the next flush publishes even a batch without records
 
 	// Scratch reused by every operation so matching does not allocate.
 	walked     []walkFill
@@ -40,6 +41,7 @@ type Exchange struct {
 	opening    sums // and of the opening part
 	fired      []trigger
 	dirty      []*account
+	round      []*account // the dirty accounts settle is checking
 	underwater []*account // liquidation started but positions remain
 	gen        uint64     // bumped per risk pass; one liquidation per account per pass
 	inline     liveOrder  // an order executing on submission (latency 0)

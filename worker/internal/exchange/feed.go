@@ -17,32 +17,52 @@ const maxFeedPrice = arena.Fixed(1_000_000_000 * arena.FixedScale)
 // last one is refused (CodeConflict): the feed must resynchronise with a
 // snapshot.
 func (e *Exchange) ApplyBook(now time.Time, u arena.BookUpdate) error {
+	us := [1]arena.BookUpdate{u}
+	return e.ApplyBooks(now, us[:])
+}
+
+// ApplyBooks applies updates of several markets received together (a
+// feed's resynchronisation, after a reconnect or a restart) as one step:
+// due orders execute first, then every book changes before anything reacts
+// to the new marks, so no account is judged, and no order filled, on a mix
+// of old and new books. Otherwise it is ApplyBook for each update; a stale
+// delta is skipped and reported.
+func (e *Exchange) ApplyBooks(now time.Time, us []arena.BookUpdate) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	m, err := e.market(u.Symbol)
-	if err != nil {
-		return err
-	}
-	if err := validateLevels(u.Bids, true, u.Snapshot); err != nil {
-		return err
-	}
-	if err := validateLevels(u.Asks, false, u.Snapshot); err != nil {
-		return err
+	for i := range us {
+		if _, err := e.market(us[i].Symbol); err != nil {
+			return err
+		}
+		if err := validateLevels(us[i].Bids, true, us[i].Snapshot); err != nil {
+			return err
+		}
+		if err := validateLevels(us[i].Asks, false, us[i].Snapshot); err != nil {
+			return err
+		}
 	}
 	e.tick(now)
-	if !u.Snapshot && u.Seq != 0 && u.Seq <= m.lastSeq {
-		e.flush()
-		return arena.Errorf(arena.CodeConflict, "%s book delta %d is not after %d", u.Symbol, u.Seq, m.lastSeq)
+	var stale error
+	for i := range us {
+		u := &us[i]
+		m, _ := e.market(u.Symbol)
+		if !u.Snapshot && u.Seq != 0 && u.Seq <= m.lastSeq {
+			stale = arena.Errorf(arena.CodeConflict, "%s book delta %d is not after %d", u.Symbol, u.Seq, m.lastSeq)
+			continue
+		}
+		e.applyLevels(m, u)
+		m.lastSeq = u.Seq
+		m.updated = e.now
+		e.remark(m)
 	}
-	e.applyLevels(m, &u)
-	m.lastSeq = u.Seq
-	m.updated = e.now
-	e.remark(m)
-	e.crossResting(m)
-	e.checkTriggers(m)
-	e.releaseParked(m)
+	for i := range us {
+		m, _ := e.market(us[i].Symbol)
+		e.crossResting(m)
+		e.checkTriggers(m)
+		e.releaseParked(m)
+	}
 	e.flush()
-	return nil
+	return stale
 }
 
 func (e *Exchange) applyLevels(m *market, u *arena.BookUpdate) {
@@ -115,9 +135,13 @@ func (e *Exchange) ApplyStats(now time.Time, s arena.MarketStats) error {
 		return arena.Errorf(arena.CodeInvalid, "%s stats: mark %s or funding rate %s out of range", s.Symbol, s.MarkPrice, s.FundingRate)
 	}
 	e.tick(now)
+	rate, mark, _ := m.fundingBasis()
 	m.venueMark = s.MarkPrice
 	m.fundingRate, m.hasRate = s.FundingRate, true
 	e.remark(m)
+	if r, k, _ := m.fundingBasis(); r != rate || k != mark {
+		e.stateChanged = true // persist the new funding basis even if nothing else happens
+	}
 	e.flush()
 	return nil
 }

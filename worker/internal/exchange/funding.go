@@ -44,10 +44,13 @@ func (e *Exchange) settleFunding() {
 	}
 }
 
-// fundingBasis is the rate and mark funding is settled at: the live ones,
-// or the last known before a restart while the feed has not brought them.
+// fundingBasis is the rate and mark funding is settled at: the venue's
+// latest rate and mark price (the book's mid while the venue gives no mark),
+// or the last known before a restart while the feed has not brought new
+// ones. Every change of it is persisted (ApplyStats emits a batch), so a
+// restart settles exactly what an uninterrupted run would.
 func (m *market) fundingBasis() (rate, mark arena.Fixed, ok bool) {
-	rate, mark = m.fundingRate, m.mark
+	rate, mark = m.fundingRate, m.venueMark
 	if !m.hasRate {
 		if !m.hasLastRate {
 			return 0, 0, false
@@ -56,6 +59,9 @@ func (m *market) fundingBasis() (rate, mark arena.Fixed, ok bool) {
 	}
 	if mark == 0 {
 		mark = m.lastMark
+	}
+	if mark == 0 {
+		mark = m.mark
 	}
 	return rate, mark, mark != 0
 }

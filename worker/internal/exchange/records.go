@@ -51,12 +51,13 @@ func (e *Exchange) emitReset(r *arena.AccountReset) {
 }
 
 // flush settles pending risk work and publishes the batch if it holds
-// anything.
+// anything, or if the exchange's own state (a funding basis) changed.
 func (e *Exchange) flush() {
 	e.settle()
-	if e.batch.Empty() {
+	if e.batch.Empty() && !e.stateChanged {
 		return
 	}
+	e.stateChanged = false
 	e.batchSeq++
 	e.batch.Seq = e.batchSeq
 	e.batch.Time = e.now

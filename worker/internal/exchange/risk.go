@@ -32,20 +32,27 @@ func (e *Exchange) markDirty(a *account) {
 }
 
 // settle re-checks every dirty account; at most one liquidation attempt per
-// account per pass.
+// account per pass. Accounts are checked in rounds, each in account order:
+// which accounts act first (and meet the book first) must not depend on
+// how the exchange learned that they need a look (a band crossed, or a
+// market's first mark after a restart).
 func (e *Exchange) settle() {
 	if len(e.dirty) == 0 {
 		return
 	}
 	e.gen++
-	for i := 0; i < len(e.dirty); i++ {
-		a := e.dirty[i]
-		a.dirty = false
-		e.checkRisk(a)
+	for len(e.dirty) > 0 {
+		e.round, e.dirty = e.dirty, e.round[:0]
+		slices.SortFunc(e.round, byAccountIndex)
+		for _, a := range e.round {
+			a.dirty = false
+			e.checkRisk(a)
+		}
+		clear(e.round)
 	}
-	clear(e.dirty)
-	e.dirty = e.dirty[:0]
 }
+
+func byAccountIndex(a, b *account) int { return a.idx - b.idx }
 
 func (e *Exchange) checkRisk(a *account) {
 	v := e.value(a)

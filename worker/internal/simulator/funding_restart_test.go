@@ -93,3 +93,48 @@ func TestFundingAcrossARestart(t *testing.T) {
 	}
 	checkLedger(t, ctx, pool)
 }
+
+// A funding rate and mark that arrive while a position is open, with no
+// trade after them, still survive a restart: the hour that passes while the
+// worker is down is settled at them, not at the older ones the last trade
+// recorded (found by the crash-equivalence test).
+func TestFundingRateArrivingAloneSurvivesARestart(t *testing.T) {
+	pool, _, ids := seeded(t, 1)
+	ctx := testenv.Context(t, 60*time.Second)
+	clock := &fakeClock{t: time.Date(2026, 3, 1, 12, 58, 0, 0, time.UTC)}
+	open := func() (*simulator.Simulator, error) {
+		return simulator.Open(ctx, pool, simulator.Options{Exchange: exchangeConfig(), Log: quiet, Now: clock.now})
+	}
+	sim, stop := startAt(t, open)
+	book := arena.BookUpdate{Symbol: "BTC", Snapshot: true,
+		Bids: []arena.Level{{Price: arena.FixedInt(99_990), Size: arena.FixedInt(5)}},
+		Asks: []arena.Level{{Price: arena.FixedInt(100_010), Size: arena.FixedInt(5)}}}
+	_ = sim.OnBook(ctx, book)
+	_ = sim.OnStats(ctx, arena.MarketStats{Symbol: "BTC", FundingRate: arena.MustFixed("0.0001"), MarkPrice: arena.FixedInt(100_000)})
+	if _, err := sim.PlaceOrder(ctx, order(ids[0], "hold", "BTC", arena.Long, "0.1")); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(30 * time.Second)
+	_ = sim.OnStats(ctx, arena.MarketStats{Symbol: "BTC", FundingRate: arena.MustFixed("0.0003"), MarkPrice: arena.FixedInt(101_000)})
+	clock.add(30 * time.Second) // 12:59:00
+	stop()
+
+	clock.set(time.Date(2026, 3, 1, 13, 0, 5, 0, time.UTC)) // back after the hour, before the feed
+	_, stop2 := startAt(t, open)
+	var n int
+	var amount string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if pool.QueryRow(ctx, `SELECT count(*) FROM "LedgerEntries" WHERE "kind" = 'FUNDING'`).Scan(&n); n > 0 {
+			break
+		}
+	}
+	stop2()
+	if err := pool.QueryRow(ctx, `SELECT count(*), COALESCE(SUM("amount"), 0)::text FROM "LedgerEntries" WHERE "kind" = 'FUNDING'`).Scan(&n, &amount); err != nil {
+		t.Fatal(err)
+	}
+	// −(0.1 × 101 000 venue mark) × 0.0003 = −3.03
+	if n != 1 || arena.MustFixed(amount) != arena.MustFixed("-3.03") {
+		t.Fatalf("funding across the restart: %d entries, %s in all; want one of -3.03 (the last rate and mark)", n, amount)
+	}
+	checkLedger(t, ctx, pool)
+}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -31,6 +32,9 @@ import (
 // refused at once (auto-closes, funding and resting fills still happen and
 // queue).
 const maxOutbox = 10_000
+
+// maxGroup bounds how many batches one transaction writes.
+const maxGroup = 256
 
 // Simulator is the durable exchange. Its methods are safe for concurrent use.
 type Simulator struct {
@@ -145,21 +149,21 @@ func (s *Simulator) Run(ctx context.Context) error {
 	}
 }
 
-// flush writes queued batches in order until the outbox is empty or a
-// write fails.
+// flush writes the queued batches in order, up to maxGroup at a time in
+// one transaction (a group commit: a burst costs one commit, not one per
+// order), until the outbox is empty or a write fails.
 func (s *Simulator) flush(ctx context.Context) error {
 	for {
 		s.mu.Lock()
-		if len(s.outbox) == 0 {
-			s.mu.Unlock()
+		group := slices.Clone(s.outbox[:min(len(s.outbox), maxGroup)])
+		s.mu.Unlock()
+		if len(group) == 0 {
 			return nil
 		}
-		b := s.outbox[0]
-		s.mu.Unlock()
 
 		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		began := time.Now()
-		err := s.write(wctx, &b)
+		err := s.write(wctx, group)
 		cancel()
 		s.stats.wrote(time.Since(began), err, s.queued(), time.Now())
 		if err != nil {
@@ -168,14 +172,18 @@ func (s *Simulator) flush(ctx context.Context) error {
 		}
 		s.setFailing(false, nil)
 		s.mu.Lock()
-		s.outbox = s.outbox[1:]
-		s.persisted = max(s.persisted, b.MaxSeq())
+		s.outbox = s.outbox[len(group):]
+		for _, b := range group {
+			s.persisted = max(s.persisted, b.MaxSeq())
+		}
 		close(s.changed)
 		s.changed = make(chan struct{})
 		s.mu.Unlock()
-		s.stats.onPersisted(b)
-		for _, h := range s.hooks {
-			h(b)
+		for _, b := range group {
+			s.stats.onPersisted(b)
+			for _, h := range s.hooks {
+				h(b)
+			}
 		}
 	}
 }

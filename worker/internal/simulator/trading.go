@@ -43,10 +43,14 @@ func (s *Simulator) PlaceOrder(ctx context.Context, req arena.OrderRequest) (_ a
 }
 
 // recorded finds an order id the exchange no longer remembers in the
-// ledger, so that an id is never executed twice however old it is.
+// ledger, so that an id is never executed twice however old it is. What the
+// exchange forgot may still wait in the outbox: the lookup waits for it.
 func (s *Simulator) recorded(ctx context.Context, accountID, orderID string) (arena.Order, bool, error) {
 	if known, complete := s.ex.Remembers(accountID, orderID); known || complete {
 		return arena.Order{}, false, nil
+	}
+	if err := s.waitEmitted(ctx); err != nil {
+		return arena.Order{}, false, err
 	}
 	o, ok, err := postgres.FindOrder(ctx, s.pool, accountID, orderID)
 	if err != nil {
