@@ -87,6 +87,11 @@ type Order struct {
 	AvgPrice    Fixed        `json:"avgPrice,omitzero"`
 	Fees        Fixed        `json:"fees"`
 	QueueAhead  Fixed        `json:"queueAhead,omitzero"` // resting: displayed size still ahead at our price
+	// Through marks a resting order priced through the venue's displayed
+	// book when it rested (the size there was already taken by our own
+	// orders): on the venue it would be taking, so it fills as a taker at
+	// the venue's prices, until the venue's book no longer crosses it.
+	Through bool `json:"through,omitempty"`
 	Reason      string       `json:"reason,omitempty"`    // why rejected or cancelled
 	SubmittedAt time.Time    `json:"submittedAt"`         // when the command was received
 	DueAt       time.Time    `json:"dueAt"`               // when it reaches the engine (SubmittedAt + latency)

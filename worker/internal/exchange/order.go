@@ -195,6 +195,7 @@ func (e *Exchange) conclude(lo *liveOrder, rest arena.Fixed) *liveOrder {
 		o.State = arena.OrderFilled
 	case rest > 0:
 		lo = e.rest(lo)
+		lo.order.Through = throughVenue(lo.m, &lo.order)
 		e.emitOrder(&lo.order)
 		return lo
 	case o.Filled == 0:

@@ -92,9 +92,12 @@ func fillable(lo *liveOrder) arena.Fixed {
 	return min(o.Remaining(), p.Quantity)
 }
 
-// crossResting fills the resting orders the venue book now crosses.
+// crossResting fills the resting orders the venue book now crosses: as
+// makers at their own price, or, for an order that rested through the
+// venue's displayed book, as a taker at the venue's prices.
 func (e *Exchange) crossResting(m *market) {
 	for _, s := range [2]arena.Side{arena.Long, arena.Short} {
+		e.settleThrough(m, s)
 		list, opp := m.resting(s), m.book.opposite(s)
 		for i := 0; i < len(*list); {
 			lo := (*list)[i]
@@ -102,9 +105,12 @@ func (e *Exchange) crossResting(m *market) {
 			if !ok || opp.better(lo.order.Price, best) {
 				break
 			}
-			if want := fillable(lo); want == 0 {
+			switch want := fillable(lo); {
+			case want == 0:
 				e.cancel(lo, "reduce-only order cancelled: no position left to reduce")
-			} else {
+			case lo.order.Through:
+				e.takeResting(lo, want)
+			default:
 				e.fillResting(lo, consume(opp, lo.order.Price, want))
 			}
 			if i < len(*list) && (*list)[i] == lo {
@@ -112,6 +118,51 @@ func (e *Exchange) crossResting(m *market) {
 			}
 		}
 	}
+}
+
+// throughVenue reports whether o's price is at or through the best price
+// the venue displays on the other side (size our own orders took included).
+func throughVenue(m *market, o *arena.Order) bool {
+	opp := m.book.opposite(o.Side)
+	best, ok := opp.best()
+	return ok && !opp.better(o.Price, best.price)
+}
+
+// settleThrough clears the mark of resting orders on side s that the
+// venue's displayed book no longer crosses: from now on they are makers.
+func (e *Exchange) settleThrough(m *market, s arena.Side) {
+	for _, lo := range *m.resting(s) {
+		if lo.order.Through && !throughVenue(m, &lo.order) {
+			lo.order.Through = false
+			e.emitOrder(&lo.order)
+		}
+	}
+}
+
+// takeResting fills up to want of a resting order that rested through the
+// venue's book as a taker: at the venue's prices up to its own, the size
+// our own orders have not taken yet.
+func (e *Exchange) takeResting(lo *liveOrder, want arena.Fixed) {
+	a, m, o := lo.acct, lo.m, &lo.order
+	pr := e.startFills(m, o, &a.slots[m.idx].pos, arena.Taker)
+	if e.walk(m, o.Side, want, o.Price, &pr) == 0 {
+		return
+	}
+	if why := e.ledgerCheck(a, &a.slots[m.idx].pos); why != "" {
+		e.cancel(lo, e.halt(a, why))
+		return
+	}
+	e.commitWalk(lo)
+	e.afterFills(lo, true)
+	if o.Remaining() == 0 {
+		e.unrest(lo)
+		o.State = arena.OrderFilled
+		e.emitOrder(o)
+		e.finish(lo)
+		return
+	}
+	e.reserve(lo)
+	e.emitOrder(o)
 }
 
 // consume takes up to want of the unconsumed size at prices at or better
