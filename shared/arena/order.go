@@ -81,23 +81,23 @@ type OrderRequest struct {
 // Quantities are base units; AvgPrice is the volume-weighted fill price.
 type Order struct {
 	OrderRequest
-	State       OrderState   `json:"state"`
-	Trigger     CloseTrigger `json:"trigger,omitempty"` // set on orders the exchange placed itself
-	Filled      Fixed        `json:"filled"`
-	AvgPrice    Fixed        `json:"avgPrice,omitzero"`
-	Fees        Fixed        `json:"fees"`
-	QueueAhead  Fixed        `json:"queueAhead,omitzero"` // resting: displayed size still ahead at our price
+	State      OrderState   `json:"state"`
+	Trigger    CloseTrigger `json:"trigger,omitempty"` // set on orders the exchange placed itself
+	Filled     Fixed        `json:"filled"`
+	AvgPrice   Fixed        `json:"avgPrice,omitzero"`
+	Fees       Fixed        `json:"fees"`
+	QueueAhead Fixed        `json:"queueAhead,omitzero"` // resting: displayed size still ahead at our price
 	// Through marks a resting order priced through the venue's displayed
 	// book when it rested (the size there was already taken by our own
 	// orders): on the venue it would be taking, so it fills as a taker at
 	// the venue's prices, until the venue's book no longer crosses it.
-	Through bool `json:"through,omitempty"`
-	Reason      string       `json:"reason,omitempty"`    // why rejected or cancelled
-	SubmittedAt time.Time    `json:"submittedAt"`         // when the command was received
-	DueAt       time.Time    `json:"dueAt"`               // when it reaches the engine (SubmittedAt + latency)
-	CancelAt    time.Time    `json:"cancelAt,omitzero"`   // when a requested cancel reaches the engine
-	UpdatedAt   time.Time    `json:"updatedAt"`           // last state change
-	Seq         uint64       `json:"seq"`                 // record sequence of this version
+	Through     bool      `json:"through,omitempty"`
+	Reason      string    `json:"reason,omitempty"`  // why rejected or cancelled
+	SubmittedAt time.Time `json:"submittedAt"`       // when the command was received
+	DueAt       time.Time `json:"dueAt"`             // when it reaches the engine (SubmittedAt + latency)
+	CancelAt    time.Time `json:"cancelAt,omitzero"` // when a requested cancel reaches the engine
+	UpdatedAt   time.Time `json:"updatedAt"`         // last state change
+	Seq         uint64    `json:"seq"`               // record sequence of this version
 	// Priority orders live orders in time: set when the order is accepted
 	// with latency and again when it starts resting (exchange-assigned,
 	// increasing). Restoring needs it to keep queues in the same order.
