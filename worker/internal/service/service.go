@@ -122,7 +122,10 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		return runFeed(gctx, src.feed, marketdata.Tee(sim, books, health.feedSink(), tel.feed.Sink()), log)
+		// Prices reach the ledger and the charts only within a relative
+		// bound of each market's last one; health and metrics see every message.
+		guarded := marketdata.NewPriceGuard(marketdata.Tee(sim, books), marketdata.GuardOptions{Log: log.With("part", "feed")})
+		return runFeed(gctx, src.feed, marketdata.Tee(guarded, health.feedSink(), tel.feed.Sink()), log)
 	})
 	g.Go(func() error { return reportFeed(gctx, health, shared, cfg.Feed) })
 	g.Go(func() error { return sim.Run(gctx) })
