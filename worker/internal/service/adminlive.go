@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/autonome-go/autonome/shared/bearer"
@@ -24,7 +25,7 @@ type KillRequest struct {
 //
 //	GET  /live       every live model's status
 //	POST /live/kill  cancel the model's open orders on the venue and refuse new ones until a restart without LIVE_KILL
-func (a *admin) handleLive(token string, accounts []*live.Account) {
+func (a *admin) handleLive(token string, accounts []*live.Account, kills *kills) {
 	allowed := bearer.NewSet(token)
 	auth := func(h http.HandlerFunc) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
@@ -45,7 +46,7 @@ func (a *admin) handleLive(token string, accounts []*live.Account) {
 		}
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
 		defer cancel()
-		found, err := killLive(ctx, accounts, req, a.log)
+		found, err := killLive(ctx, accounts, req, kills, a.log)
 		switch {
 		case !found:
 			http.Error(w, "no live model "+req.Model, http.StatusNotFound)
@@ -58,7 +59,7 @@ func (a *admin) handleLive(token string, accounts []*live.Account) {
 }
 
 // killLive turns the kill switch of the named model (or all) on.
-func killLive(ctx context.Context, accounts []*live.Account, req KillRequest, log *slog.Logger) (found bool, err error) {
+func killLive(ctx context.Context, accounts []*live.Account, req KillRequest, kills *kills, log *slog.Logger) (found bool, err error) {
 	reason := "admin kill switch"
 	if req.Reason != "" {
 		reason += ": " + req.Reason
@@ -68,6 +69,7 @@ func killLive(ctx context.Context, accounts []*live.Account, req KillRequest, lo
 			continue
 		}
 		found = true
+		kills.set(acc.ModelID(), reason)
 		log.Warn("live kill switch requested", "model", acc.Status().Model, "reason", reason)
 		if kerr := acc.Kill(ctx, reason); kerr != nil {
 			log.Error("live kill switch: cancelling open orders failed; new orders are refused", "model", acc.Status().Model, "err", kerr)
@@ -85,4 +87,27 @@ func writeStatuses(w http.ResponseWriter, status int, accounts []*live.Account) 
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+// kills remembers the models killed through the admin listener for the
+// life of the process, so that parts restarted after a database outage do
+// not trade them again. LIVE_KILL is the switch that survives a restart.
+type kills struct {
+	mu      sync.Mutex
+	reasons map[string]string // by model id
+}
+
+func newKills() *kills { return &kills{reasons: map[string]string{}} }
+
+func (k *kills) set(modelID, reason string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.reasons[modelID] = reason
+}
+
+func (k *kills) reason(modelID string) (string, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	r, ok := k.reasons[modelID]
+	return r, ok
 }

@@ -23,9 +23,11 @@ import (
 // (TRADING_MODE=live): each model's sealed credentials are opened, its
 // trader gets the brakes, its markets and latest venue trade are read, and
 // with LIVE_KILL its open orders are cancelled. It logs what will trade with
-// which limits. Simulated mode returns none.
+// which limits. A model killed through the admin listener before the parts
+// restarted (after a database outage) stays killed. Simulated mode returns
+// none.
 func startLive(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, sim *simulator.Simulator,
-	onMismatch func(int64, []live.Diff), log *slog.Logger) ([]*live.Account, error) {
+	onMismatch func(int64, []live.Diff), kills *kills, log *slog.Logger) ([]*live.Account, error) {
 	if cfg.TradingMode != "live" {
 		return nil, nil
 	}
@@ -59,8 +61,12 @@ func startLive(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, sim *
 		if err := a.Start(ctx, syms); err != nil {
 			return nil, err
 		}
+		reason, killed := kills.reason(m.ID)
 		if cfg.LiveKill {
-			if err := a.Kill(ctx, "LIVE_KILL is set"); err != nil {
+			reason, killed = "LIVE_KILL is set", true
+		}
+		if killed {
+			if err := a.Kill(ctx, reason); err != nil {
 				return nil, fmt.Errorf("live %s: kill switch: %w", seat, err)
 			}
 		}

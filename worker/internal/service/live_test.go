@@ -73,7 +73,8 @@ func TestLiveModeEndToEnd(t *testing.T) {
 	sim := runSimulator(t, pool)
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	lives, err := startLive(ctx, cfg, pool, sim, nil, log)
+	kills := newKills()
+	lives, err := startLive(ctx, cfg, pool, sim, nil, kills, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestLiveModeEndToEnd(t *testing.T) {
 	}
 
 	ad := newAdmin("", h, log)
-	ad.handleLive(cfg.AdminToken, lives)
+	ad.handleLive(cfg.AdminToken, lives, kills)
 	if code := post(t, ad.mux, "", `{}`); code != http.StatusUnauthorized {
 		t.Fatalf("kill without the token: %d", code)
 	}
@@ -138,6 +139,14 @@ func TestLiveModeEndToEnd(t *testing.T) {
 	}
 	if !lives[0].Status().Killed {
 		t.Fatal("the kill switch is off after POST /live/kill")
+	}
+	// The parts restart after a database outage: the model stays killed.
+	again, err := startLive(ctx, cfg, pool, sim, nil, kills, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again[0].Status().Killed {
+		t.Fatal("a restart of the worker's parts forgot the admin kill switch")
 	}
 }
 

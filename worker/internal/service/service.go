@@ -36,8 +36,9 @@ var errLostLeadership = errors.New("lost the simulator lock: the database connec
 // restarted process would, once the database answers.
 func Run(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 	tel := newTelemetry()
+	kills := newKills() // the admin kill switch outlives a restart of the parts
 	for {
-		err := runOnce(ctx, cfg, log, tel)
+		err := runOnce(ctx, cfg, log, tel, kills)
 		if !errors.Is(err, errLostLeadership) || ctx.Err() != nil {
 			return err
 		}
@@ -50,7 +51,7 @@ func Run(ctx context.Context, cfg config.Worker, log *slog.Logger) error {
 	}
 }
 
-func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *telemetry) error {
+func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *telemetry, kills *kills) error {
 	rdb, err := redis.Open(cfg.RedisURL)
 	if err != nil {
 		return err
@@ -96,7 +97,7 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	books := ticker.NewBooks()
 	tick.PublishBooks(books, redis.NewBooks(rdb, cfg.RedisPrefix))
 	shared := jobs.NewHealth(redis.NewHealth(rdb, cfg.RedisPrefix), log.With("part", "health"), time.Now)
-	lives, err := startLive(ctx, cfg, pool, sim, tel.mismatch, log)
+	lives, err := startLive(ctx, cfg, pool, sim, tel.mismatch, kills, log)
 	if err != nil {
 		return err
 	}
@@ -107,7 +108,7 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	health := newHealth()
 	health.live = lives
 	admin := newAdmin(cfg.AdminAddr, health, log.With("part", "admin"))
-	admin.handleLive(cfg.AdminToken, lives)
+	admin.handleLive(cfg.AdminToken, lives, kills)
 	if cfg.MetricsAddr == "" {
 		admin.mux.Handle("GET /metrics", tel.handler(cfg.AdminToken))
 	}
