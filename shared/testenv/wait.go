@@ -8,8 +8,8 @@ import (
 // WaitFor calls cond until it returns nil, and fails the test with its last
 // error if that has not happened within d. It is for what a test cannot be
 // told about (a row another process writes, a page's state): anything that
-// can signal completion should be waited on directly. Polls start every
-// 5 ms and back off to every 100 ms.
+// can signal completion should be waited on directly. It polls every 10 ms,
+// so a state that holds only briefly is still seen.
 func WaitFor(t testing.TB, d time.Duration, cond func() error) {
 	t.Helper()
 	if err := waitFor(d, cond); err != nil {
@@ -20,13 +20,11 @@ func WaitFor(t testing.TB, d time.Duration, cond func() error) {
 // waitFor is WaitFor's loop, which reports instead of failing.
 func waitFor(d time.Duration, cond func() error) error {
 	deadline := time.Now().Add(d)
-	pause := 5 * time.Millisecond
 	for {
 		err := cond()
 		if err == nil || time.Now().After(deadline) {
 			return err
 		}
-		time.Sleep(pause)
-		pause = min(2*pause, 100*time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -23,6 +23,7 @@ func TestRetriesPastTheSlotRecordTheProviderFailure(t *testing.T) {
 	srv := llmtest.NewServer(t, llmtest.Reply{Status: 429, Body: `{"error":{"message":"slow down"}}`})
 	var late atomic.Bool // once set, the jobs' clock is past the slot
 	h := run(t, a, []llm.Seat{agenttest.ChatSeat(t, entry, srv.BaseURL())}, func(o *jobs.Options) {
+		o.RetryBase = time.Second // time to see the first failure before the retry runs
 		mid := o.Now
 		o.Now = func() time.Time {
 			if late.Load() {
