@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/retry"
 )
 
 // Subscription delivers the live events of a set of channels to one consumer,
@@ -75,23 +75,20 @@ func (s *Subscription) Run(ctx context.Context) error {
 	if len(s.chans) == 0 {
 		return errors.New("run event subscription: no known channels")
 	}
-	backoff := s.log.opts.MinBackoff
+	backoff := retry.Backoff{Min: s.log.opts.MinBackoff, Max: s.log.opts.MaxBackoff}
 	for {
 		synced, err := s.session(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if synced {
-			backoff = s.log.opts.MinBackoff
+			backoff.Reset()
 		}
-		wait := backoff/2 + rand.N(backoff/2+1)
+		wait := backoff.Next()
 		s.log.log.Warn("event subscription interrupted; resubscribing", "err", err, "retry_in", wait)
-		select {
-		case <-ctx.Done():
+		if retry.Sleep(ctx, wait) != nil {
 			return nil
-		case <-time.After(wait):
 		}
-		backoff = min(2*backoff, s.log.opts.MaxBackoff)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/retry"
 	"github.com/autonome-go/autonome/shared/views"
 )
 
@@ -146,7 +147,7 @@ func (f *feed) run(ctx context.Context) error {
 	for {
 		select {
 		case <-f.notify:
-			if wait := coalesceWindow - time.Since(last); wait > 0 && !sleep(ctx, wait) {
+			if wait := coalesceWindow - time.Since(last); wait > 0 && retry.Sleep(ctx, wait) != nil {
 				continue // the final flush below publishes what is queued
 			}
 			last = time.Now()
@@ -157,18 +158,6 @@ func (f *feed) run(ctx context.Context) error {
 			cancel()
 			return nil
 		}
-	}
-}
-
-// sleep waits d or until ctx ends; it reports whether ctx is still live.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }
 

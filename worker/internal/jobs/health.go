@@ -9,6 +9,7 @@ import (
 
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
+	"github.com/autonome-go/autonome/shared/retry"
 )
 
 // Health applies changes to the scheduler health record from one
@@ -59,17 +60,17 @@ const healthWriteInterval = 250 * time.Millisecond
 // run writes queued changes until ctx ends, then what is left. A failed
 // write is retried with the next change or after a second.
 func (w *Health) run(ctx context.Context) error {
-	retry := time.NewTicker(time.Second)
-	defer retry.Stop()
+	again := time.NewTicker(time.Second)
+	defer again.Stop()
 	for {
 		select {
 		case <-w.notify:
-		case <-retry.C:
+		case <-again.C:
 		case <-ctx.Done():
 			w.final(ctx)
 			return nil
 		}
-		if !sleep(ctx, healthWriteInterval) {
+		if retry.Sleep(ctx, healthWriteInterval) != nil {
 			w.final(ctx)
 			return nil
 		}

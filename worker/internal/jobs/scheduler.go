@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+
+	"github.com/autonome-go/autonome/shared/retry"
 )
 
 // periodic is a task enqueued once per slot of its interval, at the slot's
@@ -47,13 +49,13 @@ func (s *scheduler) run(ctx context.Context) error {
 // loop enqueues p's current slot (after p.delay), then each slot as it
 // starts, until ctx ends.
 func (s *scheduler) loop(ctx context.Context, p periodic) {
-	if !sleep(ctx, p.delay) {
+	if retry.Sleep(ctx, p.delay) != nil {
 		return
 	}
 	for {
 		slot := slotOf(s.now(), p.every)
 		s.enqueue(ctx, p, slot)
-		if !sleep(ctx, slot.Add(p.every).Sub(s.now())) {
+		if retry.Sleep(ctx, slot.Add(p.every).Sub(s.now())) != nil {
 			return
 		}
 	}
@@ -74,20 +76,5 @@ func (s *scheduler) enqueue(ctx context.Context, p periodic, slot time.Time) {
 		s.log.Debug("periodic task already enqueued", "type", p.typ, "slot", slot)
 	case ctx.Err() == nil:
 		s.log.Warn("periodic task not enqueued; the slot is skipped", "type", p.typ, "slot", slot, "err", err)
-	}
-}
-
-// sleep waits d or until ctx ends; it reports whether ctx is still live.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

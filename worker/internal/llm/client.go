@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/retry"
 )
 
 // ClientConfig configures an OpenAI-compatible chat-completions endpoint.
@@ -77,7 +78,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = Sleep
+		cfg.Sleep = retry.Sleep
 	}
 	c := &Client{cfg: cfg, url: strings.TrimRight(cfg.BaseURL, "/") + "/chat/completions", http: cfg.HTTPClient, keys: keyRing{keys: cfg.Keys}}
 	if c.http == nil {
@@ -124,7 +125,7 @@ func (c *Client) completeRetrying(ctx context.Context, req *chatRequest) (*chatR
 		if !errors.As(err, &e) || !e.transient || st.Attempts > c.cfg.MaxRetries {
 			return nil, st, err
 		}
-		wait := backoff(st.Attempts-1, c.cfg.BackoffBase, c.cfg.BackoffMax)
+		wait := retry.Delay(st.Attempts-1, c.cfg.BackoffBase, c.cfg.BackoffMax)
 		if e.RetryAfter > c.cfg.MaxRetryAfter {
 			return nil, st, err // the provider asks for longer than a turn can wait
 		}

@@ -83,16 +83,6 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
-func TestBackoffBounds(t *testing.T) {
-	for n := range 30 {
-		d := backoff(n, 100*time.Millisecond, 2*time.Second)
-		ceiling := min(100*time.Millisecond<<min(n, 20), 2*time.Second)
-		if d < ceiling/2 || d > ceiling {
-			t.Fatalf("backoff(%d) = %v, want within [%v, %v]", n, d, ceiling/2, ceiling)
-		}
-	}
-}
-
 func TestRequestExtraFieldsMerge(t *testing.T) {
 	temp := 0.0
 	b, err := json.Marshal(chatRequest{Model: "m", Temperature: &temp, Extra: map[string]json.RawMessage{

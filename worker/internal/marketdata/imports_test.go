@@ -19,7 +19,8 @@ func TestImports(t *testing.T) {
 		".":         {module + "shared/arena"},
 		"synthetic": shared,
 		"tape":      shared,
-		"lighter":   append([]string{"github.com/coder/websocket", "golang.org/x/time/rate", "golang.org/x/sync/singleflight"}, shared...),
+		"lighter": append([]string{"github.com/coder/websocket", "golang.org/x/time/rate", "golang.org/x/sync/singleflight",
+			module + "shared/retry"}, shared...),
 	}
 	for dir, ok := range allowed {
 		pkg, err := build.ImportDir(filepath.Join(".", dir), 0)

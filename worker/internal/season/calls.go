@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/autonome-go/autonome/worker/internal/llm"
+	"github.com/autonome-go/autonome/shared/retry"
 )
 
 // Call is one recorded HTTP exchange with a model provider: the exact
@@ -177,7 +177,7 @@ func (l *callLog) sleep(ctx context.Context, d time.Duration) error {
 		}
 		return ctx.Err()
 	}
-	if err := llm.Sleep(ctx, d); err != nil {
+	if err := retry.Sleep(ctx, d); err != nil {
 		return err
 	}
 	l.wait += d

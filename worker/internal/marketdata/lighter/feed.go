@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/retry"
 	"github.com/autonome-go/autonome/worker/internal/marketdata"
 )
 
@@ -87,7 +86,7 @@ func (f *Feed) Run(ctx context.Context, sink marketdata.Sink) error {
 	if err != nil {
 		return err
 	}
-	backoff := f.cfg.MinBackoff
+	backoff := retry.Backoff{Min: f.cfg.MinBackoff, Max: f.cfg.MaxBackoff}
 	for attempt := 0; ; attempt++ {
 		healthy, err := f.session(ctx, sink, byID, attempt > 0)
 		if ctx.Err() != nil {
@@ -97,20 +96,19 @@ func (f *Feed) Run(ctx context.Context, sink marketdata.Sink) error {
 			return fmt.Errorf("lighter: %w", se)
 		}
 		if healthy {
-			backoff = f.cfg.MinBackoff
+			backoff.Reset()
 		}
-		wait := jitter(backoff)
+		wait := backoff.Next()
 		f.cfg.Logger.Warn("lighter: stream lost; reconnecting", "err", err, "in", wait)
-		if err := sleep(ctx, wait); err != nil {
+		if err := retry.Sleep(ctx, wait); err != nil {
 			return err
 		}
-		backoff = min(2*backoff, f.cfg.MaxBackoff)
 	}
 }
 
 // resolve resolves the markets, retrying transient failures.
 func (f *Feed) resolve(ctx context.Context) (map[int64]arena.Market, error) {
-	backoff := f.cfg.MinBackoff
+	backoff := retry.Backoff{Min: f.cfg.MinBackoff, Max: f.cfg.MaxBackoff}
 	for {
 		ms, err := f.Markets(ctx)
 		if err == nil {
@@ -123,27 +121,10 @@ func (f *Feed) resolve(ctx context.Context) (map[int64]arena.Market, error) {
 		if c := arena.ErrorCode(err); c == arena.CodeNotFound || c == arena.CodeInvalid || ctx.Err() != nil {
 			return nil, fmt.Errorf("lighter: %w", err)
 		}
-		wait := jitter(backoff)
+		wait := backoff.Next()
 		f.cfg.Logger.Warn("lighter: cannot resolve markets; retrying", "err", err, "in", wait)
-		if err := sleep(ctx, wait); err != nil {
+		if err := retry.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
-		backoff = min(2*backoff, f.cfg.MaxBackoff)
-	}
-}
-
-// jitter spreads d over [d/2, d) so that many clients do not reconnect in step.
-func jitter(d time.Duration) time.Duration {
-	return d/2 + rand.N(d/2+1)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
