@@ -47,3 +47,18 @@ func TestVenueFillsBookLikeSimulatedOnes(t *testing.T) {
 		t.Fatalf("fill on the other side of a known order: %v", err)
 	}
 }
+
+// A live account's ledger can start from the venue's equity.
+func TestResetAccountTo(t *testing.T) {
+	h := newHarness(t, nil)
+	if err := h.ex.ResetAccountTo(h.now, "a", fx("123.45")); err != nil {
+		t.Fatal(err)
+	}
+	if s := h.snapshot("a"); s.Capital != fx("123.45") || s.Cash != fx("123.45") {
+		t.Fatalf("after the reset: capital %s cash %s", s.Capital, s.Cash)
+	}
+	h.checkLedger("a")
+	if err := h.ex.ResetAccountTo(h.now, "a", 0); arena.ErrorCode(err) != arena.CodeInvalid {
+		t.Fatalf("zero capital: %v", err)
+	}
+}

@@ -11,6 +11,15 @@ import (
 // trigger; nothing trades) and the ledger restarts, recorded as an
 // AccountReset. Client order ids already used stay used.
 func (e *Exchange) ResetAccount(now time.Time, accountID string) error {
+	return e.ResetAccountTo(now, accountID, e.cfg.StartingCapital)
+}
+
+// ResetAccountTo is ResetAccount to another starting capital (a live
+// account's ledger starts from the venue's equity).
+func (e *Exchange) ResetAccountTo(now time.Time, accountID string, capital arena.Fixed) error {
+	if capital <= 0 || capital > ledgerLimit {
+		return arena.Errorf(arena.CodeInvalid, "starting capital %s is out of range", capital)
+	}
 	e.mu.Lock()
 	defer e.unlock() // publishes what advancing the clock did, on every return path
 	e.tick(now)
@@ -29,7 +38,7 @@ func (e *Exchange) ResetAccount(now time.Time, accountID string) error {
 		*p = arena.Position{}
 		e.syncTriggers(a, i)
 	}
-	a.capital = e.cfg.StartingCapital
+	a.capital = capital
 	a.cash, a.realized, a.fees, a.funding, a.insurance = a.capital, 0, 0, 0, 0
 	a.halted = ""
 	a.orderMargin = 0

@@ -116,6 +116,13 @@ func TestLiveModeEndToEnd(t *testing.T) {
 	if status != "FILLED" || filled != "0.00200000" || posQty != "0.00200000" || entry != "60000.00000000" || fills != 1 {
 		t.Fatalf("ledger tables: order %s filled %s, position %s at %s, %d fill entries", status, filled, posQty, entry, fills)
 	}
+	var capital string
+	if err := pool.QueryRow(ctx, `SELECT "initialCapital"::text FROM "Accounts" WHERE "modelId" = $1`, liveID).Scan(&capital); err != nil {
+		t.Fatal(err)
+	}
+	if capital != "1000.00000000" {
+		t.Fatalf("the live seat's ledger starts from %s, want the venue's equity 1000", capital)
+	}
 
 	h := newHealth()
 	h.live = lives

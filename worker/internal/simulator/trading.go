@@ -112,6 +112,17 @@ func (s *Simulator) ResetAccount(ctx context.Context, accountID string) error {
 	return s.waitEmitted(ctx)
 }
 
+// ResetAccountTo is ResetAccount to another starting capital.
+func (s *Simulator) ResetAccountTo(ctx context.Context, accountID string, capital arena.Fixed) error {
+	if err := s.available(); err != nil {
+		return err
+	}
+	if err := s.ex.ResetAccountTo(s.now(), accountID, capital); err != nil {
+		return err
+	}
+	return s.waitEmitted(ctx)
+}
+
 // OpenAccounts opens accounts for ids the exchange does not know yet (models
 // seeded while the worker runs).
 func (s *Simulator) OpenAccounts(ids []string) {

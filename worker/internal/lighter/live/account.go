@@ -25,6 +25,7 @@ type Ledger interface {
 	Snapshot(accountID string) (arena.AccountSnapshot, error)
 	Prices() []arena.Price
 	BookVenueFill(ctx context.Context, f exchange.VenueFill) (arena.Order, error)
+	ResetAccountTo(ctx context.Context, accountID string, capital arena.Fixed) error
 }
 
 // AccountConfig configures one model trading live.
@@ -136,7 +137,30 @@ func (a *Account) Start(ctx context.Context, symbols []arena.Symbol) error {
 	if len(ts) > 0 {
 		a.lastTrade = ts[0].TradeID
 	}
+	if err := a.startingCapital(ctx); err != nil {
+		return fmt.Errorf("live %s: %w", a.cfg.Label, err)
+	}
 	return a.adoptExits(ctx)
+}
+
+// startingCapital starts the ledger of a seat that never traded from the
+// venue's equity instead of SIM_INITIAL_CAPITAL, so that its returns are
+// the account's. A seat with history keeps its ledger.
+func (a *Account) startingCapital(ctx context.Context) error {
+	snap, err := a.ledger.Snapshot(a.cfg.ModelID)
+	if err != nil {
+		return err
+	}
+	if len(snap.Positions) > 0 || snap.RealizedPnL != 0 || snap.Fees != 0 || snap.Funding != 0 || snap.Insurance != 0 {
+		return nil
+	}
+	eq, err := a.trader.Equity(ctx)
+	if err != nil || eq <= 0 || eq == snap.Capital {
+		return err
+	}
+	a.cfg.Log.Warn("lighter: the seat never traded; its ledger starts from the venue's equity", "model", a.cfg.Label,
+		"from", snap.Capital.String(), "to", eq.String())
+	return a.ledger.ResetAccountTo(ctx, a.cfg.ModelID, eq)
 }
 
 // adoptExits takes the account's resting reduce-only stop-loss and

@@ -31,6 +31,9 @@ func (l memLedger) Prices() []arena.Price                             { return l
 func (l memLedger) BookVenueFill(_ context.Context, f exchange.VenueFill) (arena.Order, error) {
 	return l.ex.BookVenueFill(time.Now(), f)
 }
+func (l memLedger) ResetAccountTo(_ context.Context, id string, capital arena.Fixed) error {
+	return l.ex.ResetAccountTo(time.Now(), id, capital)
+}
 
 func newLedger(t *testing.T) memLedger {
 	t.Helper()
@@ -156,6 +159,9 @@ func TestAccountOrderFillsFromTheVenueStreamIntoTheLedger(t *testing.T) {
 	s, _ := e.ledger.Snapshot(model)
 	if want := arena.MustFixed("0.024"); s.Fees != want { // 120 USD × 200 millionths
 		t.Fatalf("ledger fees = %s, want the venue's %s", s.Fees, want)
+	}
+	if s.Capital != arena.FixedInt(1000) { // the fresh seat started from the venue's equity
+		t.Fatalf("ledger capital = %s, want the venue's 1000", s.Capital)
 	}
 	// The same order id again is the same order, not a second trade.
 	if again, err := e.acct.PlaceOrder(ctx, open("0.002", plan)); err != nil || again.Filled != o.Filled {

@@ -267,13 +267,9 @@ func (t *Trader) allowed(ctx context.Context, o Order) error {
 
 // dailyLoss trips the kill switch when equity has fallen by the day's limit.
 func (t *Trader) dailyLoss(ctx context.Context) error {
-	acc, err := t.venue.Account(ctx, t.cfg.Account)
+	eq, err := t.Equity(ctx)
 	if err != nil {
 		return fmt.Errorf("read equity for the daily loss brake: %w", err)
-	}
-	eq, err := arena.ParseFixed(acc.TotalAssetValue)
-	if err != nil {
-		return fmt.Errorf("venue equity %q: %w", acc.TotalAssetValue, err)
 	}
 	day := t.cfg.Now().UTC().Format(time.DateOnly)
 	if day != t.day {
@@ -291,6 +287,19 @@ func (t *Trader) dailyLoss(ctx context.Context) error {
 		return fmt.Errorf("%w: daily loss %s reached max %s", ErrKilled, loss, t.cfg.Limits.MaxDailyLoss)
 	}
 	return nil
+}
+
+// Equity is the venue account's total asset value.
+func (t *Trader) Equity(ctx context.Context) (arena.Fixed, error) {
+	acc, err := t.venue.Account(ctx, t.cfg.Account)
+	if err != nil {
+		return 0, err
+	}
+	eq, err := arena.ParseFixed(acc.TotalAssetValue)
+	if err != nil {
+		return 0, fmt.Errorf("venue equity %q: %w", acc.TotalAssetValue, err)
+	}
+	return eq, nil
 }
 
 // CheckDailyLoss reads the venue's equity and, once the day's loss reaches
