@@ -386,3 +386,15 @@ func TestAccountDailyLossTripsTheKillSwitch(t *testing.T) {
 		t.Fatalf("order after the daily loss: %v", err)
 	}
 }
+
+func TestAccountRefusesExitsOnTheWrongSide(t *testing.T) {
+	e := liveSetup(t, false)
+	for _, plan := range []arena.ExitPlan{{Stop: arena.FixedInt(61000)}, {Target: arena.FixedInt(59000)}} {
+		if _, err := e.acct.PlaceOrder(context.Background(), open("0.001", plan)); arena.ErrorCode(err) != arena.CodeInvalid {
+			t.Fatalf("long with %+v: %v", plan, err)
+		}
+	}
+	if n := len(e.fake.Txs()); n != 0 {
+		t.Fatalf("refused orders reached the venue: %d txs", n)
+	}
+}

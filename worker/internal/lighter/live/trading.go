@@ -23,6 +23,9 @@ func (a *Account) PlaceOrder(ctx context.Context, req arena.OrderRequest) (arena
 	if tr, ok := a.known(req.OrderID); ok {
 		return a.await(ctx, tr, req.Quantity)
 	}
+	if err := a.checkPlan(req.Symbol, req.Side, req.ExitPlan); err != nil {
+		return arena.Order{}, err
+	}
 	o, err := a.send(ctx, req.OrderID, req.Symbol, req.Side, req.Quantity, req.Leverage, false)
 	if err == nil && o.Filled > 0 && hasExits(req.ExitPlan) {
 		if xerr := a.placeExits(ctx, req.Symbol, req.ExitPlan); xerr != nil {
@@ -61,6 +64,9 @@ func (a *Account) UpdateExitPlan(ctx context.Context, sym arena.Symbol, plan are
 	if !ok {
 		return arena.Position{}, arena.Errorf(arena.CodeNotFound, "no open %s position", sym)
 	}
+	if err := a.checkPlan(sym, p.Side, plan); err != nil {
+		return arena.Position{}, err
+	}
 	a.cancelExits(ctx, sym)
 	if err := a.placeExits(ctx, sym, plan); err != nil {
 		return arena.Position{}, err
@@ -70,6 +76,26 @@ func (a *Account) UpdateExitPlan(ctx context.Context, sym arena.Symbol, plan are
 }
 
 func hasExits(p arena.ExitPlan) bool { return p.Stop > 0 || p.Target > 0 }
+
+// checkPlan refuses a stop or target on the wrong side of the mark for a
+// position of side s: on the venue it would trigger at once.
+func (a *Account) checkPlan(sym arena.Symbol, s arena.Side, p arena.ExitPlan) error {
+	if !hasExits(p) {
+		return nil
+	}
+	mark, err := a.mark(sym)
+	if err != nil {
+		return err
+	}
+	long := s == arena.Long
+	if p.Stop > 0 && (p.Stop >= mark) == long {
+		return arena.Errorf(arena.CodeInvalid, "stop %s is on the wrong side of the mark %s for a %s position", p.Stop, mark, s)
+	}
+	if p.Target > 0 && (p.Target <= mark) == long {
+		return arena.Errorf(arena.CodeInvalid, "target %s is on the wrong side of the mark %s for a %s position", p.Target, mark, s)
+	}
+	return nil
+}
 
 func (a *Account) known(id string) (*tracked, bool) {
 	a.mu.Lock()
