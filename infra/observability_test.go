@@ -75,24 +75,30 @@ func TestDashboardAndAlertsUseExportedSeries(t *testing.T) {
 }
 
 // exportedSeries lists the autonome_* series named in the Go sources: a
-// Name in an Opts literal under metrics.Namespace, or a full name string.
+// Name in an Opts literal under metrics.Namespace (or in a pool's
+// metrics.PoolSeries), or a full name string.
 func exportedSeries(t *testing.T) map[string]bool {
 	t.Helper()
 	out := map[string]bool{}
 	nameRe := regexp.MustCompile(`Name:\s*"([a-z0-9_]+)"`)
 	fullRe := regexp.MustCompile(`"(autonome_[a-z0-9_]+)"|Namespace\s*\+\s*"_([a-z0-9_]+)"|"autonome_(postgres|redis)_pool_"\s*\+\s*name`)
+	poolRe := regexp.MustCompile(`metrics\.NewPoolCollector\("([a-z]+)"`)
 	descRe := regexp.MustCompile(`(?:d|desc)\("([a-z0-9_]+)",`)
 	err := filepath.WalkDir("..", func(path string, e os.DirEntry, err error) error {
 		if err != nil || e.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return err
 		}
 		b, err := os.ReadFile(path)
-		if err != nil || !strings.Contains(string(b), "prometheus") {
+		if err != nil || !strings.Contains(string(b), "prometheus") && !strings.Contains(string(b), "metrics.PoolSeries") {
 			return err
 		}
 		src := string(b)
+		namePrefix := "autonome_"
+		if m := poolRe.FindStringSubmatch(src); m != nil {
+			namePrefix = "autonome_" + m[1] + "_pool_"
+		}
 		for _, m := range nameRe.FindAllStringSubmatch(src, -1) {
-			out["autonome_"+m[1]] = true
+			out[namePrefix+m[1]] = true
 		}
 		for _, m := range fullRe.FindAllStringSubmatch(src, -1) {
 			switch {

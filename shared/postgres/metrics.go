@@ -2,51 +2,27 @@ package postgres
 
 import (
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/autonome-go/autonome/shared/metrics"
 )
 
-// PoolCollector exports a pgx pool's statistics, read at scrape time.
-type PoolCollector struct {
-	pool  *pgxpool.Pool
-	descs map[string]*prometheus.Desc
+var poolSeries = []metrics.PoolSeries{
+	{Name: "max_connections", Help: "Most connections the pool may open."},
+	{Name: "connections", Help: "Connections open."},
+	{Name: "acquired_connections", Help: "Connections in use."},
+	{Name: "idle_connections", Help: "Connections idle."},
+	{Name: "acquires_total", Help: "Connections acquired from the pool.", Counter: true},
+	{Name: "empty_acquires_total", Help: "Acquires that had to wait because no connection was idle.", Counter: true},
+	{Name: "canceled_acquires_total", Help: "Acquires cancelled by their context.", Counter: true},
+	{Name: "acquire_wait_seconds_total", Help: "Time spent waiting to acquire connections.", Counter: true},
 }
 
-// NewPoolCollector returns a collector for pool; register it on the
-// binary's registry.
-func NewPoolCollector(pool *pgxpool.Pool) *PoolCollector {
-	d := func(name, help string) *prometheus.Desc {
-		return prometheus.NewDesc("autonome_postgres_pool_"+name, help, nil, nil)
-	}
-	return &PoolCollector{pool: pool, descs: map[string]*prometheus.Desc{
-		"max":       d("max_connections", "Most connections the pool may open."),
-		"total":     d("connections", "Connections open."),
-		"acquired":  d("acquired_connections", "Connections in use."),
-		"idle":      d("idle_connections", "Connections idle."),
-		"acquires":  d("acquires_total", "Connections acquired from the pool."),
-		"empty":     d("empty_acquires_total", "Acquires that had to wait because no connection was idle."),
-		"cancelled": d("canceled_acquires_total", "Acquires cancelled by their context."),
-		"wait":      d("acquire_wait_seconds_total", "Time spent waiting to acquire connections."),
-	}}
-}
-
-// Describe implements prometheus.Collector.
-func (c *PoolCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range c.descs {
-		ch <- d
-	}
-}
-
-// Collect implements prometheus.Collector.
-func (c *PoolCollector) Collect(ch chan<- prometheus.Metric) {
-	s := c.pool.Stat()
-	g := func(k string, v float64) { ch <- prometheus.MustNewConstMetric(c.descs[k], prometheus.GaugeValue, v) }
-	n := func(k string, v float64) { ch <- prometheus.MustNewConstMetric(c.descs[k], prometheus.CounterValue, v) }
-	g("max", float64(s.MaxConns()))
-	g("total", float64(s.TotalConns()))
-	g("acquired", float64(s.AcquiredConns()))
-	g("idle", float64(s.IdleConns()))
-	n("acquires", float64(s.AcquireCount()))
-	n("empty", float64(s.EmptyAcquireCount()))
-	n("cancelled", float64(s.CanceledAcquireCount()))
-	n("wait", s.AcquireDuration().Seconds())
+// NewPoolCollector returns a collector of pool's statistics, read at
+// scrape time; register it on the binary's registry.
+func NewPoolCollector(pool *pgxpool.Pool) *metrics.PoolCollector {
+	return metrics.NewPoolCollector("postgres", poolSeries, func() []float64 {
+		s := pool.Stat()
+		return []float64{float64(s.MaxConns()), float64(s.TotalConns()), float64(s.AcquiredConns()), float64(s.IdleConns()),
+			float64(s.AcquireCount()), float64(s.EmptyAcquireCount()), float64(s.CanceledAcquireCount()), s.AcquireDuration().Seconds()}
+	})
 }
