@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/autonome-go/autonome/shared/retry"
 	"github.com/autonome-go/autonome/worker/internal/lighter/venue"
 )
 
@@ -28,10 +29,10 @@ type stream struct {
 	log       *slog.Logger
 }
 
-// Run follows the channel until ctx ends, reconnecting with a capped
-// backoff that restarts once a connection has worked.
+// Run follows the channel until ctx ends, reconnecting with a jittered,
+// capped backoff that restarts once a connection has worked.
 func (s *stream) Run(ctx context.Context) error {
-	wait := 100 * time.Millisecond
+	backoff := retry.Backoff{Min: 100 * time.Millisecond, Max: 10 * time.Second}
 	for {
 		worked, err := s.session(ctx)
 		s.down()
@@ -39,15 +40,13 @@ func (s *stream) Run(ctx context.Context) error {
 			return nil
 		}
 		if worked {
-			wait = 100 * time.Millisecond
+			backoff.Reset()
 		}
+		wait := backoff.Next()
 		s.log.Warn("lighter account stream ended; reconnecting", "account", s.account, "err", err, "in", wait)
-		select {
-		case <-ctx.Done():
+		if retry.Sleep(ctx, wait) != nil {
 			return nil
-		case <-time.After(wait):
 		}
-		wait = min(2*wait, 10*time.Second)
 	}
 }
 
