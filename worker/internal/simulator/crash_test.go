@@ -531,7 +531,7 @@ func TestCrashEquivalence(t *testing.T) {
 // state, through JSON, as the database: it checks that the exchange's
 // restorable state is complete, the database path aside.
 func TestCrashEquivalenceInMemory(t *testing.T) {
-	sequences, length := 100, 200
+	sequences, length := 50, 200
 	if *long {
 		sequences, length = 10_000, 1000
 	}
