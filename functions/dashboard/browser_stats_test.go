@@ -88,7 +88,7 @@ func TestBrowserLeaderboardIntervals(t *testing.T) {
 		verdict: document.querySelector('[data-testid=compare-verdict]').textContent, repeats: document.querySelector('[data-testid=compare-repeats]').textContent,
 		a: document.querySelector('[data-testid=compare-a]').value})`)
 	if !strings.HasSuffix(got.P, "%") || (got.Sig != "significant" && got.Sig != "not significant") || got.Verdict == "" ||
-		!strings.Contains(got.Repeats, "one run per entrant") || got.A != a {
+		!strings.Contains(got.Repeats, "runs each entrant once") || got.A != a {
 		t.Errorf("comparison view: %+v", got)
 	}
 	e.shot(t, "compare")
@@ -96,4 +96,15 @@ func TestBrowserLeaderboardIntervals(t *testing.T) {
 	// Choosing another B asks again.
 	e.choose(t, `[data-testid=compare-b]`, top)
 	waitInput(t, e, "analytics/getComparison", "b", top)
+
+	// A stored season with repeats of A: its distribution, one dot per run.
+	e.open(t, "#/compare?season=s-demo&a="+a+"&b="+top)
+	e.wait(t, "the repeats of A", `document.querySelector('[data-testid=compare-repeats-a]')?.dataset.runs === '5' &&
+		document.querySelectorAll('[data-testid=compare-repeats-a] [data-testid=repeat-run]').length === 5 &&
+		!document.querySelector('[data-testid=compare-repeats-b]') && !!document.querySelector('[data-testid=compare-season]')`)
+	waitInput(t, e, "analytics/getComparison", "seasonId", "s-demo")
+	if txt := eval[string](t, e, `document.querySelector('[data-testid=compare-repeats-a]').textContent`); !strings.Contains(txt, "over 5 repeats") || !strings.Contains(txt, "95% interval of the mean") {
+		t.Errorf("repeats of A: %q", txt)
+	}
+	e.shot(t, "compare-repeats")
 }

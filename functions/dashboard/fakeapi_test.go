@@ -302,7 +302,13 @@ func (f *fakeAPI) procedure(proc string, in map[string]any, str func(string) str
 	case "analytics/getLeaderboard":
 		return f.leaderboard(str("window"), str("variant")), meta, true
 	case "analytics/getComparison":
-		return f.comparison(str("a"), str("b"), str("window")), meta, true
+		out := f.comparison(str("a"), str("b"), str("window"))
+		if str("seasonId") == "s-demo" { // a stored season with five repeats of A
+			out["seasonId"], out["window"] = "s-demo", "season"
+			out["repeats"] = map[string]any{"a": map[string]any{"runs": []any{-1.2, 0.4, 1.1, 2.5, 0.9}, "mean": 0.74, "sd": 1.34,
+				"min": -1.2, "max": 2.5, "interval": map[string]any{"lo": -0.3, "hi": 1.8}}, "b": nil}
+		}
+		return out, meta, true
 	case "analytics/getModelStats":
 		return f.modelStats(str("mode"), str("variant")), meta, true
 	case "analytics/getRunInfo":

@@ -20,10 +20,10 @@ func unknownSeason(id string) error {
 
 // ComparisonInput is analytics.getComparison's input (beyond the reference).
 type ComparisonInput struct {
-	SeasonID string `json:"seasonId,omitempty"` // absent or "live": the live arena
-	A        string `json:"a"`                  // model (account) ids
+	SeasonID string `json:"seasonId,omitempty"` // absent or "live": the live arena; else a stored season's id
+	A        string `json:"a"`                  // model (account) ids; in a stored season, entrant ids (name/Variant)
 	B        string `json:"b"`
-	Window   string `json:"window,omitempty"` // 24h, 7d (default) or 30d, as the leaderboard
+	Window   string `json:"window,omitempty"` // live arena: 24h, 7d (default) or 30d, as the leaderboard; a season: all of it
 }
 
 // Validate requires two different ids.
@@ -54,6 +54,16 @@ type ComparisonOutput struct {
 	PBeats      *float64       `json:"pBeats"`
 	Significant bool           `json:"significant"`
 	Intervals   IntervalMethod `json:"intervals"`
+	// Repeats are A's and B's returns over the season's repeats (worker
+	// season repeat, imported): null for the live arena or a season without
+	// repeats, a side null when that entrant was not repeated.
+	Repeats *ComparisonRepeats `json:"repeats"`
+}
+
+// ComparisonRepeats are the two sides' distributions over repeats.
+type ComparisonRepeats struct {
+	A *RepeatDistribution `json:"a"`
+	B *RepeatDistribution `json:"b"`
 }
 
 // ComparedModel is one side of a comparison.
@@ -76,7 +86,7 @@ type EquityAt struct {
 func (a *api) getComparison(ctx context.Context, in ComparisonInput) (ComparisonOutput, error) {
 	in.SeasonID, in.Window = cmp.Or(in.SeasonID, LiveSeason), cmp.Or(in.Window, "7d")
 	if in.SeasonID != LiveSeason {
-		return ComparisonOutput{}, unknownSeason(in.SeasonID)
+		return a.seasonComparison(ctx, in)
 	}
 	s, err := a.scope(ctx, "")
 	if err != nil {
@@ -97,6 +107,12 @@ func (a *api) getComparison(ctx context.Context, in ComparisonInput) (Comparison
 	ea, eb := alignEquity(points, in.A, in.B)
 	out := ComparisonOutput{SeasonID: in.SeasonID, Window: in.Window, Intervals: a.intervalMethod(period),
 		A: comparedModel(s.model(in.A), ea), B: comparedModel(s.model(in.B), eb)}
+	a.pBeats(&out, in, ea, eb)
+	return out, nil
+}
+
+// pBeats fills in the paired bootstrap over the aligned series.
+func (a *api) pBeats(out *ComparisonOutput, in ComparisonInput, ea, eb []postgres.EquityPoint) {
 	ra, rb := returns(cents(ea)), returns(cents(eb))
 	if n := min(len(ra), len(rb)); n >= 2 {
 		out.Periods = n
@@ -104,7 +120,42 @@ func (a *api) getComparison(ctx context.Context, in ComparisonInput) (Comparison
 		p = roundTo(p, 4)
 		out.PBeats, out.Significant = &p, sig
 	}
-	return out, nil
+}
+
+// seasonComparison compares two entrants of a stored season over its
+// whole run (5-minute periods), with their distributions over the
+// season's repeats when it has some.
+func (a *api) seasonComparison(ctx context.Context, in ComparisonInput) (ComparisonOutput, error) {
+	run, err := a.loadSeasonRun(ctx, in.SeasonID, []string{in.A, in.B})
+	if err != nil {
+		return ComparisonOutput{}, err
+	}
+	models := map[string]postgres.Model{}
+	for _, e := range run.entrants {
+		models[e.EntrantID] = postgres.Model{ID: e.EntrantID, Name: e.Name, Variant: e.Variant, Kind: e.Kind}
+	}
+	var points []postgres.EquityPoint
+	for _, id := range []string{in.A, in.B} {
+		if _, ok := models[id]; !ok {
+			return ComparisonOutput{}, arena.Errorf(arena.CodeNotFound, "season %q has no entrant %q", in.SeasonID, id)
+		}
+		for _, p := range run.equity[id] {
+			points = append(points, postgres.EquityPoint{ModelID: id, BucketStart: p.At, Cents: fixedCents(p.Equity)})
+		}
+	}
+	ea, eb := alignEquity(points, in.A, in.B)
+	out := ComparisonOutput{SeasonID: in.SeasonID, Window: "season", Intervals: a.intervalMethod(seasonPeriod),
+		A: comparedModel(models[in.A], ea), B: comparedModel(models[in.B], eb)}
+	a.pBeats(&out, in, ea, eb)
+	ra, err := a.repeatDistribution(ctx, in.SeasonID, in.A)
+	if err != nil {
+		return out, err
+	}
+	rb, err := a.repeatDistribution(ctx, in.SeasonID, in.B)
+	if ra != nil || rb != nil {
+		out.Repeats = &ComparisonRepeats{A: ra, B: rb}
+	}
+	return out, err
 }
 
 // alignEquity keeps the buckets both ids have a snapshot in, in time order.

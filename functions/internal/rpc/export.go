@@ -3,12 +3,14 @@ package rpc
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"strconv"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // ResultRow is one entrant's result in one run of a season: what
@@ -57,8 +59,8 @@ type Results struct {
 	Rows      []ResultRow    `json:"rows"`
 }
 
-// results reads a season's rows (only the live arena until seasons are
-// recorded: any other id is NOT_FOUND).
+// results reads a season's rows: the live arena's (season "live", one run
+// "live", over a window) or a stored season's (its run, then each repeat).
 func (a *api) results(r *http.Request) (Results, error) {
 	q := r.URL.Query()
 	season, window := cmp.Or(q.Get("seasonId"), LiveSeason), cmp.Or(q.Get("window"), "7d")
@@ -66,7 +68,7 @@ func (a *api) results(r *http.Request) (Results, error) {
 		return Results{}, err
 	}
 	if season != LiveSeason {
-		return Results{}, unknownSeason(season)
+		return a.seasonResults(r.Context(), season)
 	}
 	lb, err := a.getLeaderboard(r.Context(), LeaderboardInput{Window: window})
 	if err != nil {
@@ -77,6 +79,35 @@ func (a *api) results(r *http.Request) (Results, error) {
 		out.Rows[i] = resultRow(season, LiveSeason, window, e)
 	}
 	return out, nil
+}
+
+// seasonResults lists a stored season's entrants in its own run (run =
+// the season's id) and in each of its repeats (run = the repeat's id).
+func (a *api) seasonResults(ctx context.Context, id string) (Results, error) {
+	reps, err := a.repeatsOf(ctx, id, "")
+	if err != nil {
+		return Results{}, err
+	}
+	out := Results{SeasonID: id, Window: "season", Intervals: a.intervalMethod(seasonPeriod), Rows: []ResultRow{}}
+	for _, run := range append([]string{id}, seasonIDs(reps)...) {
+		sr, err := a.loadSeasonRun(ctx, run, nil)
+		if err != nil {
+			return Results{}, err
+		}
+		for _, e := range sr.entrants {
+			entry := sr.entry(a.bootstrapFor(run+"\x00"+e.EntrantID), a.opts.MinRecord, e)
+			out.Rows = append(out.Rows, resultRow(id, run, "season", entry))
+		}
+	}
+	return out, nil
+}
+
+func seasonIDs(rows []postgres.SeasonRow) []string {
+	out := make([]string, len(rows))
+	for i, s := range rows {
+		out[i] = s.ID
+	}
+	return out
 }
 
 func resultRow(season, run, window string, e LeaderboardEntry) ResultRow {

@@ -43,7 +43,9 @@ export default function compare(root, { rpc, live, store, navigate }, query) {
     const [da, db] = defaultPair(entries);
     return [q.a || da, q.b || (q.a === db ? da : db)];
   };
-  const board = resource((signal) => rpc("analytics/getLeaderboard", { window: q.window }, { signal }), {
+  // The live arena's entrants come from its leaderboard; a stored season's
+  // pair comes from the URL (#/compare?season=ID&a=…&b=…).
+  const board = resource((signal) => (q.season === "live" ? rpc("analytics/getLeaderboard", { window: q.window }, { signal }) : Promise.resolve({ entries: [] })), {
     onData(o) {
       entries = (list(o, "entries") || []).filter(Boolean);
       for (const e of entries) store.learn(e.modelId, { name: e.modelName, variant: e.variant, kind: e.kind });
@@ -65,6 +67,10 @@ export default function compare(root, { rpc, live, store, navigate }, query) {
       onData(o) {
         out = o;
         err = null;
+        if (q.season !== "live" && o?.a && o?.b) {
+          entries = [o.a, o.b];
+          drawControls();
+        }
         draw();
       },
       onError(e) {
@@ -81,11 +87,31 @@ export default function compare(root, { rpc, live, store, navigate }, query) {
 
   function drawControls() {
     const [a, b] = pair();
-    render(root.querySelector("#cmp-controls"), html`${select("a", a, "compare-a")}${select("b", b, "compare-b")}${seg("window", WINDOWS, q.window, "compare-window")}`);
+    render(root.querySelector("#cmp-controls"), html`${q.season !== "live" ? html`<span class="muted" data-testid="compare-season">Season ${q.season}</span>` : ""}${select("a", a, "compare-a")}${select("b", b, "compare-b")}${
+      q.season === "live" ? seg("window", WINDOWS, q.window, "compare-window") : ""}`);
   }
 
   const side = (m, label) =>
     m ? html`<div class="cmp-side" data-testid="${"compare-side-" + label}"><span class="muted">${label.toUpperCase()}</span> <b>${m.modelName}</b> ${variantBadge(store, m.variant)} ${percent(m.pnlPercent)}</div>` : "";
+
+  // repeats shows each side's return over the season's repeats as dots on
+  // one scale, with the mean and its 95% interval.
+  function repeats(o) {
+    const sides = [["a", o.a, o.repeats?.a], ["b", o.b, o.repeats?.b]].filter(([, , d]) => d && Array.isArray(d.runs) && d.runs.length);
+    if (!sides.length) {
+      return html`<p class="note muted" data-testid="compare-repeats">Distribution over repeats: ${o.seasonId === "live" ? "the live arena runs each entrant once" : "no repeats of these entrants in this season (worker season repeat, then import the bundles)"}, so there is none to show.</p>`;
+    }
+    const all = sides.flatMap(([, , d]) => [...d.runs.map(f.num), f.num(d.interval?.lo), f.num(d.interval?.hi)]).filter(Number.isFinite);
+    let lo = Math.min(0, ...all), hi = Math.max(0, ...all);
+    if (hi === lo) hi = lo + 1;
+    const W = 360, x = (v) => (8 + ((v - lo) / (hi - lo)) * (W - 16)).toFixed(1);
+    return html`<div class="cmp-repeats" data-testid="compare-repeats">${sides.map(([k, m, d]) => html`<div class="cmp-repeat" data-testid="${"compare-repeats-" + k}" data-runs="${d.runs.length}">
+      <span class="muted">${k.toUpperCase()}</span> <b>${m.modelName}</b> over ${d.runs.length} repeats: mean ${f.pct(d.mean)} (sd ${f.fixed(d.sd, 2)})${d.interval ? html`, 95% interval of the mean ${f.pct(d.interval.lo)} to ${f.pct(d.interval.hi)}` : ""}
+      <svg class="strip" width="${W}" height="16" viewBox="0 0 ${W} 16" aria-hidden="true"><line class="whisker-zero" x1="${x(0)}" x2="${x(0)}" y1="0" y2="16"/>
+        ${d.interval ? html`<line class="whisker-range" x1="${x(d.interval.lo)}" x2="${x(d.interval.hi)}" y1="8" y2="8"/>` : ""}
+        ${d.runs.map((r) => html`<circle class="strip-run" data-testid="repeat-run" cx="${x(f.num(r))}" cy="8" r="3"/>`)}
+      </svg></div>`)}</div>`;
+  }
 
   function draw() {
     const o = out;
@@ -96,8 +122,8 @@ export default function compare(root, { rpc, live, store, navigate }, query) {
           <span class="tag ${o.significant ? "tag-significant" : ""}" data-testid="compare-significant">${o.significant ? "significant" : "not significant"}</span></div>
         </div>
         <p class="note" data-testid="compare-verdict">${verdict(o.pBeats, o.significant, o.a?.modelName, o.b?.modelName)}</p>
-        <p class="note muted">${f.int(o.periods)} shared ${o.intervals?.period || ""} periods in the ${o.window} window, paired ${o.intervals?.method || "bootstrap"} (blocks of ${f.fixed(o.intervals?.blockLength, 1)} periods, ${f.int(o.intervals?.resamples)} draws): each draw resamples the same periods for both.</p>
-        <p class="note muted" data-testid="compare-repeats">Distribution over repeats: season “${o.seasonId}” has one run per entrant (the live arena), so there is no distribution to show.</p>`
+        <p class="note muted">${f.int(o.periods)} shared ${o.intervals?.period || ""} periods ${o.window === "season" ? "over the season" : html`in the ${o.window} window`}, paired ${o.intervals?.method || "bootstrap"} (blocks of ${f.fixed(o.intervals?.blockLength, 1)} periods, ${f.int(o.intervals?.resamples)} draws): each draw resamples the same periods for both.</p>
+        ${repeats(o)}`
       : !err && entries.length < 2 ? html`<div class="empty">Two entrants are needed to compare.</div>` : ""}`);
     const pts = (m) => (m?.equity || []).map((p) => [f.ms(p.time), f.num(p.value)]).filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v));
     chart.setSeries(o ? [
@@ -123,7 +149,7 @@ export default function compare(root, { rpc, live, store, navigate }, query) {
     update(next) {
       const prev = q;
       q = normalize(next);
-      if (prev.window !== q.window) return board.load();
+      if (prev.window !== q.window || prev.season !== q.season) return board.load();
       drawControls();
       if (prev.a !== q.a || prev.b !== q.b) comparison.load();
     },

@@ -1,0 +1,130 @@
+package rpc
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/stats"
+)
+
+// seasonPeriod is the return period of a stored season's statistics: its
+// equity is stored every 5 minutes.
+const seasonPeriod = 5 * time.Minute
+
+// seasonRun is one run of a stored season (the season itself, or one of
+// its repeats): each entrant's leaderboard line and equity.
+type seasonRun struct {
+	id       string // the run's season id
+	entrants []postgres.SeasonEntrant
+	equity   map[string][]postgres.SeasonEquity
+	costs    map[string]postgres.SeasonCost
+}
+
+// loadSeasonRun reads a stored season; NOT_FOUND when there is none.
+func (a *api) loadSeasonRun(ctx context.Context, id string, ids []string) (seasonRun, error) {
+	if _, err := a.DB.Season(ctx, id); err != nil {
+		if arena.ErrorCode(err) == arena.CodeNotFound {
+			return seasonRun{}, unknownSeason(id)
+		}
+		return seasonRun{}, dbErr(err, "the season")
+	}
+	r := seasonRun{id: id, equity: map[string][]postgres.SeasonEquity{}}
+	var err error
+	if r.entrants, err = a.DB.SeasonEntrants(ctx, id); err != nil {
+		return r, dbErr(err, "the season's entrants")
+	}
+	if r.costs, err = a.DB.SeasonCosts(ctx, id); err != nil {
+		return r, dbErr(err, "the season's costs")
+	}
+	eq, err := a.DB.SeasonEquity(ctx, id, ids)
+	if err != nil {
+		return r, dbErr(err, "the season's equity")
+	}
+	for _, p := range eq {
+		r.equity[p.EntrantID] = append(r.equity[p.EntrantID], p)
+	}
+	return r, nil
+}
+
+// repeatsOf lists the repeats of a stored season (children imported from
+// `worker season repeat` bundles, swap "repeat:ENTRANT#i") of entrant, or
+// of every entrant when entrant is "", in id order.
+func (a *api) repeatsOf(ctx context.Context, id, entrant string) ([]postgres.SeasonRow, error) {
+	all, err := a.DB.Seasons(ctx)
+	if err != nil {
+		return nil, dbErr(err, "the seasons")
+	}
+	var out []postgres.SeasonRow
+	for _, s := range all {
+		if s.ParentID == id && strings.HasPrefix(s.Swap, "repeat:"+entrant) {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(x, y postgres.SeasonRow) int { return strings.Compare(x.ID, y.ID) })
+	return out, nil
+}
+
+// entry is a stored season entrant's leaderboard entry: its figures from
+// its 5-minute equity, with intervals, and the minimum record (fills stand
+// for trades: a season stores fills, not closed trades).
+func (r *seasonRun) entry(b stats.Bootstrap, m stats.MinRecord, e postgres.SeasonEntrant) LeaderboardEntry {
+	cost := r.costs[e.EntrantID].CostUSD
+	out := LeaderboardEntry{ModelID: e.EntrantID, ModelName: e.Name, Variant: e.Variant, Kind: e.Kind, Rank: e.Rank,
+		StartValue: e.Capital, EndValue: e.Equity, PnlAbsolute: e.Equity - e.Capital, Trades: e.Fills, Decisions: e.Decisions,
+		LLMCostUsd: cost, PnlNetOfCost: e.Equity - e.Capital - cost, PnlPercent: pct((e.Equity - e.Capital).Float64(), e.Capital.Float64())}
+	out.PnlNetPercent = pct(out.PnlNetOfCost.Float64(), e.Capital.Float64())
+	ps := r.equity[e.EntrantID]
+	if len(ps) >= 2 {
+		c := &curve{first: fixedCents(ps[0].Equity), last: fixedCents(ps[len(ps)-1].Equity), points: len(ps)}
+		eq := make([]float64, len(ps))
+		for i, p := range ps {
+			c.closes = append(c.closes, fixedCents(p.Equity))
+			eq[i] = p.Equity.Float64()
+		}
+		out.MaxDrawdown = roundTo(100*stats.MaxDrawdown(eq), 4)
+		rs := returns(c.closes)
+		out.Sharpe, out.Sortino = sharpe(rs, periodsPerYear(seasonPeriod)), sortino(rs, periodsPerYear(seasonPeriod))
+		out.Intervals = entryIntervals(b, c, cost, seasonPeriod)
+		out.RecordDays = roundTo(ps[len(ps)-1].At.Sub(ps[0].At).Hours()/24, 4)
+	}
+	out.Immature = m.Immature(out.Trades, out.RecordDays)
+	return out
+}
+
+func fixedCents(f arena.Fixed) int64 { return int64(f / (arena.FixedScale / 100)) }
+
+// RepeatDistribution is one entrant's return over the repeats of a season.
+type RepeatDistribution struct {
+	Runs     []float64 `json:"runs"` // return in percent, one per repeat, in run order
+	Mean     float64   `json:"mean"`
+	SD       float64   `json:"sd"`
+	Min      float64   `json:"min"`
+	Max      float64   `json:"max"`
+	Interval *Interval `json:"interval"` // 95% bootstrap interval of the mean
+}
+
+// repeatDistribution reads entrant's return in each repeat of season; nil
+// without repeats.
+func (a *api) repeatDistribution(ctx context.Context, season, entrant string) (*RepeatDistribution, error) {
+	reps, err := a.repeatsOf(ctx, season, entrant+"#")
+	if err != nil || len(reps) == 0 {
+		return nil, err
+	}
+	var runs []float64
+	for _, rep := range reps {
+		es, err := a.DB.SeasonEntrants(ctx, rep.ID)
+		if err != nil {
+			return nil, dbErr(err, "a repeat's entrants")
+		}
+		if i := slices.IndexFunc(es, func(e postgres.SeasonEntrant) bool { return e.EntrantID == entrant }); i >= 0 {
+			runs = append(runs, roundTo(es[i].ReturnPct.Float64(), 4))
+		}
+	}
+	sum := a.bootstrapFor(season + "\x00" + entrant).Summarize(runs)
+	return &RepeatDistribution{Runs: runs, Mean: roundTo(sum.Mean, 4), SD: roundTo(sum.SD, 4), Min: sum.Min, Max: sum.Max,
+		Interval: interval(sum.Interval, nil, 0)}, nil
+}
