@@ -86,8 +86,18 @@ func newEntrant(spec Entrant, cfg ExchangeConfig, msgs []marketdata.Message) (*e
 
 // Publish implements exchange.Sink: it hashes every batch and keeps the
 // fills the executor reports realized PnL from.
+//
+// Batches without records (a new funding basis or mark, persisted by the
+// live simulator for restarts) are not hashed: the final exchange state
+// holds that state, and an idle account skips most of them (see advance).
 func (e *entrant) Publish(b *arena.Batch) {
+	if b.Empty() {
+		return
+	}
+	seq := b.Seq // counts the skipped state-only batches too
+	b.Seq = 0
 	raw, _ := json.Marshal(b) // plain records: cannot fail
+	b.Seq = seq
 	e.ledger.Write(raw)
 	for _, f := range b.Fills {
 		e.nFills++
