@@ -177,3 +177,30 @@ func TestLiveSeats(t *testing.T) {
 		t.Fatalf("seats = %+v, want %+v", seats, want)
 	}
 }
+
+// The co-pilot's configuration loads with its defaults and names the
+// variable it refuses.
+func TestChatConfig(t *testing.T) {
+	t.Setenv("DATABASE_URL", "postgres://u@localhost/db")
+	var c Chat
+	if err := Load(&c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Model != "nim:moonshotai/kimi-k2-instruct-0905" || c.MaxSteps != 6 || c.SQLMaxRows != 200 || c.Timeout != 90*time.Second || c.Addr != "127.0.0.1:8086" {
+		t.Fatalf("defaults wrong: %+v", c)
+	}
+	for env, want := range map[string]string{
+		"CHAT_MODEL":         `CHAT_MODEL="kimi" is not valid`,
+		"CHAT_SQL_MAX_BYTES": "CHAT_SQL_MAX_BYTES at least 1024",
+		"CHAT_MAX_STEPS":     "CHAT_MAX_STEPS",
+	} {
+		value := map[string]string{"CHAT_MODEL": "kimi", "CHAT_SQL_MAX_BYTES": "10", "CHAT_MAX_STEPS": "0"}[env]
+		t.Run(env, func(t *testing.T) {
+			t.Setenv(env, value)
+			var c Chat
+			if err := Load(&c); err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("%s=%s: error %v, want %q", env, value, err, want)
+			}
+		})
+	}
+}

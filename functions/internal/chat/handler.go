@@ -33,7 +33,7 @@ func NewHandler(opt Options) (*Handler, error) {
 	return &Handler{
 		opt:    opt,
 		client: &client{ep: opt.Endpoint, http: opt.HTTPClient, maxBytes: opt.MaxResponseBytes},
-		tools:  &toolbox{pool: opt.Pool, sql: &sqlRunner{pool: opt.Pool, limits: l.SQL}, timeout: l.ToolTimeout},
+		tools:  &toolbox{pool: opt.Pool, sql: newSQLRunner(opt.Pool, l.SQL), timeout: l.ToolTimeout},
 		views:  &viewSchema{pool: opt.Pool},
 		budget: &budget{pool: opt.Pool, limit: l.DailyTokens, now: opt.Now, log: opt.Logger},
 		limit:  newPerClient(l.RatePerMinute, l.RateBurst, opt.Now),

@@ -60,9 +60,18 @@ func (r *Refusal) Error() string { return r.Msg }
 // ONLY transaction with a statement_timeout, on a connection of its own that
 // is closed afterwards, so nothing a query leaves on its session (advisory
 // locks, settings) outlives it.
+// At most maxConcurrentSQL such connections are open at once per process:
+// taken out of the pool, they no longer count against its size.
 type sqlRunner struct {
 	pool   *pgxpool.Pool
 	limits SQLLimits
+	slots  chan struct{}
+}
+
+const maxConcurrentSQL = 4
+
+func newSQLRunner(pool *pgxpool.Pool, l SQLLimits) *sqlRunner {
+	return &sqlRunner{pool: pool, limits: l, slots: make(chan struct{}, maxConcurrentSQL)}
 }
 
 func (s *sqlRunner) run(ctx context.Context, query string) (*SQLResult, error) {
@@ -79,6 +88,12 @@ func (s *sqlRunner) run(ctx context.Context, query string) (*SQLResult, error) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout+time.Second)
 	defer cancel()
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	case <-ctx.Done():
+		return nil, &Refusal{"stopped: too many queries are running; try again"}
+	}
 	res, err := s.exec(ctx, query)
 	if err != nil {
 		return nil, explain(err, s.limits.Timeout)
