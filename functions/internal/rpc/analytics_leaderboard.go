@@ -26,10 +26,11 @@ var windows = map[string]struct {
 
 // LeaderboardInput is analytics.getLeaderboard's input.
 type LeaderboardInput struct {
-	Window  string `json:"window,omitempty"`  // 24h, 7d (default) or 30d
-	SortBy  string `json:"sortBy,omitempty"`  // pnlPercent (default), pnlAbsolute, maxDrawdown; beyond the reference: pnlNetPercent, sharpe, sortino
-	Variant string `json:"variant,omitempty"` // all (default) or a variant
-	RankBy  string `json:"rankBy,omitempty"`  // estimate (default) or lowerBound: the pessimistic end of the figure's interval
+	SeasonID string `json:"seasonId,omitempty"` // absent or "live": the live arena; else an imported season (seasons.list)
+	Window   string `json:"window,omitempty"`   // 24h, 7d (default) or 30d; a season is ranked over its whole run
+	SortBy   string `json:"sortBy,omitempty"`   // pnlPercent (default), pnlAbsolute, maxDrawdown; beyond the reference: pnlNetPercent, sharpe, sortino
+	Variant  string `json:"variant,omitempty"`  // all (default) or a variant
+	RankBy   string `json:"rankBy,omitempty"`   // estimate (default) or lowerBound: the pessimistic end of the figure's interval
 }
 
 // Validate checks the enums.
@@ -86,6 +87,9 @@ type LeaderboardEntry struct {
 func (a *api) getLeaderboard(ctx context.Context, in LeaderboardInput) (LeaderboardOutput, error) {
 	in.Window = cmp.Or(in.Window, "7d")
 	in.SortBy = cmp.Or(in.SortBy, "pnlPercent")
+	if !isLive(in.SeasonID) {
+		return a.seasonLeaderboard(ctx, in)
+	}
 	w := windows[in.Window]
 	s, err := a.scope(ctx, in.Variant)
 	if err != nil {

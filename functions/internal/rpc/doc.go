@@ -18,8 +18,11 @@
 // getPortfolioHistory}, models.{getModels, getInvocations},
 // simulator.{placeOrder, getAccount, resetAccount, getOrderBook,
 // getCompletedTrades, getCompletedTradesFromDB}, analytics.{getModelStats,
-// getLeaderboard, getFailures, getRunInfo}, variants.{getVariants,
-// getVariantStats, getVariantHistory}. Shapes follow the reference field for
+// getLeaderboard, getFailures, getRunInfo, getComparison},
+// seasons.{list, get, getEquity, getDecisions, getPair}, variants.{getVariants,
+// getVariantStats, getVariantHistory}. getLeaderboard and getComparison
+// take a seasonId (default "live"): an imported season is read from its
+// own tables. Shapes follow the reference field for
 // field; fields it lacked are added after its own. models.getInvocations is
 // paged (25 by default, 100 at most, nextCursor) and everything a model
 // produced is returned bounded (responses and tool call metadata cut to

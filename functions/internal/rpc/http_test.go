@@ -79,7 +79,7 @@ func TestCasesCoverReferenceProcedures(t *testing.T) {
 			covered[strings.ReplaceAll(p, "/", ".")] = true
 		}
 	}
-	for _, p := range rpctest.ReferenceProcedures {
+	for _, p := range append(rpctest.ReferenceProcedures, rpctest.SeasonProcedures...) {
 		if !covered[p] {
 			t.Errorf("no successful golden case calls %s", p)
 		}

@@ -133,7 +133,7 @@ func TestOfficialORPCClient(t *testing.T) {
 			t.Errorf("%s: the client got something else than the golden answer (-golden +client):\n%s", r.Name, diff)
 		}
 	}
-	for _, p := range rpctest.ReferenceProcedures {
+	for _, p := range append(rpctest.ReferenceProcedures, rpctest.SeasonProcedures...) {
 		if !procedures[p] {
 			t.Errorf("the client never called %s successfully", p)
 		}

@@ -118,14 +118,16 @@ func TestArbitraryInputNeverServerError(t *testing.T) {
 	h := rpc.NewHandler(env.Deps, env.Options())
 	rng := rand.New(rand.NewPCG(1, 2))
 	values := []string{`null`, `true`, `-1`, `0`, `1e308`, `-1e-9`, `1.000000001`, `9999999999999999999999`, `""`, `"all"`,
-		`"Apex"`, `"2026-03-01T00:00:00Z"`, `"x"`, `[]`, `[1,"a"]`, `{}`, `{"a":{"b":[]}}`, `"24h"`, `"advanced"`, `"limit"`, `"m-ds-apex"`, `"BTC"`, `"sol"`}
+		`"Apex"`, `"2026-03-01T00:00:00Z"`, `"x"`, `[]`, `[1,"a"]`, `{}`, `{"a":{"b":[]}}`, `"24h"`, `"advanced"`, `"limit"`, `"m-ds-apex"`, `"BTC"`, `"sol"`, `"s-2025-01"`, `"s-2025-01-ab"`, `"trader/Apex"`, `["trader/Apex"]`}
 	keys := []string{"variant", "limit", "symbols", "startDate", "endDate", "maxPoints", "mode", "window", "sortBy",
-		"accountId", "modelId", "symbol", "quantity", "side", "type", "limitPrice", "price", "leverage", "confidence", "clientOrderId", "bogus"}
+		"accountId", "modelId", "symbol", "quantity", "side", "type", "limitPrice", "price", "leverage", "confidence", "clientOrderId", "bogus",
+		"id", "seasonId", "entrantId", "entrants", "a", "b"}
 	paths := []string{"trading/getTrades", "trading/getPositions", "trading/getCryptoPrices", "trading/getPortfolioHistory",
 		"models/getModels", "models/getInvocations", "simulator/placeOrder", "simulator/getAccount", "simulator/resetAccount",
 		"simulator/getOrderBook", "simulator/getCompletedTrades", "simulator/getCompletedTradesFromDB",
 		"analytics/getModelStats", "analytics/getLeaderboard", "analytics/getFailures", "analytics/getRunInfo",
-		"variants/getVariants", "variants/getVariantStats", "variants/getVariantHistory"}
+		"variants/getVariants", "variants/getVariantStats", "variants/getVariantHistory",
+		"seasons/list", "seasons/get", "seasons/getEquity", "seasons/getDecisions", "seasons/getPair", "analytics/getComparison"}
 	bodies := []string{"", "{", "[]", `{"json":1}`, `{"json":[]}`, `{"json":{},"meta":[[0,"x"]]}`, `{"json":{},"meta":"x"}`, `{"json":{}} {}`}
 	for i := 0; i < 600; i++ {
 		path := paths[rng.IntN(len(paths))]

@@ -21,6 +21,10 @@ var ReferenceProcedures = []string{
 	"variants.getVariants", "variants.getVariantStats", "variants.getVariantHistory",
 }
 
+// SeasonProcedures are the seasons' procedures (beyond the reference): the
+// golden cases and the official client test cover each one as well.
+var SeasonProcedures = []string{"seasons.list", "seasons.get", "seasons.getEquity", "seasons.getDecisions", "seasons.getPair"}
+
 // Case is one request and the golden file of its answer.
 type Case struct {
 	Name   string // golden file name, without .json
@@ -73,6 +77,17 @@ func Cases() []Case {
 		rpc("analytics.getComparison.24h", "analytics/getComparison", `{"json":{"seasonId":"live","a":"m-base-hold","b":"m-ds-apex","window":"24h"}}`, 200),
 		rpc("error.unknownSeason", "analytics/getComparison", `{"json":{"seasonId":"s-1999","a":"m-kimi-apex","b":"m-ds-guardian"}}`, 404),
 		rpc("error.comparisonInput", "analytics/getComparison", `{"json":{"a":"m-kimi-apex","b":"m-kimi-apex","window":"1y"}}`, 400),
+		rpc("analytics.getLeaderboard.season", "analytics/getLeaderboard", `{"json":{"seasonId":"s-2025-01","sortBy":"sharpe"}}`, 200),
+		rpc("analytics.getComparison.season", "analytics/getComparison", `{"json":{"seasonId":"s-2025-01","a":"trader/Apex","b":"momentum/Guardian"}}`, 200),
+		rpc("seasons.list", "seasons/list", "", 200),
+		rpc("seasons.get", "seasons/get", `{"json":{"id":"s-2025-01"}}`, 200),
+		rpc("seasons.get.ab", "seasons/get", `{"json":{"id":"s-2025-01-ab"}}`, 200),
+		rpc("seasons.getEquity", "seasons/getEquity", `{"json":{"id":"s-2025-01","entrants":["momentum/Guardian"]}}`, 200),
+		rpc("seasons.getDecisions", "seasons/getDecisions", `{"json":{"id":"s-2025-01","entrantId":"trader/Apex","limit":3}}`, 200),
+		rpc("seasons.getPair", "seasons/getPair", `{"json":{"id":"s-2025-01-ab"}}`, 200),
+		rpc("error.seasonUnknown", "seasons/get", `{"json":{"id":"s-1999"}}`, 404),
+		rpc("error.seasonNoParent", "seasons/getPair", `{"json":{"id":"s-2025-01"}}`, 404),
+		rpc("error.seasonIdRequired", "seasons/getDecisions", `{"json":{"limit":501}}`, 400),
 		rpc("analytics.getFailures", "analytics/getFailures", `{"json":{"limit":10}}`, 200),
 		rpc("analytics.getRunInfo", "analytics/getRunInfo", "", 200),
 		rpc("variants.getVariants", "variants/getVariants", `{"json":{}}`, 200),

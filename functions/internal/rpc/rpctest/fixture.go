@@ -72,6 +72,9 @@ func Seed(t testing.TB) *Env {
 			t.Fatalf("seed: %v\n%s", err, q)
 		}
 	}
+	if err := SeedSeasons(ctx, pool); err != nil {
+		t.Fatalf("seed seasons: %v", err)
+	}
 	marks := redis.NewMarks(rdb, prefix)
 	if err := marks.Set(ctx, []arena.Price{
 		{Symbol: "BTC", Price: arena.MustFixed("97000.5"), Time: Now.Add(-2 * time.Second)},
