@@ -1,6 +1,6 @@
 // Entry point: wires the RPC client, the live (SSE) connections and the
 // shared store, keeps the header (price ticker, model filter, connection
-// status) current, and routes #/, #/leaderboard, #/compare, #/analytics,
+// status) current, and routes #/, #/leaderboard, #/compare, #/seasons, #/analytics,
 // #/failures and #/chat to their pages. Page options live in the hash query so views
 // can be linked.
 import config from "../../config.js";
@@ -16,8 +16,9 @@ import analytics from "./pages/analytics.js";
 import failures from "./pages/failures.js";
 import chat from "./pages/chat.js";
 import compare from "./pages/compare.js";
+import seasons from "./pages/seasons.js";
 
-const ROUTES = { "": ["arena", arena], leaderboard: ["leaderboard", leaderboard], compare: ["compare", compare], analytics: ["analytics", analytics], failures: ["failures", failures], chat: ["chat", chat] };
+const ROUTES = { "": ["arena", arena], leaderboard: ["leaderboard", leaderboard], compare: ["compare", compare], seasons: ["seasons", seasons], analytics: ["analytics", analytics], failures: ["failures", failures], chat: ["chat", chat] };
 const SYMBOL_ORDER = ["BTC", "ETH", "SOL"];
 const SPARK_POINTS = 120;
 
