@@ -1,20 +1,20 @@
 package postgres_test
 
 import (
+	"context"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/testenv"
 )
 
-// The recently finished orders LoadState returns for idempotency are the
-// clients' own: the exchange's exit and liquidation orders have no client id
-// to retry and the exchange does not remember them, so restoring them would
-// make a restarted exchange forget client ids sooner than one that ran
-// straight through (found by the crash-equivalence test).
-func TestLoadStateRecentOrdersAreTheClients(t *testing.T) {
+// oneModel returns a fresh database seeded with one model, and its id.
+func oneModel(t *testing.T) (context.Context, *pgxpool.Pool, string) {
+	t.Helper()
 	pool, _ := testenv.Postgres(t)
 	ctx := testenv.Context(t, 30*time.Second)
 	if _, err := postgres.Seed(ctx, pool, arena.DefaultRoster()[:1], arena.FixedInt(10_000)); err != nil {
@@ -24,6 +24,16 @@ func TestLoadStateRecentOrdersAreTheClients(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT "id" FROM "Models"`).Scan(&model); err != nil {
 		t.Fatal(err)
 	}
+	return ctx, pool, model
+}
+
+// The recently finished orders LoadState returns for idempotency are the
+// clients' own: the exchange's exit and liquidation orders have no client id
+// to retry and the exchange does not remember them, so restoring them would
+// make a restarted exchange forget client ids sooner than one that ran
+// straight through (found by the crash-equivalence test).
+func TestLoadStateRecentOrdersAreTheClients(t *testing.T) {
+	ctx, pool, model := oneModel(t)
 	t0 := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	order := func(id string, seq uint64, trig arena.CloseTrigger) arena.Order {
 		return arena.Order{OrderRequest: arena.OrderRequest{AccountID: model, OrderID: id, Symbol: "BTC", Side: arena.Long,

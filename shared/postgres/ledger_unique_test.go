@@ -7,22 +7,13 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
-	"github.com/autonome-go/autonome/shared/testenv"
 )
 
 // The database enforces client order ids: a later version of an order
 // updates its row, a second order under the same id for the same account is
 // refused and the batch is not applied.
 func TestClientOrderIDIsUniquePerAccount(t *testing.T) {
-	pool, _ := testenv.Postgres(t)
-	ctx := testenv.Context(t, 30*time.Second)
-	if _, err := postgres.Seed(ctx, pool, arena.DefaultRoster()[:1], arena.FixedInt(10_000)); err != nil {
-		t.Fatal(err)
-	}
-	var model string
-	if err := pool.QueryRow(ctx, `SELECT "id" FROM "Models"`).Scan(&model); err != nil {
-		t.Fatal(err)
-	}
+	ctx, pool, model := oneModel(t)
 	t0 := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	order := func(seq uint64, submitted time.Time, state arena.OrderState) arena.Batch {
 		return arena.Batch{Seq: seq, Time: submitted, Orders: []arena.Order{{OrderRequest: arena.OrderRequest{AccountID: model,

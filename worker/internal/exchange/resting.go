@@ -153,16 +153,7 @@ func (e *Exchange) takeResting(lo *liveOrder, want arena.Fixed) {
 		return
 	}
 	e.commitWalk(lo)
-	e.afterFills(lo, true)
-	if o.Remaining() == 0 {
-		e.unrest(lo)
-		o.State = arena.OrderFilled
-		e.emitOrder(o)
-		e.finish(lo)
-		return
-	}
-	e.reserve(lo)
-	e.emitOrder(o)
+	e.restingFilled(lo)
 }
 
 // consume takes up to want of the unconsumed size at prices at or better
@@ -235,6 +226,13 @@ func (e *Exchange) fillResting(lo *liveOrder, qty arena.Fixed) {
 		return
 	}
 	e.book(a, m, o, arena.Maker)
+	e.restingFilled(lo)
+}
+
+// restingFilled records what a fill left of resting lo: the position, and
+// the order filled (off the book) or still resting with less margin held.
+func (e *Exchange) restingFilled(lo *liveOrder) {
+	o := &lo.order
 	e.afterFills(lo, true)
 	if o.Remaining() == 0 {
 		e.unrest(lo)

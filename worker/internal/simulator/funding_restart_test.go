@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/testenv"
 	"github.com/autonome-go/autonome/worker/internal/simulator"
@@ -44,25 +46,41 @@ func startAt(t *testing.T, sim func() (*simulator.Simulator, error)) (*simulator
 	return s, stop
 }
 
+// fundingFixture is a running simulator whose one account holds 0.1 BTC
+// long at 100 000, with a funding rate of 0.0001 per hour.
+type fundingFixture struct {
+	ctx   context.Context
+	pool  *pgxpool.Pool
+	clock *fakeClock
+	open  func() (*simulator.Simulator, error)
+	sim   *simulator.Simulator
+	stop  func()
+}
+
+func holdBTC(t *testing.T, start time.Time) fundingFixture {
+	pool, _, ids := seeded(t, 1)
+	f := fundingFixture{ctx: testenv.Context(t, 60*time.Second), pool: pool, clock: &fakeClock{t: start}}
+	f.open = func() (*simulator.Simulator, error) {
+		return simulator.Open(f.ctx, pool, simulator.Options{Exchange: exchangeConfig(), Log: quiet, Now: f.clock.now})
+	}
+	f.sim, f.stop = startAt(t, f.open)
+	book := arena.BookUpdate{Symbol: "BTC", Snapshot: true,
+		Bids: []arena.Level{{Price: arena.FixedInt(99_990), Size: arena.FixedInt(5)}},
+		Asks: []arena.Level{{Price: arena.FixedInt(100_010), Size: arena.FixedInt(5)}}}
+	_ = f.sim.OnBook(f.ctx, book)
+	_ = f.sim.OnStats(f.ctx, arena.MarketStats{Symbol: "BTC", FundingRate: arena.MustFixed("0.0001"), MarkPrice: arena.FixedInt(100_000)})
+	if _, err := f.sim.PlaceOrder(f.ctx, order(ids[0], "hold", "BTC", arena.Long, "0.1")); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // A position held across an hour boundary while the worker is down pays
 // that hour's funding once, at the last rate and mark known before the
 // restart, even though the feed has not brought new ones yet.
 func TestFundingAcrossARestart(t *testing.T) {
-	pool, _, ids := seeded(t, 1)
-	ctx := testenv.Context(t, 60*time.Second)
-	clock := &fakeClock{t: time.Date(2026, 3, 1, 12, 59, 0, 0, time.UTC)}
-	open := func() (*simulator.Simulator, error) {
-		return simulator.Open(ctx, pool, simulator.Options{Exchange: exchangeConfig(), Log: quiet, Now: clock.now})
-	}
-	sim, stop := startAt(t, open)
-	book := arena.BookUpdate{Symbol: "BTC", Snapshot: true,
-		Bids: []arena.Level{{Price: arena.FixedInt(99_990), Size: arena.FixedInt(5)}},
-		Asks: []arena.Level{{Price: arena.FixedInt(100_010), Size: arena.FixedInt(5)}}}
-	_ = sim.OnBook(ctx, book)
-	_ = sim.OnStats(ctx, arena.MarketStats{Symbol: "BTC", FundingRate: arena.MustFixed("0.0001"), MarkPrice: arena.FixedInt(100_000)})
-	if _, err := sim.PlaceOrder(ctx, order(ids[0], "hold", "BTC", arena.Long, "0.1")); err != nil {
-		t.Fatal(err)
-	}
+	f := holdBTC(t, time.Date(2026, 3, 1, 12, 59, 0, 0, time.UTC))
+	ctx, pool, clock, open, stop := f.ctx, f.pool, f.clock, f.open, f.stop
 	clock.add(30 * time.Second) // 12:59:30
 	stop()
 
@@ -99,21 +117,8 @@ func TestFundingAcrossARestart(t *testing.T) {
 // worker is down is settled at them, not at the older ones the last trade
 // recorded (found by the crash-equivalence test).
 func TestFundingRateArrivingAloneSurvivesARestart(t *testing.T) {
-	pool, _, ids := seeded(t, 1)
-	ctx := testenv.Context(t, 60*time.Second)
-	clock := &fakeClock{t: time.Date(2026, 3, 1, 12, 58, 0, 0, time.UTC)}
-	open := func() (*simulator.Simulator, error) {
-		return simulator.Open(ctx, pool, simulator.Options{Exchange: exchangeConfig(), Log: quiet, Now: clock.now})
-	}
-	sim, stop := startAt(t, open)
-	book := arena.BookUpdate{Symbol: "BTC", Snapshot: true,
-		Bids: []arena.Level{{Price: arena.FixedInt(99_990), Size: arena.FixedInt(5)}},
-		Asks: []arena.Level{{Price: arena.FixedInt(100_010), Size: arena.FixedInt(5)}}}
-	_ = sim.OnBook(ctx, book)
-	_ = sim.OnStats(ctx, arena.MarketStats{Symbol: "BTC", FundingRate: arena.MustFixed("0.0001"), MarkPrice: arena.FixedInt(100_000)})
-	if _, err := sim.PlaceOrder(ctx, order(ids[0], "hold", "BTC", arena.Long, "0.1")); err != nil {
-		t.Fatal(err)
-	}
+	f := holdBTC(t, time.Date(2026, 3, 1, 12, 58, 0, 0, time.UTC))
+	ctx, pool, clock, open, sim, stop := f.ctx, f.pool, f.clock, f.open, f.sim, f.stop
 	clock.add(30 * time.Second)
 	_ = sim.OnStats(ctx, arena.MarketStats{Symbol: "BTC", FundingRate: arena.MustFixed("0.0003"), MarkPrice: arena.FixedInt(101_000)})
 	clock.add(30 * time.Second) // 12:59:00
