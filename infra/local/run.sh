@@ -34,21 +34,38 @@ go build -o bin/ ./worker/cmd/worker ./worker/cmd/relay ./functions/rpc ./functi
 bin/worker migrate
 bin/worker seed
 
-pids=()
+# Each process runs in its own process group (job control), so Ctrl-C
+# reaches this script alone, which stops them in order: the gateway first
+# (it stops taking requests and answers those in flight, which need the API
+# and the worker) with the relay (its streams end), then the API, then the
+# worker. Nothing is cut off mid-request.
+set -m
+declare -A pids
 stop() {
-  trap - INT TERM EXIT
+  trap '' INT TERM # a second Ctrl-C does not cut the drain short
+  trap - EXIT
+  stopping=1
   echo
-  echo "run: stopping"
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  echo "run: stopping (requests in flight are answered first)"
+  halt "${pids[gateway]}" "${pids[relay]}"
+  halt "${pids[api]}"
+  halt "${pids[worker]}"
   echo "run: stopped (PostgreSQL and Redis keep running; 'make services-down' stops them)"
 }
 trap stop INT TERM EXIT
 
+halt() { # pids: TERM them, then wait for each to exit
+  for p in "$@"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "$@"; do wait "$p" 2>/dev/null || true; done
+}
+
 start() { # name, command...
   local name=$1; shift
-  "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
-  pids+=($!)
+  # The log prefixer ignores INT and TERM and ends when its process's output
+  # does: a prefixer killed by Ctrl-C first would make the draining process
+  # die of SIGPIPE at its next log line.
+  "$@" > >(trap '' INT TERM; exec sed -u "s/^/[$name] /") 2>&1 &
+  pids[$name]=$!
 }
 start worker bin/worker
 start relay bin/relay
@@ -73,4 +90,4 @@ cat <<MSG
 
 MSG
 wait -n "${pids[@]}" || true
-echo "run: a process exited; stopping the rest"
+[ -n "${stopping:-}" ] || echo "run: a process exited; stopping the rest"
