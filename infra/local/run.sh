@@ -37,7 +37,7 @@ bin/worker seed
 # Each process runs in its own process group (job control), so Ctrl-C
 # reaches this script alone, which stops them in order: the gateway first
 # (it stops taking requests and answers those in flight, which need the API
-# and the worker) with the relay (its streams end), then the API, then the
+# and the worker) with the relay (its streams end), then the API and chat, then the
 # worker. Nothing is cut off mid-request.
 set -m
 declare -A pids
@@ -48,7 +48,7 @@ stop() {
   echo
   echo "run: stopping (requests in flight are answered first)"
   halt "${pids[gateway]}" "${pids[relay]}"
-  halt "${pids[api]}"
+  halt "${pids[api]}" "${pids[chat]}"
   halt "${pids[worker]}"
   echo "run: stopped (PostgreSQL and Redis keep running; 'make services-down' stops them)"
 }
