@@ -8,7 +8,8 @@ import (
 // The leaderboard shows each figure with its 95% interval as a whisker,
 // ranks by the lower bound on request, greys out an immature entrant (here
 // the one with the best PnL) and never headlines it; a row's compare link
-// opens A against B with both equity curves and P(A beats B).
+// opens A against B with both equity curves and P(A beats B); a stored
+// season's comparison and leaderboard show its repeats.
 func TestBrowserLeaderboardIntervals(t *testing.T) {
 	var top string
 	e := newBrowserEnv(t, func(f *fakeAPI) {
@@ -107,4 +108,15 @@ func TestBrowserLeaderboardIntervals(t *testing.T) {
 		t.Errorf("repeats of A: %q", txt)
 	}
 	e.shot(t, "compare-repeats")
+
+	// The season's leaderboard: intervals, and the repeated entrant's runs.
+	e.open(t, "#/leaderboard?season=s-demo")
+	e.wait(t, "the season's leaderboard", `!!document.querySelector('[data-testid=leaderboard-season]') &&
+		document.querySelectorAll('[data-testid=repeats-cell][data-runs="5"]').length === 1 &&
+		document.querySelectorAll('[data-testid=leaderboard-row] [data-testid=interval][data-figure=pnlPercent]').length === 28`)
+	waitInput(t, e, "analytics/getLeaderboard", "seasonId", "s-demo")
+	if txt := eval[string](t, e, `document.querySelector('[data-testid=repeats-cell][data-runs="5"]').textContent`); !strings.Contains(txt, "± 1.34") {
+		t.Errorf("repeats cell %q", txt)
+	}
+	e.shot(t, "season-leaderboard")
 }

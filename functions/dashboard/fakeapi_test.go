@@ -300,7 +300,13 @@ func (f *fakeAPI) procedure(proc string, in map[string]any, str func(string) str
 	case "models/getInvocations":
 		return map[string]any{"conversations": f.chats}, meta, true
 	case "analytics/getLeaderboard":
-		return f.leaderboard(str("window"), str("variant")), meta, true
+		out := f.leaderboard(str("window"), str("variant"))
+		if str("seasonId") == "s-demo" { // a stored season: its first entrant repeated five times
+			out["window"] = "season"
+			out["entries"].([]any)[0].(map[string]any)["repeats"] = map[string]any{"runs": []any{-1.2, 0.4, 1.1, 2.5, 0.9}, "mean": 0.74,
+				"sd": 1.34, "min": -1.2, "max": 2.5, "interval": map[string]any{"lo": -0.3, "hi": 1.8}}
+		}
+		return out, meta, true
 	case "analytics/getComparison":
 		out := f.comparison(str("a"), str("b"), str("window"))
 		if str("seasonId") == "s-demo" { // a stored season with five repeats of A

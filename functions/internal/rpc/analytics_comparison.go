@@ -147,11 +147,8 @@ func (a *api) seasonComparison(ctx context.Context, in ComparisonInput) (Compari
 	out := ComparisonOutput{SeasonID: in.SeasonID, Window: "season", Intervals: a.intervalMethod(seasonPeriod),
 		A: comparedModel(models[in.A], ea), B: comparedModel(models[in.B], eb)}
 	a.pBeats(&out, in, ea, eb)
-	ra, err := a.repeatDistribution(ctx, in.SeasonID, in.A)
-	if err != nil {
-		return out, err
-	}
-	rb, err := a.repeatDistribution(ctx, in.SeasonID, in.B)
+	reps, err := a.repeatReturns(ctx, in.SeasonID)
+	ra, rb := a.distribution(in.SeasonID, in.A, reps[in.A]), a.distribution(in.SeasonID, in.B, reps[in.B])
 	if ra != nil || rb != nil {
 		out.Repeats = &ComparisonRepeats{A: ra, B: rb}
 	}

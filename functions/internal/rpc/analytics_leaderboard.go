@@ -82,6 +82,9 @@ type LeaderboardEntry struct {
 	Intervals       *EntryIntervals `json:"intervals"`     // null with fewer than two return periods
 	Immature        bool            `json:"immature"`      // below the minimum record: listed, never headlining
 	RecordDays      float64         `json:"recordDays"`    // days of equity record in the window
+	// Repeats is a stored season's entrant's return over the season's
+	// repeats (absent in the live arena and for entrants not repeated).
+	Repeats *RepeatDistribution `json:"repeats,omitempty"`
 }
 
 func (a *api) getLeaderboard(ctx context.Context, in LeaderboardInput) (LeaderboardOutput, error) {

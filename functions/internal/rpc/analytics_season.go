@@ -107,24 +107,33 @@ type RepeatDistribution struct {
 	Interval *Interval `json:"interval"` // 95% bootstrap interval of the mean
 }
 
-// repeatDistribution reads entrant's return in each repeat of season; nil
-// without repeats.
-func (a *api) repeatDistribution(ctx context.Context, season, entrant string) (*RepeatDistribution, error) {
-	reps, err := a.repeatsOf(ctx, season, entrant+"#")
-	if err != nil || len(reps) == 0 {
+// repeatReturns reads each repeated entrant's return (percent) in every
+// repeat of season, in run order.
+func (a *api) repeatReturns(ctx context.Context, season string) (map[string][]float64, error) {
+	reps, err := a.repeatsOf(ctx, season, "")
+	if err != nil {
 		return nil, err
 	}
-	var runs []float64
+	out := map[string][]float64{}
 	for _, rep := range reps {
+		entrant, _, _ := strings.Cut(strings.TrimPrefix(rep.Swap, "repeat:"), "#")
 		es, err := a.DB.SeasonEntrants(ctx, rep.ID)
 		if err != nil {
 			return nil, dbErr(err, "a repeat's entrants")
 		}
 		if i := slices.IndexFunc(es, func(e postgres.SeasonEntrant) bool { return e.EntrantID == entrant }); i >= 0 {
-			runs = append(runs, roundTo(es[i].ReturnPct.Float64(), 4))
+			out[entrant] = append(out[entrant], roundTo(es[i].ReturnPct.Float64(), 4))
 		}
+	}
+	return out, nil
+}
+
+// distribution summarises an entrant's returns over repeats; nil for none.
+func (a *api) distribution(season, entrant string, runs []float64) *RepeatDistribution {
+	if len(runs) == 0 {
+		return nil
 	}
 	sum := a.bootstrapFor(season + "\x00" + entrant).Summarize(runs)
 	return &RepeatDistribution{Runs: runs, Mean: roundTo(sum.Mean, 4), SD: roundTo(sum.SD, 4), Min: sum.Min, Max: sum.Max,
-		Interval: interval(sum.Interval, nil, 0)}, nil
+		Interval: interval(sum.Interval, nil, 0)}
 }

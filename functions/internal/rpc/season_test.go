@@ -52,8 +52,9 @@ func cents(t *testing.T, v float64) arena.Fixed {
 }
 
 // A stored season: A against B over its whole run, with A's distribution
-// over the season's repeats; the export lists every entrant of the season
-// and of each repeat; an entrant the season lacks is NOT_FOUND.
+// over the season's repeats; its leaderboard with intervals and repeats;
+// the export lists every entrant of the season and of each repeat; an
+// entrant or season that does not exist is NOT_FOUND.
 func TestStoredSeasonComparisonAndExport(t *testing.T) {
 	env := rpctest.Seed(t)
 	storeSeason(t, env, "s-1", "", "", 0.0008)
@@ -81,6 +82,23 @@ func TestStoredSeasonComparisonAndExport(t *testing.T) {
 	}
 	if resp, body := do(t, h, "POST", "/api/rpc/analytics/getComparison", `{"json":{"seasonId":"s-1","a":"alpha/Apex","b":"gamma/Apex"}}`, nil); resp.StatusCode != 404 {
 		t.Errorf("unknown entrant: %d %s", resp.StatusCode, body)
+	}
+
+	// The season's leaderboard: intervals from its equity, alpha's repeats.
+	lb, _ := leaderboard(t, env, env.Options(), `{"json":{"seasonId":"s-1","sortBy":"sharpe"}}`)
+	if len(lb.Entries) != 2 || lb.Window != "season" || lb.Intervals.Period != "5m" || lb.Entries[0].ModelID != "alpha/Apex" {
+		t.Fatalf("season leaderboard %+v", lb)
+	}
+	for _, e := range lb.Entries {
+		if e.Intervals == nil || e.Intervals.Sharpe == nil || e.Sharpe == nil || e.Immature != (e.RecordDays < 1) {
+			t.Errorf("%s: %+v", e.ModelID, e)
+		}
+		if (e.Repeats != nil) != (e.ModelID == "alpha/Apex") || e.Repeats != nil && len(e.Repeats.Runs) != 2 {
+			t.Errorf("%s repeats %+v", e.ModelID, e.Repeats)
+		}
+	}
+	if resp, body := do(t, h, "POST", "/api/rpc/analytics/getLeaderboard", `{"json":{"seasonId":"s-404"}}`, nil); resp.StatusCode != 404 {
+		t.Errorf("unknown season: %d %s", resp.StatusCode, body)
 	}
 
 	resp, body = do(t, h, "GET", "/api/export/results.json?seasonId=s-1", "", nil)

@@ -37,6 +37,7 @@ function normalize(q) {
     sort: SORTS.some(([s]) => s === q.sort) ? q.sort : "pnlPercent",
     avg: q.avg === "1" ? "1" : "0",
     lower: q.lower === "1" ? "1" : "0",
+    season: q.season || "live",
   };
 }
 
@@ -100,7 +101,7 @@ export default function leaderboard(root, { rpc, live, store, navigate }, query)
   let win = q.window;
   let method = null; // how the intervals were computed (the answer's "intervals")
 
-  const input = () => ({ window: q.window, sortBy: q.sort, variant: q.variant, ...(q.lower === "1" ? { rankBy: "lowerBound" } : {}) });
+  const input = () => ({ window: q.window, sortBy: q.sort, variant: q.variant, ...(q.lower === "1" ? { rankBy: "lowerBound" } : {}), ...(q.season !== "live" ? { seasonId: q.season } : {}) });
   const board = resource((signal) => rpc("analytics/getLeaderboard", input(), { signal }), {
     onData(out) {
       entries = (list(out, "entries") || []).filter(Boolean);
@@ -138,8 +139,9 @@ export default function leaderboard(root, { rpc, live, store, navigate }, query)
 
   function drawControls() {
     render(root.querySelector("#lb-controls"), html`
+      ${q.season !== "live" ? html`<span class="muted" data-testid="leaderboard-season">Season ${q.season}</span>` : ""}
       ${variantSelect(store, q.variant, "leaderboard-variant")}
-      ${seg("window", WINDOWS, q.window, "leaderboard-window")}
+      ${q.season === "live" ? seg("window", WINDOWS, q.window, "leaderboard-window") : ""}
       ${seg("sort", SORTS, q.sort, "leaderboard-sort")}
       <label class="check" title="Rank by the pessimistic end of each figure's 95% interval (the upper end for drawdown)"><input type="checkbox" data-testid="leaderboard-lower" ${q.lower === "1" ? html`checked` : ""}> Rank by lower bound</label>
       <label class="check"><input type="checkbox" data-testid="leaderboard-average" ${q.avg === "1" ? html`checked` : ""}> Average variants</label>
@@ -166,13 +168,14 @@ export default function leaderboard(root, { rpc, live, store, navigate }, query)
   function draw() {
     const r = rows();
     const dom = Object.fromEntries(Object.keys(INTERVALS).map((k) => [k, domain(r, k)]));
+    const hasRepeats = r.some((e) => Array.isArray(e.repeats?.runs) && e.repeats.runs.length);
     const extras = EXTRAS.filter(([k]) => r.some((e) => e[k] !== undefined && e[k] !== null));
     const maxAbs = Math.max(1e-9, ...r.map((e) => Math.abs(f.num(e.pnlPercent)) || 0));
     const sortHead = (key, label) => html`<th class="r sortable ${q.sort === key ? "sorted" : ""}" data-set="sort" data-value="${key}" title="Sort by ${label}">${label}${q.sort === key ? (key === "maxDrawdown" ? " ↑" : " ↓") : ""}</th>`;
     render(root.querySelector("#lb-body"), html`${errorBox(err, "the leaderboard")}${headline(r)}
       <div class="table-wrap">
       <table class="table" data-testid="leaderboard-table">
-        <thead><tr><th class="r">#</th><th>Model</th><th>${q.avg === "1" ? "Accounts" : "Variant"}</th>${sortHead("pnlPercent", "PnL %")}<th title="95% interval of PnL %">95% interval</th>${sortHead("pnlAbsolute", "PnL $")}${sortHead("maxDrawdown", "Max DD")}<th class="r">Start</th><th class="r">End</th>${extras.map(([, label]) => html`<th class="r">${label}</th>`)}<th></th></tr></thead>
+        <thead><tr><th class="r">#</th><th>Model</th><th>${q.avg === "1" ? "Accounts" : "Variant"}</th>${sortHead("pnlPercent", "PnL %")}<th title="95% interval of PnL %">95% interval</th>${sortHead("pnlAbsolute", "PnL $")}${sortHead("maxDrawdown", "Max DD")}<th class="r">Start</th><th class="r">End</th>${extras.map(([, label]) => html`<th class="r">${label}</th>`)}${hasRepeats ? html`<th class="r" title="Return over the season's repeats: mean ± sd, runs">Repeats</th>` : ""}<th></th></tr></thead>
         <tbody>${r.map((e, i) => {
           const p = f.num(e.pnlPercent);
           const w = Number.isFinite(p) ? Math.round((Math.abs(p) / maxAbs) * 100) : 0;
@@ -188,7 +191,9 @@ export default function leaderboard(root, { rpc, live, store, navigate }, query)
             <td class="r num muted">${f.usd(e.startValue)}</td>
             <td class="r num">${f.usd(e.endValue)}</td>
             ${extras.map(([k, , fmt]) => html`<td class="r num">${withCI(e, k, e[k] === undefined || e[k] === null ? f.DASH : fmt(e[k]), dom)}</td>`)}
-            <td>${lead && q.avg !== "1" ? html`<a class="muted" href="#/compare?a=${encodeURIComponent(e.modelId)}&b=${encodeURIComponent(lead.modelId)}&window=${q.window}" data-testid="compare-link" title="Compare with ${lead.modelName} on the same periods">compare</a>` : ""}</td>
+            ${hasRepeats ? html`<td class="r num" data-testid="repeats-cell" data-runs="${e.repeats?.runs?.length || 0}" title="${e.repeats ? "runs: " + e.repeats.runs.map((v) => f.pct(v)).join(", ") : ""}">${
+              e.repeats ? html`${f.pct(e.repeats.mean)} ± ${f.fixed(e.repeats.sd, 2)} <span class="muted">(${e.repeats.runs.length})</span>` : f.DASH}</td>` : ""}
+            <td>${lead && q.avg !== "1" ? html`<a class="muted" href="#/compare?a=${encodeURIComponent(e.modelId)}&b=${encodeURIComponent(lead.modelId)}&window=${q.window}${q.season !== "live" ? "&season=" + encodeURIComponent(q.season) : ""}" data-testid="compare-link" title="Compare with ${lead.modelName} on the same periods">compare</a>` : ""}</td>
           </tr>`;
         })}</tbody>
       </table>
@@ -238,7 +243,7 @@ export default function leaderboard(root, { rpc, live, store, navigate }, query)
     update(next) {
       const prev = q;
       q = normalize(next);
-      if (prev.variant !== q.variant || prev.window !== q.window || prev.sort !== q.sort || prev.lower !== q.lower) board.load();
+      if (prev.variant !== q.variant || prev.window !== q.window || prev.sort !== q.sort || prev.lower !== q.lower || prev.season !== q.season) board.load();
       drawControls();
       draw();
     },
