@@ -34,6 +34,8 @@ type Worker struct {
 	FeedTape        string        `envconfig:"FEED_TAPE" desc:"tape file for FEED=replay"`
 	FeedTick        time.Duration `envconfig:"FEED_TICK" default:"500ms" desc:"synthetic feed update interval"`
 	FeedReplaySpeed float64       `envconfig:"FEED_REPLAY_SPEED" default:"1" desc:"FEED=replay pace: 1 as recorded, 2 twice as fast, 0 as fast as possible"`
+	SeasonDir       string        `envconfig:"SEASON_DIR" desc:"record the live season's market input as consumed into this folder, one tape per worker run (SEASON_ID-start.tape); empty: off"`
+	SeasonID        string        `envconfig:"SEASON_ID" default:"live" desc:"the live season's id, naming its recordings"`
 
 	LighterBaseURL     string `envconfig:"LIGHTER_BASE_URL" default:"https://mainnet.zklighter.elliot.ai" desc:"Lighter REST base URL (FEED=lighter and live mode)"`
 	LighterWSURL       string `envconfig:"LIGHTER_WS_URL" default:"wss://mainnet.zklighter.elliot.ai/stream" desc:"Lighter WebSocket URL (FEED=lighter and live mode account streams)"`

@@ -83,6 +83,9 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	if err != nil {
 		return err
 	}
+	if src, err = recordSeason(src, cfg, time.Now()); err != nil {
+		return err
+	}
 	defer src.close()
 	changes := broadcast.NewChanges()
 	sim, err := simulator.Open(ctx, pool, simulator.Options{
