@@ -221,8 +221,8 @@ func TestChatTurnFailures(t *testing.T) {
 			srv := llmtest.NewServer(t, tt.script...)
 			start := time.Now()
 			inv, err := newAgent(t, srv, tt.opts).Decide(context.Background(), testInput(), &fillAll{})
-			if time.Since(start) > time.Second {
-				t.Errorf("took %v", time.Since(start))
+			if d := time.Since(start); d > 30*time.Second { // far from the hour a Retry-After asks, whatever the machine's load
+				t.Errorf("took %v: waited for the provider's retry time?", d)
 			}
 			var e *Error
 			if !errorsAs(err, &e) || e.Reason != tt.reason || e.Code != tt.code || e.Transient() != tt.transient {
