@@ -127,14 +127,21 @@ type Stack struct {
 // relay, API and gateway. extra adds environment (e.g. TRADE_INTERVAL).
 func StartStack(t *testing.T, extra ...string) *Stack {
 	t.Helper()
-	bin := binaries(t)
 	_, dbURL := testenv.Postgres(t)
 	_, prefix := testenv.Redis(t)
+	return startStackOn(t, dbURL, testenv.RedisURL(), prefix, extra...)
+}
+
+// startStackOn is StartStack on the given database (migrated and seeded
+// here) and Redis.
+func startStackOn(t *testing.T, dbURL, redisURL, prefix string, extra ...string) *Stack {
+	t.Helper()
+	bin := binaries(t)
 	relayAddr, apiAddr, gwAddr, adminAddr := freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)
 	s := &Stack{URL: "http://" + gwAddr, AdminToken: "e2e-" + testenv.UniqueName(""), DBURL: dbURL, prefix: prefix, adminAddr: adminAddr,
 		apiAddr: apiAddr, relayAddr: relayAddr}
 	env := append(os.Environ(),
-		"DATABASE_URL="+dbURL, "REDIS_URL="+testenv.RedisURL(), "REDIS_PREFIX="+prefix,
+		"DATABASE_URL="+dbURL, "REDIS_URL="+redisURL, "REDIS_PREFIX="+prefix,
 		"RELAY_ADDR="+relayAddr, "API_ADDR="+apiAddr, "GATEWAY_ADDR="+gwAddr, "WORKER_ADMIN_ADDR="+adminAddr,
 		"GATEWAY_API_URL=http://"+apiAddr, "GATEWAY_RELAY_URL=http://"+relayAddr,
 		"ADMIN_TOKEN="+s.AdminToken, "TRUSTED_PROXIES=127.0.0.1/32,::1/128", "LOG_LEVEL=debug", "FEED_TICK=200ms", "SIM_REFRESH_INTERVAL=1s",

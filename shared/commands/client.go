@@ -58,7 +58,7 @@ func (c *Client) PlaceOrder(ctx context.Context, p PlaceOrder) (OrderResult, err
 	if err != nil {
 		return OrderResult{}, err
 	}
-	raw, err := c.run(ctx, task, p.TaskID(), p.ExpiresAt, true, func(payload []byte) bool {
+	raw, err := c.run(ctx, task, p.TaskID(), true, func(payload []byte) bool {
 		var q PlaceOrder
 		return json.Unmarshal(payload, &q) == nil && sameOrder(p, q)
 	})
@@ -106,7 +106,7 @@ func (c *Client) ResetAccount(ctx context.Context, r ResetAccount) (ResetOutcome
 	if err != nil {
 		return ResetOutcome{}, err
 	}
-	raw, err := c.run(ctx, task, r.TaskID(), r.ExpiresAt, false, func(payload []byte) bool {
+	raw, err := c.run(ctx, task, r.TaskID(), false, func(payload []byte) bool {
 		var q ResetAccount
 		return json.Unmarshal(payload, &q) == nil && q.AccountID == r.AccountID
 	})
@@ -132,13 +132,15 @@ func (c *Client) ResetAccount(ctx context.Context, r ResetAccount) (ResetOutcome
 // worker answers a repeated command with its first outcome (orders, by
 // client order id): such a command whose task was lost with its worker (the
 // lease expired; no result) is run again to get that outcome.
-func (c *Client) run(ctx context.Context, task *asynq.Task, id string, expires time.Time, idempotent bool, same func([]byte) bool) ([]byte, error) {
+func (c *Client) run(ctx context.Context, task *asynq.Task, id string, idempotent bool, same func([]byte) bool) ([]byte, error) {
+	// No asynq deadline: one that passes while the worker executes the
+	// command archives the task as "deadline exceeded" after it executed,
+	// indistinguishable from a task never received. The worker refuses a
+	// command received after the payload's own expiry (ErrExpired, a
+	// truthful "not executed"), and otherwise runs it to its outcome.
 	opts := []asynq.Option{
 		asynq.Queue(c.queue), asynq.TaskID(id), asynq.MaxRetry(0),
 		asynq.Retention(c.retention),
-		// asynq keeps deadlines in whole seconds; round up so the task is
-		// not archived before the payload's own (exact) expiry.
-		asynq.Deadline(expires.Truncate(time.Second).Add(time.Second)),
 	}
 	_, err := c.enq.EnqueueContext(ctx, task, opts...)
 	switch {
@@ -162,10 +164,12 @@ func (c *Client) run(ctx context.Context, task *asynq.Task, id string, expires t
 
 // lostWithWorker reports a task archived without a result because its
 // worker died while running it (asynq's recoverer archived it when its
-// lease expired): whether it executed is unknown to the queue.
+// lease expired) or its time ran out (a task enqueued with a deadline by an
+// earlier version): whether it executed is unknown to the queue.
 func lostWithWorker(info *asynq.TaskInfo) bool {
 	return info.State == asynq.TaskStateArchived && len(info.Result) == 0 &&
-		strings.Contains(info.LastErr, asynq.ErrLeaseExpired.Error())
+		(strings.Contains(info.LastErr, asynq.ErrLeaseExpired.Error()) ||
+			strings.Contains(info.LastErr, context.DeadlineExceeded.Error()))
 }
 
 // rerun replaces a task lost with its worker by a new one under the same id.
@@ -219,9 +223,6 @@ func (c *Client) wait(ctx context.Context, id string, register func() error) ([]
 		case err == nil && info.State == asynq.TaskStateArchived:
 			if len(info.Result) > 0 {
 				return info.Result, nil
-			}
-			if strings.Contains(info.LastErr, context.DeadlineExceeded.Error()) {
-				return nil, ErrExpired.Err()
 			}
 			if lostWithWorker(info) {
 				return nil, errUnknown

@@ -21,18 +21,27 @@ type PlaceOrderFunc func(context.Context, PlaceOrder) (PlaceOrderResult, error)
 // conventions.
 type ResetAccountFunc func(context.Context, ResetAccount) (ResetAccountResult, error)
 
+// KnownFunc reports whether a client order id already has an outcome on
+// the worker (it executed, in memory or in the ledger).
+type KnownFunc func(ctx context.Context, accountID, clientOrderID string) (bool, error)
+
 // PlaceOrderHandler adapts fn into the asynq handler of TypePlaceOrder:
 // it decodes and validates the payload, refuses commands received after
-// their expiry (the caller was already told TIMEOUT) and writes the result
-// with the task's ResultWriter. now is the worker's clock.
-func PlaceOrderHandler(fn PlaceOrderFunc, now func() time.Time) asynq.Handler {
+// their expiry (ErrExpired: not executed) and writes the result with the
+// task's ResultWriter. now is the worker's clock. With known, an expired
+// command whose id already executed (a task delivered again after its
+// worker stopped mid-command) is answered with fn's recorded outcome, never
+// "not executed"; when known cannot tell, the answer is UNAVAILABLE (retry).
+func PlaceOrderHandler(fn PlaceOrderFunc, now func() time.Time, known ...KnownFunc) asynq.Handler {
 	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
 		var p PlaceOrder
 		if f := decode(t.Payload(), &p, p.Validate); f != nil {
 			return write(t, PlaceOrderResult{Failure: f})
 		}
 		if f := expired(p.ExpiresAt, now); f != nil {
-			return write(t, PlaceOrderResult{Failure: f})
+			if f := expiredOrder(ctx, p, f, known); f != nil {
+				return write(t, PlaceOrderResult{Failure: f})
+			}
 		}
 		res, err := fn(ctx, p)
 		if err != nil {
@@ -59,6 +68,21 @@ func ResetAccountHandler(fn ResetAccountFunc, now func() time.Time) asynq.Handle
 		}
 		return write(t, res)
 	})
+}
+
+// expiredOrder returns the answer to an expired order: f, unless the id
+// already executed (nil: run fn, which answers the recorded outcome).
+func expiredOrder(ctx context.Context, p PlaceOrder, f *Failure, known []KnownFunc) *Failure {
+	for _, k := range known {
+		ok, err := k(ctx, p.AccountID, p.ClientOrderID)
+		if err != nil {
+			return &Failure{Code: arena.CodeUnavailable, Message: "the ledger database is unavailable; try again shortly"}
+		}
+		if ok {
+			return nil
+		}
+	}
+	return f
 }
 
 func decode(payload []byte, v any, validate func() error) *Failure {

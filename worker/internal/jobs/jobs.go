@@ -162,6 +162,12 @@ func (j *Jobs) Run(ctx context.Context) error {
 	return g.Wait() // the asynq client shares the caller's Redis client: nothing to close
 }
 
+// executedChecker is what a trader offers to tell whether an order id
+// already has an outcome.
+type executedChecker interface {
+	Executed(ctx context.Context, accountID, orderID string) (bool, error)
+}
+
 func (j *Jobs) mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(TypeTradeCycle, j.handleCycle)
@@ -169,7 +175,11 @@ func (j *Jobs) mux() *asynq.ServeMux {
 	mux.HandleFunc(TypePortfolioSnapshot, j.handleSnapshot)
 	mux.HandleFunc(TypePortfolioRetention, j.handleRetention)
 	// A command's expiry was set by the API's wall clock: compare with ours.
-	mux.Handle(commands.TypePlaceOrder, commands.PlaceOrderHandler(j.placeOrder, time.Now))
+	var known []commands.KnownFunc
+	if k, ok := j.o.Trader.(executedChecker); ok { // the simulator: an id that executed is never answered "expired"
+		known = append(known, k.Executed)
+	}
+	mux.Handle(commands.TypePlaceOrder, commands.PlaceOrderHandler(j.placeOrder, time.Now, known...))
 	mux.Handle(commands.TypeResetAccount, commands.ResetAccountHandler(j.resetAccount, time.Now))
 	return mux
 }

@@ -59,6 +59,17 @@ func (s *Simulator) recorded(ctx context.Context, accountID, orderID string) (ar
 	return o, ok, nil
 }
 
+// Executed reports whether the order id has an outcome, in the exchange
+// or in the ledger: a command for it that arrives late must be answered
+// with that outcome, not refused as expired.
+func (s *Simulator) Executed(ctx context.Context, accountID, orderID string) (bool, error) {
+	if known, _ := s.ex.Remembers(accountID, orderID); known {
+		return true, nil
+	}
+	_, ok, err := s.recorded(ctx, accountID, orderID)
+	return ok, err
+}
+
 // ClosePosition closes the account's whole position in sym at market
 // (reduce-only, no margin check) and waits as PlaceOrder does.
 func (s *Simulator) ClosePosition(ctx context.Context, accountID, orderID string, sym arena.Symbol) (arena.Order, error) {
