@@ -140,4 +140,3 @@ func waitTCP(t *testing.T, addr string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-
