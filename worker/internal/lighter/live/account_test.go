@@ -398,3 +398,27 @@ func TestAccountRefusesExitsOnTheWrongSide(t *testing.T) {
 		t.Fatalf("refused orders reached the venue: %d txs", n)
 	}
 }
+
+func TestAccountRefusesInvalidationPricesAndTimeExits(t *testing.T) {
+	e := liveSetup(t, false)
+	ctx := context.Background()
+	for _, plan := range []arena.ExitPlan{
+		{Stop: arena.FixedInt(59000), InvalidationPrice: arena.FixedInt(59500)},
+		{Target: arena.FixedInt(61000), TimeExit: time.Now().Add(time.Hour)},
+	} {
+		_, err := e.acct.PlaceOrder(ctx, open("0.001", plan))
+		if arena.ErrorCode(err) != arena.CodeInvalid || !strings.Contains(err.Error(), "use the stop") {
+			t.Fatalf("long with %+v: %v", plan, err)
+		}
+	}
+	if n := len(e.fake.Txs()); n != 0 {
+		t.Fatalf("refused orders reached the venue: %d txs", n)
+	}
+	if _, err := e.acct.PlaceOrder(ctx, open("0.001", arena.ExitPlan{})); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.acct.UpdateExitPlan(ctx, "BTC", arena.ExitPlan{TimeExit: time.Now().Add(time.Hour)})
+	if arena.ErrorCode(err) != arena.CodeInvalid {
+		t.Fatalf("exit plan update with a time exit: %v", err)
+	}
+}

@@ -54,8 +54,8 @@ func (a *Account) ClosePosition(ctx context.Context, orderID string, sym arena.S
 }
 
 // UpdateExitPlan replaces the position's stop and target orders on the
-// venue. Invalidation prices and time exits are not venue orders and are
-// not enforced for a live account.
+// venue. A plan with an invalidation price or a time exit is refused (see
+// checkPlan).
 func (a *Account) UpdateExitPlan(ctx context.Context, sym arena.Symbol, plan arena.ExitPlan) (arena.Position, error) {
 	p, ok, err := a.position(sym)
 	if err != nil {
@@ -78,8 +78,15 @@ func (a *Account) UpdateExitPlan(ctx context.Context, sym arena.Symbol, plan are
 func hasExits(p arena.ExitPlan) bool { return p.Stop > 0 || p.Target > 0 }
 
 // checkPlan refuses a stop or target on the wrong side of the mark for a
-// position of side s: on the venue it would trigger at once.
+// position of side s: on the venue it would trigger at once. It also
+// refuses an invalidation price or a time exit: they are not venue orders,
+// and nothing in the worker would close a live position on them, so
+// accepting them would promise an exit that never happens.
 func (a *Account) checkPlan(sym arena.Symbol, s arena.Side, p arena.ExitPlan) error {
+	if p.InvalidationPrice > 0 || !p.TimeExit.IsZero() {
+		return arena.Errorf(arena.CodeInvalid, "a live account does not enforce invalidation prices or time exits: "+
+			"omit them and use the stop (a venue stop-loss order) instead")
+	}
 	if !hasExits(p) {
 		return nil
 	}
