@@ -20,6 +20,24 @@ type SchedulerHealth struct {
 	Trade           TradeHealth     `json:"trade"`
 	Portfolio       PortfolioHealth `json:"portfolio"`
 	Feed            FeedHealth      `json:"feed"`
+	// Live lists the seats trading on Lighter (TRADING_MODE=live); empty
+	// when every seat trades on the simulator.
+	Live []LiveHealth `json:"live,omitempty"`
+}
+
+// LiveHealth is one live seat as the worker last saw it (written with the
+// feed's freshness, every few seconds, when it changes).
+type LiveHealth struct {
+	Model string `json:"model"` // name/variant
+	// State is trading, halted (reconciliation found a difference: no
+	// new orders until an operator looks) or killed (the kill switch).
+	State string `json:"state"`
+	// Healthy is false when the seat cannot trade as it should: halted,
+	// the venue unreadable, or the account stream down (fills are not
+	// booked until it is back). A kill switch is an operator's choice and
+	// leaves it true.
+	Healthy bool   `json:"healthy"`
+	Reason  string `json:"reason,omitempty"` // exactly what differs, or what is down
 }
 
 // TradeHealth describes the decision scheduler. A cycle is one run of every

@@ -31,6 +31,17 @@ func (s *SchedulerHealth) PortfolioHealthy(now time.Time) bool {
 	return !s.Portfolio.LastRun.IsZero() && now.Sub(s.Portfolio.LastRun) < PortfolioMaxAge
 }
 
+// LiveHealthy reports whether every live seat is healthy (true without
+// live seats).
+func (s *SchedulerHealth) LiveHealthy() bool {
+	for _, l := range s.Live {
+		if !l.Healthy {
+			return false
+		}
+	}
+	return true
+}
+
 // FeedHealthy reports whether market data arrived less than FeedMaxAge
 // before now.
 func (s *SchedulerHealth) FeedHealthy(now time.Time) bool {

@@ -45,8 +45,11 @@ type healthBody struct {
 		Trade     schedulerStatus `json:"trade"`
 		Portfolio schedulerStatus `json:"portfolio"`
 	} `json:"schedulers"`
-	Feed  feedStatus `json:"feed"`
-	Error string     `json:"error,omitempty"`
+	Feed feedStatus `json:"feed"`
+	// Live lists the seats trading on Lighter; one not healthy (halted
+	// by reconciliation, venue unreadable, account stream down) degrades.
+	Live  []redis.LiveHealth `json:"live,omitempty"`
+	Error string             `json:"error,omitempty"`
 }
 
 type runningModel struct {
@@ -121,7 +124,8 @@ func (h healthHandler) evaluate(ctx context.Context) (healthBody, redis.Schedule
 	b.Schedulers.Portfolio = status(s.PortfolioHealthy(now), s.Portfolio.LastRun, now)
 	fs := status(s.FeedHealthy(now), s.Feed.LastUpdate, now)
 	b.Feed = feedStatus{Healthy: fs.Healthy, LastUpdate: fs.LastRun, AgeMs: fs.AgeMs, Source: s.Feed.Source}
-	if b.Schedulers.Trade.Healthy && b.Schedulers.Portfolio.Healthy && b.Feed.Healthy {
+	b.Live = s.Live
+	if b.Schedulers.Trade.Healthy && b.Schedulers.Portfolio.Healthy && b.Feed.Healthy && s.LiveHealthy() {
 		b.Status = "ok"
 	}
 	return b, s, now

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -110,6 +111,26 @@ func TestHealthDegraded(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("no recent success", stale, 503, false, true)
+	// A live seat halted by reconciliation degrades the API's /health too.
+	good, _, err := env.Deps.Health.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	good.Live = []redis.LiveHealth{{Model: "trader/Apex", State: "killed", Healthy: true, Reason: "kill switch on"}}
+	killed := redis.NewHealth(env.Redis, env.Prefix+"killed:")
+	if err := killed.Write(context.Background(), good); err != nil {
+		t.Fatal(err)
+	}
+	check("live seat killed", killed, 200, true, true)
+	good.Live = append(good.Live, redis.LiveHealth{Model: "trader/Bold", State: "halted", Reason: "BTC position: venue 0.009, ours 0.002"})
+	halted := redis.NewHealth(env.Redis, env.Prefix+"halted:")
+	if err := halted.Write(context.Background(), good); err != nil {
+		t.Fatal(err)
+	}
+	check("live seat halted", halted, 503, true, true)
+	if _, body := do(t, rpc.NewHandler(env.Deps, env.Options()), "GET", "/health", "", nil); strings.Contains(string(body), `"live":`) {
+		t.Fatalf("health without live seats mentions them: %s", body)
+	}
 }
 
 // Whatever a client sends, the answer is never a server error.

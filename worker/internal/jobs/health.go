@@ -162,6 +162,12 @@ func (w *Health) Feed(source string, lastUpdate time.Time) {
 	})
 }
 
+// Live records the live seats' states.
+func (w *Health) Live(seats []redis.LiveHealth) {
+	seats = slices.Clone(seats)
+	w.apply(func(s *redis.SchedulerHealth) { s.Live = seats })
+}
+
 func (w *Health) portfolio(run time.Time, ok bool) {
 	w.apply(func(s *redis.SchedulerHealth) {
 		s.Portfolio.LastRun = run.UTC()

@@ -2,10 +2,12 @@ package service
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/worker/internal/jobs"
 	"github.com/autonome-go/autonome/worker/internal/lighter/live"
 	"github.com/autonome-go/autonome/worker/internal/marketdata"
@@ -57,16 +59,22 @@ func (h *health) stalest() time.Time {
 const feedReportInterval = 5 * time.Second
 
 // reportFeed writes the feed's freshness (its stalest market's last book
-// update) into the shared health record until ctx ends, so that the API's
-// /health judges the feed as the worker's own /health does.
+// update) and the live seats' states into the shared health record until
+// ctx ends, so that the API's /health judges the feed and a live halt as
+// the worker's own /health does.
 func reportFeed(ctx context.Context, h *health, to *jobs.Health, source string) error {
 	t := time.NewTicker(feedReportInterval)
 	defer t.Stop()
 	var last time.Time
+	var lastLive []redis.LiveHealth
 	for {
 		if at := h.stalest(); !at.IsZero() && !at.Equal(last) {
 			to.Feed(source, at)
 			last = at
+		}
+		if seats := h.liveHealth(); !slices.Equal(seats, lastLive) {
+			to.Live(seats)
+			lastLive = seats
 		}
 		select {
 		case <-ctx.Done():
@@ -74,6 +82,36 @@ func reportFeed(ctx context.Context, h *health, to *jobs.Health, source string) 
 		case <-t.C:
 		}
 	}
+}
+
+// liveHealth is the live seats' states for the shared health record (nil
+// without live seats).
+func (h *health) liveHealth() []redis.LiveHealth {
+	var out []redis.LiveHealth
+	for _, a := range h.live {
+		out = append(out, sharedLive(a.ModelID(), a.Status()))
+	}
+	return out
+}
+
+// sharedLive says what a live status means for the shared record: a halt
+// wins over the kill switch (both stop new orders; only a halt is a fault).
+func sharedLive(model string, st live.Status) redis.LiveHealth {
+	l := redis.LiveHealth{Model: model, State: "trading", Healthy: !st.Degraded()}
+	switch {
+	case st.Halted != "":
+		l.State, l.Reason = "halted", st.Halted
+	case st.Killed:
+		l.State, l.Reason = "killed", "kill switch on"
+	}
+	switch {
+	case l.Reason != "":
+	case st.Error != "":
+		l.Reason = "venue unreadable: " + st.Error
+	case !st.Connected:
+		l.Reason = "account stream disconnected"
+	}
+	return l
 }
 
 // FeedStatus is one market's freshness.

@@ -135,6 +135,11 @@ func TestLiveModeEndToEnd(t *testing.T) {
 	if rep.Status != "degraded" || !strings.Contains(rep.Live[0].Halted, "BTC position: venue 0.009, ours 0.002") {
 		t.Fatalf("health after the venue disagreed = %+v", rep)
 	}
+	// The shared record the API's /health reads says the same.
+	if seats := h.liveHealth(); len(seats) != 1 || seats[0].State != "halted" || seats[0].Healthy ||
+		!strings.Contains(seats[0].Reason, "BTC position: venue 0.009, ours 0.002") || seats[0].Model != lives[0].ModelID() {
+		t.Fatalf("shared live health after the venue disagreed = %+v", seats)
+	}
 
 	ad := newAdmin("", h, log)
 	ad.handleLive(cfg.AdminToken, lives, kills)
