@@ -92,11 +92,15 @@ func ParseFixed(s string) (Fixed, error) {
 	}
 	hi, lo := bits.Mul64(whole, FixedScale)
 	lo, carry := bits.Add64(lo, fr, 0)
-	if hi != 0 || carry != 0 || lo > math.MaxInt64 {
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++ // the most negative Fixed has no positive twin
+	}
+	if hi != 0 || carry != 0 || lo > limit {
 		return 0, fmt.Errorf("parse decimal %q: %w", orig, ErrOverflow)
 	}
 	if neg {
-		return Fixed(-int64(lo)), nil
+		return Fixed(-lo), nil
 	}
 	return Fixed(lo), nil
 }

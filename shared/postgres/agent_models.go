@@ -67,22 +67,16 @@ type LedgerFill struct {
 // answered.
 func (s *Agents) OrderFills(ctx context.Context, modelID, orderID string) ([]LedgerFill, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT "quantity"::text, "price"::text, "amount"::text, "createdAt" FROM "LedgerEntries"
+		SELECT "quantity", "price", "amount", "createdAt" FROM "LedgerEntries"
 		WHERE "modelId" = $1 AND "orderId" = $2 AND "kind" = 'FILL' ORDER BY "id"`, modelID, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("query order fills: %w", err)
 	}
-	var d decimals
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (LedgerFill, error) {
 		var f LedgerFill
-		var q, p, a string
-		err := row.Scan(&q, &p, &a, &f.At)
-		f.Quantity, f.Price, f.Amount = d.fixed(q), d.fixed(p), d.fixed(a)
+		err := row.Scan(&f.Quantity, &f.Price, &f.Amount, &f.At)
 		return f, err
 	})
-	if err == nil {
-		err = d.err
-	}
 	if err != nil {
 		return nil, fmt.Errorf("read order fills: %w", err)
 	}

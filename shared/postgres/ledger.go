@@ -155,13 +155,9 @@ func queueAccounts(q *pgx.Batch, b *arena.Batch) {
 		args = append(args, e.kind, string(e.symbol), e.orderID, e.positionID, nullFixed(e.qty), nullFixed(e.price),
 			e.amount.String(), int64(e.seq))
 		q.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
-			var cash string
-			if err := row.Scan(&cash); err != nil {
+			var got arena.Fixed
+			if err := row.Scan(&got); err != nil {
 				return fmt.Errorf("update account %s for record %d: %w", e.account, e.seq, err)
-			}
-			got, err := arena.ParseFixed(cash)
-			if err != nil {
-				return fmt.Errorf("parse cash of %s: %w", e.account, err)
 			}
 			if got != e.cashAfter {
 				return fmt.Errorf("ledger divergence on %s at record %d: database cash %s, exchange cash %s", e.account, e.seq, got, e.cashAfter)
@@ -195,7 +191,7 @@ func journaled(update string, n int) string {
 			("modelId", "epoch", "kind", "symbol", "orderId", "positionId", "quantity", "price", "amount", "seq", "createdAt")
 			SELECT a."modelId", a."epoch", ` + p(1) + `::"LedgerKind", NULLIF(` + p(2) + `::text, ''), NULLIF(` + p(3) +
 		`::text, ''), NULLIF(` + p(4) + `::text, ''), ` + p(5) + `::numeric, ` + p(6) + `::numeric, ` + p(7) + `::numeric, ` + p(8) + `::bigint, a."updatedAt" FROM a)
-		SELECT "cash"::text FROM a`
+		SELECT "cash" FROM a`
 }
 
 // writePositions upserts each position's row, in record order, so that a

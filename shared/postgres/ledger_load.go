@@ -60,23 +60,17 @@ func LoadState(ctx context.Context, pool *pgxpool.Pool) (arena.ExchangeState, er
 	st.OrderSeq = uint64(max(orderSeq, storedOrderSeq))
 
 	accounts := map[string]*arena.AccountState{}
-	rows, err := tx.Query(ctx, `SELECT "modelId", "initialCapital"::text, "cash"::text, "realizedPnl"::text,
-		"feesPaid"::text, "fundingPnl"::text, "insuranceCredit"::text FROM "Accounts" ORDER BY "modelId"`)
+	rows, err := tx.Query(ctx, `SELECT "modelId", "initialCapital", "cash", "realizedPnl",
+		"feesPaid", "fundingPnl", "insuranceCredit" FROM "Accounts" ORDER BY "modelId"`)
 	if err != nil {
 		return st, fmt.Errorf("read accounts: %w", err)
 	}
 	for rows.Next() {
-		var id string
-		var vals [6]string
-		if err := rows.Scan(&id, &vals[0], &vals[1], &vals[2], &vals[3], &vals[4], &vals[5]); err != nil {
+		a := arena.AccountState{Positions: []arena.Position{}, Orders: []arena.Order{}}
+		if err := rows.Scan(&a.AccountID, &a.Capital, &a.Cash, &a.RealizedPnL, &a.Fees, &a.Funding, &a.Insurance); err != nil {
 			return st, fmt.Errorf("scan account: %w", err)
 		}
-		f, err := parseFixeds(vals[:]...)
-		if err != nil {
-			return st, fmt.Errorf("account %s: %w", id, err)
-		}
-		st.Accounts = append(st.Accounts, arena.AccountState{AccountID: id, Capital: f[0], Cash: f[1],
-			RealizedPnL: f[2], Fees: f[3], Funding: f[4], Insurance: f[5], Positions: []arena.Position{}, Orders: []arena.Order{}})
+		st.Accounts = append(st.Accounts, a)
 	}
 	if err := rows.Err(); err != nil {
 		return st, fmt.Errorf("read accounts: %w", err)
@@ -155,16 +149,4 @@ func loadJSON(ctx context.Context, tx pgx.Tx, query string, add func(*arena.Acco
 		}
 	}
 	return rows.Err()
-}
-
-func parseFixeds(vals ...string) ([]arena.Fixed, error) {
-	out := make([]arena.Fixed, len(vals))
-	for i, v := range vals {
-		f, err := arena.ParseFixed(v)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = f
-	}
-	return out, nil
 }

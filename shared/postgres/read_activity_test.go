@@ -111,8 +111,8 @@ func writeActivity(t *testing.T, pool *pgxpool.Pool, ids []string, base time.Tim
 func readRaw(t *testing.T, pool *pgxpool.Pool) ([]rawTrade, []rawInv) {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := pool.Query(ctx, `SELECT "modelId", "side"::text, coalesce("closeTrigger", ''), "status"::text, "quantity"::text,
-		"entryPrice"::text, "leverage"::text, coalesce("realizedPnl", 0)::text, "fees"::text, "fundingPnl"::text,
+	rows, err := pool.Query(ctx, `SELECT "modelId", "side"::text, coalesce("closeTrigger", ''), "status"::text, "quantity",
+		"entryPrice", "leverage", coalesce("realizedPnl", 0), "fees", "fundingPnl",
 		CASE WHEN jsonb_typeof("exitPlan"->'confidence') = 'number' THEN ("exitPlan"->>'confidence')::float8 END,
 		"openedAt", coalesce("closedAt", "openedAt") FROM "Orders"`)
 	if err != nil {
@@ -121,21 +121,14 @@ func readRaw(t *testing.T, pool *pgxpool.Pool) ([]rawTrade, []rawInv) {
 	var trades []rawTrade
 	for rows.Next() {
 		var r rawTrade
-		var qty, entry, realized, fees, fund string
-		var lev *string
-		if err := rows.Scan(&r.model, &r.side, &r.trigger, &r.status, &qty, &entry, &lev, &realized, &fees, &fund, &r.conf, &r.opened, &r.closed); err != nil {
+		if err := rows.Scan(&r.model, &r.side, &r.trigger, &r.status, &r.qty, &r.entry, &r.lev, &r.realized, &r.fees, &r.fund,
+			&r.conf, &r.opened, &r.closed); err != nil {
 			t.Fatal(err)
-		}
-		r.qty, r.entry, r.realized = arena.MustFixed(qty), arena.MustFixed(entry), arena.MustFixed(realized)
-		r.fees, r.fund = arena.MustFixed(fees), arena.MustFixed(fund)
-		if lev != nil {
-			l := arena.MustFixed(*lev)
-			r.lev = &l
 		}
 		trades = append(trades, r)
 	}
 	rows.Close()
-	rows, err = pool.Query(ctx, `SELECT i."id", i."modelId", i."status", i."inputTokens", i."outputTokens", i."latencyMs", i."costUsd"::text, i."createdAt",
+	rows, err = pool.Query(ctx, `SELECT i."id", i."modelId", i."status", i."inputTokens", i."outputTokens", i."latencyMs", i."costUsd", i."createdAt",
 		EXISTS (SELECT 1 FROM "ToolCalls" tc WHERE tc."invocationId" = i."id" AND NOT tc."success") FROM "Invocations" i`)
 	if err != nil {
 		t.Fatal(err)
@@ -143,11 +136,9 @@ func readRaw(t *testing.T, pool *pgxpool.Pool) ([]rawTrade, []rawInv) {
 	var invs []rawInv
 	for rows.Next() {
 		var r rawInv
-		var cost string
-		if err := rows.Scan(&r.id, &r.model, &r.status, &r.in, &r.out, &r.latency, &cost, &r.at, &r.toolFailed); err != nil {
+		if err := rows.Scan(&r.id, &r.model, &r.status, &r.in, &r.out, &r.latency, &r.cost, &r.at, &r.toolFailed); err != nil {
 			t.Fatal(err)
 		}
-		r.cost = arena.MustFixed(cost)
 		invs = append(invs, r)
 	}
 	rows.Close()

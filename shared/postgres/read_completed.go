@@ -25,9 +25,9 @@ const closeMatchWindow = "2 minutes"
 // limit. Rows closed by an account reset are not trades.
 func (r *Reader) CompletedTrades(ctx context.Context, modelID string, limit int) ([]CompletedTrade, error) {
 	rows, err := r.pool.Query(ctx, `
-		SELECT o."id", o."modelId", o."symbol", o."side"::text, o."quantity"::text, o."entryPrice"::text,
-		       coalesce(o."exitPrice", 0)::text, coalesce(o."leverage", 0)::text, coalesce(o."realizedPnl", 0)::text,
-		       o."fees"::text, o."fundingPnl"::text, coalesce(o."closeTrigger", ''), o."exitPlan", o."openedAt", o."closedAt",
+		SELECT o."id", o."modelId", o."symbol", o."side"::text, o."quantity", o."entryPrice",
+		       coalesce(o."exitPrice", 0), coalesce(o."leverage", 0), coalesce(o."realizedPnl", 0),
+		       o."fees", o."fundingPnl", coalesce(o."closeTrigger", ''), o."exitPlan", o."openedAt", o."closedAt",
 		       coalesce(c."invocationId", '')
 		FROM "Orders" o
 		LEFT JOIN LATERAL (
@@ -45,21 +45,14 @@ func (r *Reader) CompletedTrades(ctx context.Context, modelID string, limit int)
 	if err != nil {
 		return nil, fmt.Errorf("query completed trades: %w", err)
 	}
-	var d decimals
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (CompletedTrade, error) {
 		var t CompletedTrade
-		var qty, entry, exit, lev, realized, fees, funding string
 		var plan []byte
-		err := row.Scan(&t.ID, &t.ModelID, &t.Symbol, &t.Side, &qty, &entry, &exit, &lev, &realized, &fees, &funding,
-			&t.CloseTrigger, &plan, &t.OpenedAt, &t.ClosedAt, &t.InvocationID)
-		t.Quantity, t.EntryPrice, t.ExitPrice, t.Leverage = d.fixed(qty), d.fixed(entry), d.fixed(exit), d.fixed(lev)
-		t.RealizedPnL, t.Fees, t.Funding = d.fixed(realized), d.fixed(fees), d.fixed(funding)
+		err := row.Scan(&t.ID, &t.ModelID, &t.Symbol, &t.Side, &t.Quantity, &t.EntryPrice, &t.ExitPrice, &t.Leverage,
+			&t.RealizedPnL, &t.Fees, &t.Funding, &t.CloseTrigger, &plan, &t.OpenedAt, &t.ClosedAt, &t.InvocationID)
 		t.ExitPlan = parseExitPlan(plan)
 		return t, err
 	})
-	if err == nil {
-		err = d.err
-	}
 	if err != nil {
 		return nil, fmt.Errorf("read completed trades: %w", err)
 	}

@@ -78,7 +78,7 @@ func (r *Reader) Invocations(ctx context.Context, f InvocationFilter) ([]Invocat
 		       CASE WHEN $7 > 0 AND octet_length(i."responsePayload"::text) > $7 THEN NULL ELSE i."responsePayload" END,
 		       coalesce(octet_length(i."responsePayload"::text), 0),
 		       i."status", coalesce(i."failureReason", ''),
-		       i."latencyMs", i."inputTokens", i."outputTokens", i."costUsd"::text, i."createdAt"
+		       i."latencyMs", i."inputTokens", i."outputTokens", i."costUsd", i."createdAt"
 		FROM "Invocations" i
 		WHERE i."status" <> 'running' AND ($1::text[] IS NULL OR i."modelId" = ANY($1))
 		  AND (NOT $3 OR i."status" = 'failed'
@@ -89,23 +89,17 @@ func (r *Reader) Invocations(ctx context.Context, f InvocationFilter) ([]Invocat
 	if err != nil {
 		return nil, fmt.Errorf("query invocations: %w", err)
 	}
-	var d decimals
 	invs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Invocation, error) {
 		var inv Invocation
 		var payload []byte
-		var cost string
 		err := row.Scan(&inv.ID, &inv.ModelID, &inv.Response, &inv.ResponseBytes, &payload, &inv.PayloadBytes, &inv.Status,
-			&inv.FailureReason, &inv.LatencyMS, &inv.InputTokens, &inv.OutputTokens, &cost, &inv.CreatedAt)
+			&inv.FailureReason, &inv.LatencyMS, &inv.InputTokens, &inv.OutputTokens, &inv.CostUSD, &inv.CreatedAt)
 		if payload != nil {
 			inv.Payload = json.RawMessage(payload)
 		}
 		inv.Response = cutText(inv.Response, f.TextLimit)
-		inv.CostUSD = d.fixed(cost)
 		return inv, err
 	})
-	if err == nil {
-		err = d.err
-	}
 	if err != nil {
 		return nil, fmt.Errorf("read invocations: %w", err)
 	}

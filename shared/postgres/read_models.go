@@ -68,24 +68,18 @@ type Account struct {
 // Accounts returns the accounts of ids (every account when ids is nil).
 func (r *Reader) Accounts(ctx context.Context, ids []string) ([]Account, error) {
 	rows, err := r.pool.Query(ctx, `
-		SELECT "modelId", "initialCapital"::text, "cash"::text, "realizedPnl"::text, "feesPaid"::text,
-		       "fundingPnl"::text, "insuranceCredit"::text, "epoch", "updatedAt"
+		SELECT "modelId", "initialCapital", "cash", "realizedPnl", "feesPaid",
+		       "fundingPnl", "insuranceCredit", "epoch", "updatedAt"
 		FROM "Accounts" WHERE $1::text[] IS NULL OR "modelId" = ANY($1) ORDER BY "modelId"`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("query accounts: %w", err)
 	}
-	var d decimals
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Account, error) {
 		var a Account
-		var capital, cash, realized, fees, funding, insurance string
-		err := row.Scan(&a.ModelID, &capital, &cash, &realized, &fees, &funding, &insurance, &a.Epoch, &a.UpdatedAt)
-		a.InitialCapital, a.Cash, a.RealizedPnL = d.fixed(capital), d.fixed(cash), d.fixed(realized)
-		a.Fees, a.Funding, a.Insurance = d.fixed(fees), d.fixed(funding), d.fixed(insurance)
+		err := row.Scan(&a.ModelID, &a.InitialCapital, &a.Cash, &a.RealizedPnL, &a.Fees, &a.Funding, &a.Insurance,
+			&a.Epoch, &a.UpdatedAt)
 		return a, err
 	})
-	if err == nil {
-		err = d.err
-	}
 	if err != nil {
 		return nil, fmt.Errorf("read accounts: %w", err)
 	}

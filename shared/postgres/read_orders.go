@@ -48,9 +48,9 @@ type ExitPlan struct {
 // first, at most limit. Rows closed by an account reset are not trades.
 func (r *Reader) Trades(ctx context.Context, ids []string, limit int) ([]Trade, error) {
 	rows, err := r.pool.Query(ctx, `
-		SELECT "id", "modelId", "symbol", "side"::text, "quantity"::text, "entryPrice"::text,
-		       coalesce("exitPrice", 0)::text, coalesce("leverage", 0)::text, coalesce("realizedPnl", 0)::text,
-		       "fees"::text, "fundingPnl"::text, coalesce("closeTrigger", ''), "exitPlan", "openedAt", "closedAt"
+		SELECT "id", "modelId", "symbol", "side"::text, "quantity", "entryPrice",
+		       coalesce("exitPrice", 0), coalesce("leverage", 0), coalesce("realizedPnl", 0),
+		       "fees", "fundingPnl", coalesce("closeTrigger", ''), "exitPlan", "openedAt", "closedAt"
 		FROM "Orders"
 		WHERE "status" = 'CLOSED' AND "closedAt" IS NOT NULL AND "closeTrigger" IS DISTINCT FROM 'RESET'
 		  AND ($1::text[] IS NULL OR "modelId" = ANY($1))
@@ -59,21 +59,14 @@ func (r *Reader) Trades(ctx context.Context, ids []string, limit int) ([]Trade, 
 	if err != nil {
 		return nil, fmt.Errorf("query trades: %w", err)
 	}
-	var d decimals
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Trade, error) {
 		var t Trade
-		var qty, entry, exit, lev, realized, fees, funding string
 		var plan []byte
-		err := row.Scan(&t.ID, &t.ModelID, &t.Symbol, &t.Side, &qty, &entry, &exit, &lev, &realized, &fees, &funding,
-			&t.CloseTrigger, &plan, &t.OpenedAt, &t.ClosedAt)
-		t.Quantity, t.EntryPrice, t.ExitPrice, t.Leverage = d.fixed(qty), d.fixed(entry), d.fixed(exit), d.fixed(lev)
-		t.RealizedPnL, t.Fees, t.Funding = d.fixed(realized), d.fixed(fees), d.fixed(funding)
+		err := row.Scan(&t.ID, &t.ModelID, &t.Symbol, &t.Side, &t.Quantity, &t.EntryPrice, &t.ExitPrice, &t.Leverage,
+			&t.RealizedPnL, &t.Fees, &t.Funding, &t.CloseTrigger, &plan, &t.OpenedAt, &t.ClosedAt)
 		t.ExitPlan = parseExitPlan(plan)
 		return t, err
 	})
-	if err == nil {
-		err = d.err
-	}
 	if err != nil {
 		return nil, fmt.Errorf("read trades: %w", err)
 	}
@@ -103,8 +96,8 @@ type Position struct {
 // model then symbol.
 func (r *Reader) OpenPositions(ctx context.Context, ids []string) ([]Position, error) {
 	rows, err := r.pool.Query(ctx, `
-		SELECT "id", "modelId", "symbol", "side"::text, "quantity"::text, "entryPrice"::text,
-		       coalesce("leverage", 0)::text, coalesce("margin", 0)::text, "fees"::text, "fundingPnl"::text,
+		SELECT "id", "modelId", "symbol", "side"::text, "quantity", "entryPrice",
+		       coalesce("leverage", 0), coalesce("margin", 0), "fees", "fundingPnl",
 		       "exitPlan", "openedAt", "updatedAt"
 		FROM "Orders"
 		WHERE "status" = 'OPEN' AND ($1::text[] IS NULL OR "modelId" = ANY($1))
@@ -112,21 +105,14 @@ func (r *Reader) OpenPositions(ctx context.Context, ids []string) ([]Position, e
 	if err != nil {
 		return nil, fmt.Errorf("query positions: %w", err)
 	}
-	var d decimals
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Position, error) {
 		var p Position
-		var qty, entry, lev, margin, fees, funding string
 		var plan []byte
-		err := row.Scan(&p.ID, &p.ModelID, &p.Symbol, &p.Side, &qty, &entry, &lev, &margin, &fees, &funding,
-			&plan, &p.OpenedAt, &p.UpdatedAt)
-		p.Quantity, p.EntryPrice, p.Leverage, p.Margin = d.fixed(qty), d.fixed(entry), d.fixed(lev), d.fixed(margin)
-		p.Fees, p.Funding = d.fixed(fees), d.fixed(funding)
+		err := row.Scan(&p.ID, &p.ModelID, &p.Symbol, &p.Side, &p.Quantity, &p.EntryPrice, &p.Leverage, &p.Margin,
+			&p.Fees, &p.Funding, &plan, &p.OpenedAt, &p.UpdatedAt)
 		p.ExitPlan = parseExitPlan(plan)
 		return p, err
 	})
-	if err == nil {
-		err = d.err
-	}
 	if err != nil {
 		return nil, fmt.Errorf("read positions: %w", err)
 	}

@@ -306,94 +306,70 @@ func (r *Reader) Season(ctx context.Context, id string) (SeasonRow, error) {
 // SeasonEntrants reads a season's leaderboard in rank order.
 func (r *Reader) SeasonEntrants(ctx context.Context, id string) ([]SeasonEntrant, error) {
 	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "position", "rank", "name", "variant", "kind", "model", "provider",
-		"capital"::text, "equity"::text, "returnPct"::text, "realizedPnl"::text, "fees"::text, "funding"::text,
+		"capital", "equity", "returnPct", "realizedPnl", "fees", "funding",
 		"fills", "decisions", "failed", "skipped" FROM "SeasonEntrants" WHERE "seasonId" = $1 ORDER BY "rank", "entrantId"`, id)
 	if err != nil {
 		return nil, err
 	}
-	var d decimals
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonEntrant, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonEntrant, error) {
 		var e SeasonEntrant
-		var m [6]string
 		err := row.Scan(&e.EntrantID, &e.Position, &e.Rank, &e.Name, &e.Variant, &e.Kind, &e.Model, &e.Provider,
-			&m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &e.Fills, &e.Decisions, &e.Failed, &e.Skipped)
-		e.Capital, e.Equity, e.ReturnPct = d.fixed(m[0]), d.fixed(m[1]), d.fixed(m[2])
-		e.RealizedPnL, e.Fees, e.Funding = d.fixed(m[3]), d.fixed(m[4]), d.fixed(m[5])
+			&e.Capital, &e.Equity, &e.ReturnPct, &e.RealizedPnL, &e.Fees, &e.Funding, &e.Fills, &e.Decisions, &e.Failed, &e.Skipped)
 		return e, err
 	})
-	if err == nil {
-		err = d.err
-	}
-	return out, err
 }
 
 // SeasonEquity reads the equity series of a season's entrants (all when
 // ids is empty), by entrant then time.
 func (r *Reader) SeasonEquity(ctx context.Context, id string, ids []string) ([]SeasonEquity, error) {
-	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "at", "equity"::text FROM "SeasonEquity"
+	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "at", "equity" FROM "SeasonEquity"
 		WHERE "seasonId" = $1 AND (coalesce(cardinality($2::text[]), 0) = 0 OR "entrantId" = ANY($2)) ORDER BY "entrantId", "at"`, id, ids)
 	if err != nil {
 		return nil, err
 	}
-	var d decimals
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonEquity, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonEquity, error) {
 		var p SeasonEquity
-		var v string
-		err := row.Scan(&p.EntrantID, &p.At, &v)
-		p.Equity = d.fixed(v)
+		err := row.Scan(&p.EntrantID, &p.At, &p.Equity)
 		return p, err
 	})
-	if err == nil {
-		err = d.err
-	}
-	return out, err
 }
 
 // SeasonDecisions reads an entrant's decisions in a season (every
 // entrant's when entrant is ""), in slot order, at most limit.
 func (r *Reader) SeasonDecisions(ctx context.Context, id, entrant string, limit int) ([]SeasonDecision, error) {
 	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "slot", "actions"::text, "digest", "response", "failure", "inputTokens",
-		"outputTokens", "costUsd"::text, "latencyMs" FROM "SeasonDecisions" WHERE "seasonId" = $1 AND ($2 = '' OR "entrantId" = $2)
+		"outputTokens", "costUsd", "latencyMs" FROM "SeasonDecisions" WHERE "seasonId" = $1 AND ($2 = '' OR "entrantId" = $2)
 		ORDER BY "slot", "entrantId" LIMIT $3`, id, entrant, limit)
 	if err != nil {
 		return nil, err
 	}
-	var d decimals
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonDecision, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonDecision, error) {
 		var s SeasonDecision
-		var acts, cost string
-		err := row.Scan(&s.EntrantID, &s.Slot, &acts, &s.Digest, &s.Response, &s.Failure, &s.InputTokens, &s.OutputTokens, &cost, &s.LatencyMS)
-		s.Actions, s.CostUSD = json.RawMessage(acts), d.fixed(cost)
+		var acts string
+		err := row.Scan(&s.EntrantID, &s.Slot, &acts, &s.Digest, &s.Response, &s.Failure, &s.InputTokens, &s.OutputTokens, &s.CostUSD, &s.LatencyMS)
+		s.Actions = json.RawMessage(acts)
 		return s, err
 	})
-	if err == nil {
-		err = d.err
-	}
-	return out, err
 }
 
 // SeasonCosts sums each entrant's LLM cost and tokens over a season.
 func (r *Reader) SeasonCosts(ctx context.Context, id string) (map[string]SeasonCost, error) {
-	rows, err := r.pool.Query(ctx, `SELECT "entrantId", sum("costUsd")::text, sum("inputTokens" + "outputTokens")::int8
+	rows, err := r.pool.Query(ctx, `SELECT "entrantId", sum("costUsd"), sum("inputTokens" + "outputTokens")::int8
 		FROM "SeasonDecisions" WHERE "seasonId" = $1 GROUP BY "entrantId"`, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := map[string]SeasonCost{}
-	var d decimals
 	for rows.Next() {
-		var e, cost string
-		var tok int64
-		if err := rows.Scan(&e, &cost, &tok); err != nil {
+		var e string
+		var c SeasonCost
+		if err := rows.Scan(&e, &c.CostUSD, &c.Tokens); err != nil {
 			return nil, err
 		}
-		out[e] = SeasonCost{CostUSD: d.fixed(cost), Tokens: tok}
+		out[e] = c
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, d.err
+	return out, rows.Err()
 }
 
 // SeasonCost is an entrant's inference cost over a season.
