@@ -107,6 +107,10 @@ func (p Position) Signed() Fixed {
 	return p.Quantity
 }
 
+// NetPnL is the position's result so far after fees and funding:
+// RealizedPnL − Fees + Funding.
+func (p Position) NetPnL() Fixed { return p.RealizedPnL - p.Fees + p.Funding }
+
 // PositionSnapshot is a position valued at the current mark, for reads.
 type PositionSnapshot struct {
 	Position

@@ -5,11 +5,13 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/autonome-go/autonome/shared/arena"
 )
 
 // CompletedTrade is a closed trade with the invocation that closed it.
 type CompletedTrade struct {
-	Trade
+	arena.Position // closed
 	// InvocationID is the decision whose closePosition call closed the
 	// trade: the model's successful CLOSE_POSITION tool call nearest to the
 	// close within closeMatchWindow. "" for closes no decision asked for
@@ -47,10 +49,8 @@ func (r *Reader) CompletedTrades(ctx context.Context, modelID string, limit int)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (CompletedTrade, error) {
 		var t CompletedTrade
-		var plan []byte
-		err := row.Scan(&t.ID, &t.ModelID, &t.Symbol, &t.Side, &t.Quantity, &t.EntryPrice, &t.ExitPrice, &t.Leverage,
-			&t.RealizedPnL, &t.Fees, &t.Funding, &t.CloseTrigger, &plan, &t.OpenedAt, &t.ClosedAt, &t.InvocationID)
-		t.ExitPlan = parseExitPlan(plan)
+		var err error
+		t.Position, err = scanTrade(row, &t.InvocationID)
 		return t, err
 	})
 	if err != nil {

@@ -61,10 +61,10 @@ type InvalidationItem struct {
 // Positions values every model's open positions; models keep their order.
 // cash holds each account's ledger cash (absent: cash and equity unknown),
 // marks the live price per symbol (absent: no unrealized PnL).
-func Positions(models []postgres.Model, pos []postgres.Position, cash map[string]arena.Fixed, marks map[arena.Symbol]arena.Fixed) ([]AccountPositions, error) {
-	byModel := map[string][]postgres.Position{}
+func Positions(models []postgres.Model, pos []arena.Position, cash map[string]arena.Fixed, marks map[arena.Symbol]arena.Fixed) ([]AccountPositions, error) {
+	byModel := map[string][]arena.Position{}
 	for _, p := range pos {
-		byModel[p.ModelID] = append(byModel[p.ModelID], p)
+		byModel[p.AccountID] = append(byModel[p.AccountID], p)
 	}
 	out := make([]AccountPositions, 0, len(models))
 	for _, m := range models {
@@ -77,7 +77,7 @@ func Positions(models []postgres.Model, pos []postgres.Position, cash map[string
 	return out, nil
 }
 
-func valueAccount(m postgres.Model, pos []postgres.Position, cash map[string]arena.Fixed, marks map[arena.Symbol]arena.Fixed) (AccountPositions, error) {
+func valueAccount(m postgres.Model, pos []arena.Position, cash map[string]arena.Fixed, marks map[arena.Symbol]arena.Fixed) (AccountPositions, error) {
 	ap := AccountPositions{ModelID: m.ID, ModelName: m.Name, ModelVariant: Variant(m), ModelLogo: m.ProviderModel,
 		Positions: make([]PositionItem, 0, len(pos)), Kind: m.Kind}
 	for i := range pos {
@@ -99,7 +99,7 @@ func valueAccount(m postgres.Model, pos []postgres.Position, cash map[string]are
 
 // ValuePosition shapes one open position and returns its unrealized PnL
 // (zero when the symbol has no mark).
-func ValuePosition(p *postgres.Position, marks map[arena.Symbol]arena.Fixed) (PositionItem, arena.Fixed, error) {
+func ValuePosition(p *arena.Position, marks map[arena.Symbol]arena.Fixed) (PositionItem, arena.Fixed, error) {
 	item := PositionItem{
 		Symbol: p.Symbol, Side: strings.ToLower(string(p.Side)), Quantity: p.Quantity, EntryPrice: p.EntryPrice,
 		ExitPlan: exitPlanItem(p.ExitPlan), Signal: string(p.Side), Confidence: percent(p.ExitPlan.Confidence),
@@ -136,7 +136,7 @@ func ValuePosition(p *postgres.Position, marks map[arena.Symbol]arena.Fixed) (Po
 	return item, upnl, nil
 }
 
-func exitPlanItem(p postgres.ExitPlan) *ExitPlanItem {
+func exitPlanItem(p arena.ExitPlan) *ExitPlanItem {
 	if p.Stop == 0 && p.Target == 0 && p.Invalidation == "" {
 		return nil
 	}
@@ -155,12 +155,12 @@ func exitPlanItem(p postgres.ExitPlan) *ExitPlanItem {
 	return &e
 }
 
-// percent turns a stored confidence fraction into the 0–100 scale the
-// reference shows.
-func percent(f *float64) *float64 {
-	if f == nil {
+// percent turns a plan's confidence fraction into the 0–100 scale the
+// reference shows; nil when the plan has none (arena.ExitPlan: zero).
+func percent(f float64) *float64 {
+	if f == 0 {
 		return nil
 	}
-	v := roundTo(*f*100, 4)
+	v := roundTo(f*100, 4)
 	return &v
 }

@@ -38,18 +38,19 @@ type TradeItem struct {
 	Kind            arena.ModelKind `json:"kind"`
 }
 
-// Trade shapes one closed trade of model m.
-func Trade(t *postgres.Trade, m postgres.Model) TradeItem {
+// Trade shapes one closed trade (a closed position) of model m.
+func Trade(t *arena.Position, m postgres.Model) TradeItem {
+	q := t.ClosedQuantity
 	item := TradeItem{
-		ID: t.ID, ModelID: t.ModelID, ModelName: m.Name, ModelVariant: Variant(m), ModelRouterName: m.ProviderModel,
+		ID: t.ID, ModelID: t.AccountID, ModelName: m.Name, ModelVariant: Variant(m), ModelRouterName: m.ProviderModel,
 		ModelKey: m.ProviderModel, Side: strings.ToLower(string(t.Side)), Symbol: t.Symbol,
-		EntryPrice: t.EntryPrice, ExitPrice: t.ExitPrice, Quantity: t.Quantity, NetPnl: t.NetPnL(),
+		EntryPrice: t.EntryPrice, ExitPrice: t.ExitPrice, Quantity: q, NetPnl: t.NetPnL(),
 		OpenedAt: ISO(t.OpenedAt), ClosedAt: ISO(t.ClosedAt), HoldingTime: HoldingTime(t.OpenedAt, t.ClosedAt),
-		Timestamp: ISO(t.ClosedAt), EntryNotional: t.Quantity.Mul(t.EntryPrice), ExitNotional: t.Quantity.Mul(t.ExitPrice),
-		GrossPnl: t.RealizedPnL, Fees: t.Fees, FundingPnl: t.Funding, CloseTrigger: t.CloseTrigger, Kind: m.Kind,
+		Timestamp: ISO(t.ClosedAt), EntryNotional: q.Mul(t.EntryPrice), ExitNotional: q.Mul(t.ExitPrice),
+		GrossPnl: t.RealizedPnL, Fees: t.Fees, FundingPnl: t.Funding, CloseTrigger: string(t.CloseTrigger), Kind: m.Kind,
 	}
 	if item.ModelKey == "" {
-		item.ModelKey = t.ModelID
+		item.ModelKey = t.AccountID
 	}
 	if t.Leverage > 0 {
 		lev := t.Leverage

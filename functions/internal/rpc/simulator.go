@@ -9,7 +9,6 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/commands"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/views"
 )
 
@@ -333,7 +332,7 @@ func (a *api) accountSnapshot(ctx context.Context, id string) (AccountSnapshot, 
 	return out, nil
 }
 
-func accountPosition(p *postgres.Position, v PositionItem) AccountPosition {
+func accountPosition(p *arena.Position, v PositionItem) AccountPosition {
 	ap := AccountPosition{Symbol: p.Symbol, Quantity: p.Quantity, Side: p.Side, AvgEntryPrice: p.EntryPrice,
 		RealizedPnl: p.Funding - p.Fees, UnrealizedPnl: v.UnrealizedPnl, MarkPrice: v.CurrentPrice, Margin: v.Margin,
 		Notional: v.Notional, Leverage: v.Leverage}

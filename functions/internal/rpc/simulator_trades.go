@@ -57,13 +57,13 @@ func (a *api) getCompletedTrades(ctx context.Context, in CompletedTradesInput) (
 		return CompletedTradesOutput{}, dbErr(err, "trades")
 	}
 	for i := range rows {
-		t := &rows[i].Trade
+		t := &rows[i].Position
 		side := "sell"
 		if t.Side == arena.Short {
 			side = "buy"
 		}
 		ct := CompletedTrade{ID: t.ID, Symbol: t.Symbol, Side: side, Direction: t.Side, Notional: exitNotional(t),
-			RealizedPnl: t.RealizedPnL, Confidence: t.ExitPlan.Confidence, Timestamp: ISO(t.ClosedAt)}
+			RealizedPnl: t.RealizedPnL, Confidence: planConfidence(t.ExitPlan), Timestamp: ISO(t.ClosedAt)}
 		if t.Leverage > 0 {
 			lev := t.Leverage
 			ct.Leverage = &lev
@@ -73,9 +73,18 @@ func (a *api) getCompletedTrades(ctx context.Context, in CompletedTradesInput) (
 	return out, nil
 }
 
-func exitNotional(t *postgres.Trade) arena.Fixed {
-	n := t.Quantity.Mul(t.ExitPrice)
+func exitNotional(t *arena.Position) arena.Fixed {
+	n := t.ClosedQuantity.Mul(t.ExitPrice)
 	return max(n, -n)
+}
+
+// planConfidence is a plan's confidence fraction, nil when it has none.
+func planConfidence(p arena.ExitPlan) *float64 {
+	if p.Confidence == 0 {
+		return nil
+	}
+	c := p.Confidence
+	return &c
 }
 
 // CompletedTradesFromDBInput is simulator.getCompletedTradesFromDB's input.
@@ -154,16 +163,16 @@ func (a *api) getCompletedTradesFromDB(ctx context.Context, in CompletedTradesFr
 		return CompletedTradesFromDBOutput{}, dbErr(err, "trades")
 	}
 	for i := range rows {
-		out.Trades = append(out.Trades, tradeFromDB(&rows[i], s.byID[rows[i].ModelID]))
+		out.Trades = append(out.Trades, tradeFromDB(&rows[i], s.byID[rows[i].AccountID]))
 	}
 	out.Stats = tradeStats(out.Trades)
 	return out, nil
 }
 
 func tradeFromDB(r *postgres.CompletedTrade, m *postgres.Model) CompletedTradeFromDB {
-	t := &r.Trade
+	t := &r.Position
 	notional, realized, closed := exitNotional(t), t.RealizedPnL, ISO(t.ClosedAt)
-	ct := CompletedTradeFromDB{ID: t.ID, ModelID: t.ModelID, Symbol: t.Symbol, Direction: t.Side, Notional: &notional,
+	ct := CompletedTradeFromDB{ID: t.ID, ModelID: t.AccountID, Symbol: t.Symbol, Direction: t.Side, Notional: &notional,
 		RealizedPnl: &realized, ClosedAt: &closed, InvocationID: r.InvocationID}
 	if m != nil {
 		ct.ModelName = &m.Name
@@ -172,9 +181,7 @@ func tradeFromDB(r *postgres.CompletedTrade, m *postgres.Model) CompletedTradeFr
 		lev := t.Leverage
 		ct.Leverage = &lev
 	}
-	if c := t.ExitPlan.Confidence; c != nil && *c > 0 {
-		ct.Confidence = c
-	}
+	ct.Confidence = planConfidence(t.ExitPlan)
 	return ct
 }
 

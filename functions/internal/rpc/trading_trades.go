@@ -40,7 +40,7 @@ func (a *api) getTrades(ctx context.Context, in TradesInput) (TradesOutput, erro
 	}
 	out := TradesOutput{Trades: make([]TradeItem, 0, len(rows))}
 	for i := range rows {
-		out.Trades = append(out.Trades, views.Trade(&rows[i], s.model(rows[i].ModelID)))
+		out.Trades = append(out.Trades, views.Trade(&rows[i], s.model(rows[i].AccountID)))
 	}
 	return out, nil
 }

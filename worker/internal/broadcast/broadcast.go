@@ -28,9 +28,9 @@ type Publisher interface {
 // Reader reads the rows to shape (postgres.Reader).
 type Reader interface {
 	Models(ctx context.Context) ([]postgres.Model, error)
-	OpenPositions(ctx context.Context, ids []string) ([]postgres.Position, error)
+	OpenPositions(ctx context.Context, ids []string) ([]arena.Position, error)
 	Accounts(ctx context.Context, ids []string) ([]postgres.Account, error)
-	Trades(ctx context.Context, ids []string, limit int) ([]postgres.Trade, error)
+	Trades(ctx context.Context, ids []string, limit int) ([]arena.Position, error)
 }
 
 // recentTrades is how many trades the trades channel's state holds.
@@ -203,7 +203,7 @@ func (b *Broadcaster) publishTrades(ctx context.Context, models []postgres.Model
 	state := make([]views.TradeItem, 0, len(rows))
 	var fresh []views.TradeItem
 	for i := range rows {
-		item := views.Trade(&rows[i], byID[rows[i].ModelID])
+		item := views.Trade(&rows[i], byID[rows[i].AccountID])
 		state = append(state, item)
 		if slices.Contains(closed, rows[i].ID) {
 			fresh = append(fresh, item)
