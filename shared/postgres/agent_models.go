@@ -12,7 +12,7 @@ import (
 
 // AgentModel is a "Models" row with the counters a decision shows the model.
 type AgentModel struct {
-	Model
+	arena.Model
 	InvocationCount     int
 	TotalMinutes        int
 	FailedWorkflowCount int

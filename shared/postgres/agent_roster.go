@@ -75,7 +75,7 @@ func ReconcileRoster(ctx context.Context, pool *pgxpool.Pool, roster []arena.Ros
 type SeatRun struct {
 	Name    string
 	Variant arena.Variant
-	Status  string // RunActive or RunNoKey
+	Status  string // arena.RunActive or arena.RunNoKey
 	Hint    string // how to enable a seat that cannot run
 }
 

@@ -74,7 +74,7 @@ func TestRunStatuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	hint := "no API key: set NIM_API_KEY"
-	err := postgres.SetRunStatuses(ctx, pool, []postgres.SeatRun{{Name: roster[1].Name, Variant: roster[1].Variant, Status: postgres.RunNoKey, Hint: hint}})
+	err := postgres.SetRunStatuses(ctx, pool, []postgres.SeatRun{{Name: roster[1].Name, Variant: roster[1].Variant, Status: arena.RunNoKey, Hint: hint}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestRunStatuses(t *testing.T) {
 	for _, m := range ms {
 		got[m.Variant] = [2]string{m.RunStatus, m.RunHint}
 	}
-	if got[roster[0].Variant] != [2]string{postgres.RunActive, ""} || got[roster[1].Variant] != [2]string{postgres.RunNoKey, hint} {
+	if got[roster[0].Variant] != [2]string{arena.RunActive, ""} || got[roster[1].Variant] != [2]string{arena.RunNoKey, hint} {
 		t.Fatalf("run statuses %v", got)
 	}
 	if err := postgres.SetRunStatuses(ctx, pool, []postgres.SeatRun{{Name: roster[1].Name, Variant: roster[1].Variant, Status: "broken"}}); err == nil {

@@ -10,39 +10,16 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-// Model is one "Models" row: an account of one model under one variant.
-// It carries nothing secret (exchange credentials live elsewhere).
-type Model struct {
-	ID            string
-	Name          string
-	ProviderModel string // "openRouterModelName"
-	Variant       arena.Variant
-	Provider      arena.Provider
-	Kind          arena.ModelKind
-	Active        bool
-	CreatedAt     time.Time
-	// RunStatus is RunActive, or RunNoKey when the worker found no API key
-	// for the seat at its last start; RunHint then says how to enable it.
-	RunStatus string
-	RunHint   string
-}
-
-// Run statuses of a seat.
-const (
-	RunActive = "active"
-	RunNoKey  = "no_key"
-)
-
 // Models returns every model ordered by name, then variant.
-func (r *Reader) Models(ctx context.Context) ([]Model, error) {
+func (r *Reader) Models(ctx context.Context) ([]arena.Model, error) {
 	rows, err := r.pool.Query(ctx, `
 		SELECT "id", "name", "openRouterModelName", "variant"::text, "provider", "kind", "active", "createdAt", "runStatus", "runHint"
 		FROM "Models" ORDER BY "name", "Models"."variant", "id"`)
 	if err != nil {
 		return nil, fmt.Errorf("query models: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Model, error) {
-		var m Model
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.Model, error) {
+		var m arena.Model
 		err := row.Scan(&m.ID, &m.Name, &m.ProviderModel, &m.Variant, &m.Provider, &m.Kind, &m.Active, &m.CreatedAt, &m.RunStatus, &m.RunHint)
 		return m, err
 	})

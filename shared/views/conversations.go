@@ -57,7 +57,7 @@ type CallMetadata struct {
 
 // ConversationFromRow shapes a stored invocation of model m; payload is the
 // responsePayload to show (the stored one, or a trimmed copy).
-func ConversationFromRow(inv *postgres.Invocation, m postgres.Model, payload json.RawMessage) Conversation {
+func ConversationFromRow(inv *postgres.Invocation, m arena.Model, payload json.RawMessage) Conversation {
 	c := Conversation{ID: inv.ID, ModelID: inv.ModelID, ModelName: m.Name, ModelVariant: Variant(m),
 		ModelLogo: m.ProviderModel, Response: inv.Response, ResponsePayload: payload, Timestamp: ISO(inv.CreatedAt),
 		ToolCalls: make([]ConversationCall, 0, len(inv.ToolCalls)), Status: inv.Status, FailureReason: inv.FailureReason,

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // AccountPositions is one account's open positions valued at the live
@@ -61,7 +60,7 @@ type InvalidationItem struct {
 // Positions values every model's open positions; models keep their order.
 // cash holds each account's ledger cash (absent: cash and equity unknown),
 // marks the live price per symbol (absent: no unrealized PnL).
-func Positions(models []postgres.Model, pos []arena.Position, cash map[string]arena.Fixed, marks map[arena.Symbol]arena.Fixed) ([]AccountPositions, error) {
+func Positions(models []arena.Model, pos []arena.Position, cash map[string]arena.Fixed, marks map[arena.Symbol]arena.Fixed) ([]AccountPositions, error) {
 	byModel := map[string][]arena.Position{}
 	for _, p := range pos {
 		byModel[p.AccountID] = append(byModel[p.AccountID], p)
@@ -77,7 +76,7 @@ func Positions(models []postgres.Model, pos []arena.Position, cash map[string]ar
 	return out, nil
 }
 
-func valueAccount(m postgres.Model, pos []arena.Position, cash map[string]arena.Fixed, marks map[arena.Symbol]arena.Fixed) (AccountPositions, error) {
+func valueAccount(m arena.Model, pos []arena.Position, cash map[string]arena.Fixed, marks map[arena.Symbol]arena.Fixed) (AccountPositions, error) {
 	ap := AccountPositions{ModelID: m.ID, ModelName: m.Name, ModelVariant: Variant(m), ModelLogo: m.ProviderModel,
 		Positions: make([]PositionItem, 0, len(pos)), Kind: m.Kind}
 	for i := range pos {

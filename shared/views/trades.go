@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // TradeItem is one closed trade. NetPnl is after fees and funding (GrossPnl
@@ -39,7 +38,7 @@ type TradeItem struct {
 }
 
 // Trade shapes one closed trade (a closed position) of model m.
-func Trade(t *arena.Position, m postgres.Model) TradeItem {
+func Trade(t *arena.Position, m arena.Model) TradeItem {
 	q := t.ClosedQuantity
 	item := TradeItem{
 		ID: t.ID, ModelID: t.AccountID, ModelName: m.Name, ModelVariant: Variant(m), ModelRouterName: m.ProviderModel,

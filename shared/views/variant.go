@@ -2,7 +2,6 @@ package views
 
 import (
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // BaselineVariant is what the variant fields of a built-in baseline's
@@ -13,7 +12,7 @@ const BaselineVariant arena.Variant = "baseline"
 
 // Variant is the variant to show for account m: its persona, or
 // BaselineVariant for a baseline.
-func Variant(m postgres.Model) arena.Variant {
+func Variant(m arena.Model) arena.Variant {
 	if m.Kind == arena.KindBaseline {
 		return BaselineVariant
 	}

@@ -130,9 +130,9 @@ func (a *api) seasonComparison(ctx context.Context, in ComparisonInput) (Compari
 	if err != nil {
 		return ComparisonOutput{}, err
 	}
-	models := map[string]postgres.Model{}
+	models := map[string]arena.Model{}
 	for _, e := range run.entrants {
-		models[e.EntrantID] = postgres.Model{ID: e.EntrantID, Name: e.Name, Variant: e.Variant, Kind: e.Kind}
+		models[e.EntrantID] = arena.Model{ID: e.EntrantID, Name: e.Name, Variant: e.Variant, Kind: e.Kind}
 	}
 	var points []postgres.EquityPoint
 	for _, id := range []string{in.A, in.B} {
@@ -179,7 +179,7 @@ func cents(ps []postgres.EquityPoint) []int64 {
 	return out
 }
 
-func comparedModel(m postgres.Model, ps []postgres.EquityPoint) ComparedModel {
+func comparedModel(m arena.Model, ps []postgres.EquityPoint) ComparedModel {
 	c := ComparedModel{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m), Kind: m.Kind, Equity: make([]EquityAt, len(ps))}
 	for i, p := range ps {
 		c.Equity[i] = EquityAt{Time: ISO(p.BucketStart), Value: postgres.Cents(p.Cents)}

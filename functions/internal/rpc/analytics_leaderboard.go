@@ -144,7 +144,7 @@ func (a *api) capitals(ctx context.Context, ids []string) (map[string]arena.Fixe
 	return out, nil
 }
 
-func leaderboardEntry(m postgres.Model, c *curve, act postgres.Activity, capital arena.Fixed, period time.Duration) LeaderboardEntry {
+func leaderboardEntry(m arena.Model, c *curve, act postgres.Activity, capital arena.Fixed, period time.Duration) LeaderboardEntry {
 	e := LeaderboardEntry{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m), Kind: m.Kind,
 		StartValue: capital, EndValue: capital, Trades: act.Trades, WinRate: pct(float64(act.Wins), float64(act.Trades)),
 		ProfitFactor: profitFactor(act), FeesPaid: act.Fees, FundingPaid: -act.Funding, LLMCostUsd: act.CostUSD,

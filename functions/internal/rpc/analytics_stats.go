@@ -147,7 +147,7 @@ func (a *api) getModelStats(ctx context.Context, in StatsInput) (StatsOutput, er
 	return out, nil
 }
 
-func overallStats(m postgres.Model, f *modelFacts, daily []int64) OverallStats {
+func overallStats(m arena.Model, f *modelFacts, daily []int64) OverallStats {
 	act, ts := f.totals[m.ID], f.trades[m.ID]
 	value, capital := f.accountValue(m.ID), f.capital[m.ID]
 	o := OverallStats{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m), AccountValue: value,
@@ -165,7 +165,7 @@ func overallStats(m postgres.Model, f *modelFacts, daily []int64) OverallStats {
 	return o
 }
 
-func advancedStats(m postgres.Model, f *modelFacts) AdvancedStats {
+func advancedStats(m arena.Model, f *modelFacts) AdvancedStats {
 	act, ts := f.totals[m.ID], f.trades[m.ID]
 	a := AdvancedStats{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m), AccountValue: f.accountValue(m.ID),
 		AvgTradeSize: roundTo(ts.AvgSize, 4), MedianTradeSize: roundTo(ts.MedianSize, 4), MaxTradeSize: roundTo(ts.MaxSize, 4),

@@ -55,8 +55,8 @@ func (a *api) getModels(ctx context.Context, in ModelsInput) (ModelsOutput, erro
 }
 
 // runStatus is m's run status when it cannot run.
-func runStatus(m postgres.Model) string {
-	if m.RunStatus == postgres.RunActive {
+func runStatus(m arena.Model) string {
+	if m.RunStatus == arena.RunActive {
 		return ""
 	}
 	return m.RunStatus

@@ -19,8 +19,8 @@ import (
 // is its own accounts plus the built-in baselines, which are yardsticks in
 // every competition (marked kind "baseline").
 type scope struct {
-	models []postgres.Model
-	byID   map[string]*postgres.Model
+	models []arena.Model
+	byID   map[string]*arena.Model
 	ids    []string
 }
 
@@ -30,7 +30,7 @@ func (a *api) scope(ctx context.Context, variant string) (scope, error) {
 	if err != nil {
 		return scope{}, dbErr(err, "the accounts")
 	}
-	s := scope{byID: make(map[string]*postgres.Model, len(all))}
+	s := scope{byID: make(map[string]*arena.Model, len(all))}
 	for _, m := range all {
 		if variant != "" && variant != arena.VariantAll && string(m.Variant) != variant && m.Kind != arena.KindBaseline {
 			continue
@@ -46,11 +46,11 @@ func (a *api) scope(ctx context.Context, variant string) (scope, error) {
 }
 
 // model returns the model of id; the zero Model when it is not in scope.
-func (s *scope) model(id string) postgres.Model {
+func (s *scope) model(id string) arena.Model {
 	if m, ok := s.byID[id]; ok {
 		return *m
 	}
-	return postgres.Model{ID: id}
+	return arena.Model{ID: id}
 }
 
 // dbErr codes a Postgres failure: the server shutting down, starting up,

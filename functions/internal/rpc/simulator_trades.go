@@ -169,7 +169,7 @@ func (a *api) getCompletedTradesFromDB(ctx context.Context, in CompletedTradesFr
 	return out, nil
 }
 
-func tradeFromDB(r *postgres.CompletedTrade, m *postgres.Model) CompletedTradeFromDB {
+func tradeFromDB(r *postgres.CompletedTrade, m *arena.Model) CompletedTradeFromDB {
 	t := &r.Position
 	notional, realized, closed := exitNotional(t), t.RealizedPnL, ISO(t.ClosedAt)
 	ct := CompletedTradeFromDB{ID: t.ID, ModelID: t.AccountID, Symbol: t.Symbol, Direction: t.Side, Notional: &notional,

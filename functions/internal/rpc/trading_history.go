@@ -149,7 +149,7 @@ func dbErrOrNil(err error, what string) error {
 	return dbErr(err, what)
 }
 
-func countNames(ms []postgres.Model) int {
+func countNames(ms []arena.Model) int {
 	names := map[string]bool{}
 	for _, m := range ms {
 		names[m.Name] = true
@@ -157,7 +157,7 @@ func countNames(ms []postgres.Model) int {
 	return len(names)
 }
 
-func historyModel(m postgres.Model) HistoryModel {
+func historyModel(m arena.Model) HistoryModel {
 	return HistoryModel{Name: m.Name, Variant: views.Variant(m), OpenRouterModelName: m.ProviderModel, Kind: m.Kind}
 }
 

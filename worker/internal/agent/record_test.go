@@ -64,7 +64,7 @@ func goldenTurn() (*arena.Invocation, turnInfo) {
 				Output: "Holding. Turn ended.", CreatedAt: at.Add(4 * time.Second)},
 		},
 	}
-	m := postgres.AgentModel{Model: postgres.Model{ID: "model-1", Name: "deepseek-v3.1-terminus", ProviderModel: "deepseek-ai/deepseek-v3.1-terminus",
+	m := postgres.AgentModel{Model: arena.Model{ID: "model-1", Name: "deepseek-v3.1-terminus", ProviderModel: "deepseek-ai/deepseek-v3.1-terminus",
 		Variant: arena.Apex, Provider: arena.ProviderNIM, Kind: arena.KindLLM, Active: true}}
 	return inv, turnInfo{model: m, cycleSlot: "2026-03-02T12:05:00Z", markets: marketMap(arena.DefaultMarkets()), began: at.Add(-time.Second),
 		finished: at.Add(5 * time.Second)}

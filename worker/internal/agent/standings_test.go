@@ -12,7 +12,7 @@ import (
 )
 
 func model(id, name string, v arena.Variant, kind arena.ModelKind) postgres.AgentModel {
-	return postgres.AgentModel{Model: postgres.Model{ID: id, Name: name, Variant: v, Kind: kind, Active: true}}
+	return postgres.AgentModel{Model: arena.Model{ID: id, Name: name, Variant: v, Kind: kind, Active: true}}
 }
 
 func TestStandingsPerVariant(t *testing.T) {

@@ -27,7 +27,7 @@ type Publisher interface {
 
 // Reader reads the rows to shape (postgres.Reader).
 type Reader interface {
-	Models(ctx context.Context) ([]postgres.Model, error)
+	Models(ctx context.Context) ([]arena.Model, error)
 	OpenPositions(ctx context.Context, ids []string) ([]arena.Position, error)
 	Accounts(ctx context.Context, ids []string) ([]postgres.Account, error)
 	Trades(ctx context.Context, ids []string, limit int) ([]arena.Position, error)
@@ -164,7 +164,7 @@ func (b *Broadcaster) publish(ctx context.Context, periodic bool) {
 	}
 }
 
-func (b *Broadcaster) publishPositions(ctx context.Context, models []postgres.Model) error {
+func (b *Broadcaster) publishPositions(ctx context.Context, models []arena.Model) error {
 	pos, err := b.db.OpenPositions(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("read positions: %w", err)
@@ -191,12 +191,12 @@ func (b *Broadcaster) publishPositions(ctx context.Context, models []postgres.Mo
 
 // publishTrades sends the newly closed trades as the event and the latest
 // trades as the channel's state.
-func (b *Broadcaster) publishTrades(ctx context.Context, models []postgres.Model, closed []string) error {
+func (b *Broadcaster) publishTrades(ctx context.Context, models []arena.Model, closed []string) error {
 	rows, err := b.db.Trades(ctx, nil, recentTrades)
 	if err != nil {
 		return fmt.Errorf("read trades: %w", err)
 	}
-	byID := make(map[string]postgres.Model, len(models))
+	byID := make(map[string]arena.Model, len(models))
 	for _, m := range models {
 		byID[m.ID] = m
 	}

@@ -79,7 +79,7 @@ func newEntrant(spec Entrant, cfg ExchangeConfig, msgs []marketdata.Message) (*e
 	}
 	e.ex = ex
 	en := spec.Entry
-	e.model = postgres.AgentModel{Model: postgres.Model{ID: spec.ID, Name: en.Name, ProviderModel: en.ProviderModel, Variant: en.Variant,
+	e.model = postgres.AgentModel{Model: arena.Model{ID: spec.ID, Name: en.Name, ProviderModel: en.ProviderModel, Variant: en.Variant,
 		Provider: en.Provider, Kind: en.Kind, Active: true}}
 	return e, nil
 }

@@ -42,9 +42,9 @@ func Reconcile(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, log *
 	}
 	runs := make([]postgres.SeatRun, len(statuses))
 	for i, s := range statuses {
-		runs[i] = postgres.SeatRun{Name: s.Entry.Name, Variant: s.Entry.Variant, Status: postgres.RunActive}
+		runs[i] = postgres.SeatRun{Name: s.Entry.Name, Variant: s.Entry.Variant, Status: arena.RunActive}
 		if !s.Runs {
-			runs[i].Status, runs[i].Hint = postgres.RunNoKey, enableHint(s)
+			runs[i].Status, runs[i].Hint = arena.RunNoKey, enableHint(s)
 		}
 	}
 	return r, postgres.SetRunStatuses(ctx, pool, runs)
