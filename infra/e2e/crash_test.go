@@ -61,7 +61,16 @@ func TestWorkerKilledMidBurst(t *testing.T) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			octx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			// Sent while the worker is down, an order is queued but not
+			// answered until the restart: give up waiting quickly (the
+			// resend below asks again) instead of holding a slot 20 s.
+			wait := 20 * time.Second
+			select {
+			case <-killed:
+				wait = 2 * time.Second
+			default:
+			}
+			octx, cancel := context.WithTimeout(ctx, wait)
 			defer cancel()
 			res, err := cmds.PlaceOrder(octx, o)
 			if err == nil {
