@@ -32,6 +32,8 @@ type Config struct {
 	IdempotencyWindow int
 	// Sink receives every batch of records; nil discards them.
 	Sink Sink
+	// Journal, when set, receives every input (see Input and Apply).
+	Journal Journal
 }
 
 // Sink receives every batch of records, in order. Publish is called while

@@ -81,6 +81,9 @@ func (e *Exchange) Markets() []arena.Market {
 func (e *Exchange) OpenAccount(id string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
+		e.journal(Input{Kind: InputOpen, AccountID: id})
+	}
 	if id == "" {
 		return arena.Errorf(arena.CodeInvalid, "account id is empty")
 	}
@@ -115,6 +118,9 @@ func (e *Exchange) unlock() {
 func (e *Exchange) Advance(now time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
+		e.journal(Input{Kind: InputAdvance, Time: now})
+	}
 	e.tick(now)
 	e.flush()
 }

@@ -30,6 +30,10 @@ type VenueFill struct {
 func (e *Exchange) BookVenueFill(now time.Time, f VenueFill) (arena.Order, error) {
 	e.mu.Lock()
 	defer e.unlock()
+	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
+		fc := f
+		e.journal(Input{Kind: InputVenueFill, Time: now, Fill: &fc})
+	}
 	e.tick(now)
 	a, err := e.account(f.AccountID)
 	if err != nil {

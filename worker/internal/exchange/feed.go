@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"slices"
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
@@ -30,6 +31,9 @@ func (e *Exchange) ApplyBook(now time.Time, u arena.BookUpdate) error {
 func (e *Exchange) ApplyBooks(now time.Time, us []arena.BookUpdate) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
+		e.journal(Input{Kind: InputBooks, Time: now, Books: slices.Clone(us)})
+	}
 	for i := range us {
 		if _, err := e.market(us[i].Symbol); err != nil {
 			return err
@@ -109,6 +113,10 @@ func (e *Exchange) remark(m *market) {
 func (e *Exchange) ApplyTrade(now time.Time, t arena.TradePrint) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
+		tc := t
+		e.journal(Input{Kind: InputTrade, Time: now, Trade: &tc})
+	}
 	m, err := e.market(t.Symbol)
 	if err != nil {
 		return err
@@ -127,6 +135,10 @@ func (e *Exchange) ApplyTrade(now time.Time, t arena.TradePrint) error {
 func (e *Exchange) ApplyStats(now time.Time, s arena.MarketStats) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
+		sc := s
+		e.journal(Input{Kind: InputStats, Time: now, Stats: &sc})
+	}
 	m, err := e.market(s.Symbol)
 	if err != nil {
 		return err

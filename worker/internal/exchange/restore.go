@@ -16,6 +16,10 @@ import (
 func (e *Exchange) Export() arena.ExchangeState {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.export()
+}
+
+func (e *Exchange) export() arena.ExchangeState {
 	rng, _ := e.pcg.MarshalBinary() // never fails
 	st := arena.ExchangeState{
 		Time: e.now, LastFunding: time.Unix(e.fundingHour*3600, 0).UTC(),
