@@ -34,8 +34,9 @@ type Worker struct {
 	FeedTape        string        `envconfig:"FEED_TAPE" desc:"tape file for FEED=replay"`
 	FeedTick        time.Duration `envconfig:"FEED_TICK" default:"500ms" desc:"synthetic feed update interval"`
 	FeedReplaySpeed float64       `envconfig:"FEED_REPLAY_SPEED" default:"1" desc:"FEED=replay pace: 1 as recorded, 2 twice as fast, 0 as fast as possible"`
-	SeasonDir       string        `envconfig:"SEASON_DIR" desc:"record the live season's market input as consumed into this folder, one tape per worker run (SEASON_ID-start.tape); empty: off"`
+	SeasonDir       string        `envconfig:"SEASON_DIR" desc:"record the live season into this folder, per worker run: the feed as consumed (SEASON_ID-start.tape) and the simulator's journal (SEASON_ID-start.journal.zst: its inputs, outputs and a mark per period; worker season verify checks it); empty: off"`
 	SeasonID        string        `envconfig:"SEASON_ID" default:"live" desc:"the live season's id, naming its recordings"`
+	SeasonPeriod    time.Duration `envconfig:"SEASON_PERIOD" default:"24h" desc:"the live season's period: the journal marks the exchange's state and result hash at every multiple of it (UTC) and at shutdown"`
 
 	LighterBaseURL     string `envconfig:"LIGHTER_BASE_URL" default:"https://mainnet.zklighter.elliot.ai" desc:"Lighter REST base URL (FEED=lighter and live mode)"`
 	LighterWSURL       string `envconfig:"LIGHTER_WS_URL" default:"wss://mainnet.zklighter.elliot.ai/stream" desc:"Lighter WebSocket URL (FEED=lighter and live mode account streams)"`
@@ -111,7 +112,7 @@ func (c *Worker) Validate() error {
 	if c.SimInitialCapital <= 0 {
 		return fmt.Errorf("SIM_INITIAL_CAPITAL=%s is not valid: expected a positive amount", c.SimInitialCapital)
 	}
-	for name, d := range map[string]time.Duration{"FEED_TICK": c.FeedTick, "TRADE_INTERVAL": c.TradeInterval, "PORTFOLIO_INTERVAL": c.PortfolioInterval, "SIM_REFRESH_INTERVAL": c.SimRefreshInterval, "SIM_STALE_BOOK": c.SimStaleBook} {
+	for name, d := range map[string]time.Duration{"FEED_TICK": c.FeedTick, "TRADE_INTERVAL": c.TradeInterval, "PORTFOLIO_INTERVAL": c.PortfolioInterval, "SIM_REFRESH_INTERVAL": c.SimRefreshInterval, "SIM_STALE_BOOK": c.SimStaleBook, "SEASON_PERIOD": c.SeasonPeriod} {
 		if d <= 0 {
 			return fmt.Errorf("%s=%s is not valid: expected a positive duration", name, d)
 		}

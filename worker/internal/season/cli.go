@@ -19,7 +19,7 @@ import (
 const Usage = `usage:
   worker season run (--tape FILE | --synthetic-seed N) [--roster FILE] [--duration D] [--interval 5m] [--id ID] --out BUNDLE
   worker season replay BUNDLE [--swap ENTRANT=model:ID|prompt:DIR|baseline:NAME] [--out NEW_BUNDLE]
-  worker season verify BUNDLE
+  worker season verify BUNDLE|JOURNAL   (JOURNAL: a live worker's SEASON_DIR/…journal.zst)
   worker season import BUNDLE [--checksums-only] [--name NAME]   (DATABASE_URL: stores it for the API; see seasonimport)
   worker season repeat BUNDLE --entrant ENTRANT --n N [--parallel P] [--out-dir DIR] [--export PREFIX]`
 
@@ -204,6 +204,9 @@ func cmdVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	path, err := bundleArg(fl, args)
 	if err != nil {
 		return err
+	}
+	if isJournal(path) {
+		return verifyJournal(path, stdout)
 	}
 	b, err := ReadFile(path)
 	if err != nil {

@@ -88,12 +88,25 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	}
 	defer src.close()
 	changes := broadcast.NewChanges()
-	sim, err := simulator.Open(ctx, pool, simulator.Options{
-		Exchange: exchangeConfig(cfg, src.markets), Log: log.With("part", "simulator"),
-		OnPersisted: []func(arena.Batch){changes.OnPersisted}, Metrics: tel.sim,
-	})
+	exCfg := exchangeConfig(cfg, src.markets)
+	jw, err := openJournal(cfg, exCfg, time.Now(), log.With("part", "season"))
 	if err != nil {
 		return err
+	}
+	simOpts := simulator.Options{Exchange: exCfg, Log: log.With("part", "simulator"),
+		OnPersisted: []func(arena.Batch){changes.OnPersisted}, Metrics: tel.sim}
+	if jw != nil {
+		simOpts.Journal = jw
+	}
+	sim, err := simulator.Open(ctx, pool, simOpts)
+	if err != nil {
+		if jw != nil {
+			_ = jw.Close()
+		}
+		return err
+	}
+	if jw != nil {
+		defer jw.Close() // when Run fails before runJournal closes it (a second Close does nothing)
 	}
 	bc := broadcast.New(postgres.NewReader(pool), sim, events, changes, cfg.SimRefreshInterval, log.With("part", "broadcast"))
 	tick := ticker.New(sim.Prices, marks, events, priceInterval, log.With("part", "ticker"))
@@ -132,7 +145,13 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 		return runFeed(gctx, src.feed, marketdata.Tee(guarded, health.feedSink(), tel.feed.Sink()), log)
 	})
 	g.Go(func() error { return reportFeed(gctx, health, shared, cfg.Feed) })
-	g.Go(func() error { return sim.Run(gctx) })
+	simStopped := make(chan struct{})
+	g.Go(func() error { defer close(simStopped); return sim.Run(gctx) })
+	if jw != nil {
+		g.Go(func() error {
+			return runJournal(gctx, jw, sim, cfg.SeasonPeriod, simStopped, log.With("part", "season"))
+		})
+	}
 	g.Go(func() error { return tick.Run(gctx) })
 	g.Go(func() error { return bc.Run(gctx) })
 	g.Go(func() error { return js.Run(gctx) })

@@ -44,6 +44,7 @@ type Simulator struct {
 	now   func() time.Time
 	hooks []func(arena.Batch)
 	stats *Metrics
+	jour  Journal
 
 	mu        sync.Mutex
 	outbox    []arena.Batch
@@ -65,6 +66,18 @@ type Options struct {
 	OnPersisted []func(arena.Batch)
 	// Metrics, when set, count what the ledger records and time its writes.
 	Metrics *Metrics
+	// Journal, when set, records the state restored at Open, every input
+	// of the exchange and a digest of every batch (see worker/internal/journal).
+	Journal Journal
+}
+
+// Journal records the exchange's run: the state it starts from, its inputs
+// (exchange.Journal) and its outputs. Every call is made under the
+// exchange's lock, in order.
+type Journal interface {
+	exchange.Journal
+	Begin(start arena.ExchangeState)
+	Output(b *arena.Batch)
 }
 
 // Open restores the exchange from the database and opens an account for
@@ -73,10 +86,16 @@ func Open(ctx context.Context, pool *pgxpool.Pool, o Options) (*Simulator, error
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Simulator{pool: pool, log: o.Log, now: o.Now, hooks: o.OnPersisted, stats: o.Metrics,
+	// The exchange's clock is wall time only: a monotonic reading would make
+	// its comparisons differ from a replay of the journaled times.
+	now := func() time.Time { return o.Now().Round(0) }
+	s := &Simulator{pool: pool, log: o.Log, now: now, hooks: o.OnPersisted, stats: o.Metrics, jour: o.Journal,
 		changed: make(chan struct{}), wake: make(chan struct{}, 1)}
 	cfg := o.Exchange
 	cfg.Sink = s
+	if o.Journal != nil {
+		cfg.Journal = o.Journal
+	}
 	ex, err := exchange.New(cfg)
 	if err != nil {
 		return nil, err
@@ -89,6 +108,9 @@ func Open(ctx context.Context, pool *pgxpool.Pool, o Options) (*Simulator, error
 		return nil, fmt.Errorf("restore simulator: %w", err)
 	}
 	s.ex = ex
+	if o.Journal != nil {
+		o.Journal.Begin(st) // what was restored, exactly
+	}
 	s.emitted, s.persisted = st.RecordSeq, st.RecordSeq
 	positions := 0
 	for _, a := range st.Accounts {
@@ -102,6 +124,9 @@ func Open(ctx context.Context, pool *pgxpool.Pool, o Options) (*Simulator, error
 // Publish implements exchange.Sink: it queues a copy of the batch for the
 // persister. It runs under the exchange's lock, so it only appends.
 func (s *Simulator) Publish(b *arena.Batch) {
+	if s.jour != nil {
+		s.jour.Output(b)
+	}
 	c := b.Clone()
 	s.mu.Lock()
 	s.outbox = append(s.outbox, c)
@@ -260,3 +285,7 @@ func (s *Simulator) waitEmitted(ctx context.Context) error {
 	s.mu.Unlock()
 	return s.waitPersisted(ctx, seq)
 }
+
+// Checkpoint runs f with the exchange's state, with no input between it
+// and the next one journaled (a season period's boundary).
+func (s *Simulator) Checkpoint(f func(arena.ExchangeState)) { s.ex.Checkpoint(f) }

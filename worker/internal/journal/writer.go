@@ -1,0 +1,156 @@
+package journal
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/worker/internal/exchange"
+)
+
+// Writer writes a journal. Its methods are called by the exchange and the
+// simulator under the exchange's lock; Flush and Close may be called from
+// anywhere. A write error (a full disk) stops the journal, logged once:
+// it never stops trading.
+type Writer struct {
+	mu     sync.Mutex
+	dst    io.WriteCloser
+	zw     *zstd.Encoder
+	bw     *bufio.Writer
+	enc    *json.Encoder
+	log    *slog.Logger
+	header Header
+	begun  bool
+	err    error
+
+	inputs, batches int64
+	chain           [32]byte
+	last            *Mark
+}
+
+// NewWriter writes a journal opened by h (its Start is set by Begin) to dst.
+func NewWriter(dst io.WriteCloser, h Header, log *slog.Logger) (*Writer, error) {
+	zw, err := zstd.NewWriter(dst, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{dst: dst, zw: zw, log: log, header: h}
+	w.bw = bufio.NewWriterSize(zw, 1<<16)
+	w.enc = json.NewEncoder(w.bw)
+	return w, nil
+}
+
+// Begin writes the header with the state the exchange was restored to.
+func (w *Writer) Begin(start arena.ExchangeState) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.header.Start = start
+	w.begun = true
+	w.write(Line{Header: &w.header})
+}
+
+// Input implements exchange.Journal.
+func (w *Writer) Input(in *exchange.Input) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.begun {
+		return // the exchange is being built: not an input of the run
+	}
+	w.inputs++
+	w.write(Line{In: in})
+}
+
+// Output records a batch the exchange published.
+func (w *Writer) Output(b *arena.Batch) {
+	d := digest(b)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.begun {
+		return
+	}
+	w.batches++
+	w.chain = chain(w.chain, d)
+	w.write(Line{Out: d})
+}
+
+// Mark closes a period at st (from exchange.Checkpoint) and flushes.
+func (w *Writer) Mark(period string, st arena.ExchangeState) Mark {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	m := mark(period, st, w.inputs, w.batches, w.chain)
+	w.last = &m
+	w.write(Line{Mark: &m})
+	w.flush()
+	return m
+}
+
+// Last is the last mark written, if any.
+func (w *Writer) Last() (Mark, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.last == nil {
+		return Mark{}, false
+	}
+	return *w.last, true
+}
+
+// Flush makes everything written so far readable from the file.
+func (w *Writer) Flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.flush()
+}
+
+// Close flushes and closes the journal; nothing is written after it.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.flush()
+	if w.err == nil {
+		w.err = w.zw.Close()
+	}
+	cerr := w.dst.Close()
+	if w.err == nil {
+		w.err = cerr
+	}
+	err := w.err
+	if w.err == nil {
+		w.err = fmt.Errorf("journal: closed")
+	}
+	return err
+}
+
+func (w *Writer) write(l Line) {
+	if w.err != nil {
+		return
+	}
+	if err := w.enc.Encode(l); err != nil {
+		w.fail(err)
+	}
+}
+
+func (w *Writer) flush() {
+	if w.err != nil {
+		return
+	}
+	if err := w.bw.Flush(); err != nil {
+		w.fail(err)
+		return
+	}
+	if err := w.zw.Flush(); err != nil {
+		w.fail(err)
+	}
+}
+
+func (w *Writer) fail(err error) {
+	w.err = err
+	if w.log != nil {
+		w.log.Error("the season journal stopped: this run can no longer be verified offline", "err", err)
+	}
+}

@@ -1,0 +1,221 @@
+package service_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/commands"
+	"github.com/autonome-go/autonome/shared/config"
+	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/testenv"
+	"github.com/autonome-go/autonome/worker/internal/journal"
+	"github.com/autonome-go/autonome/worker/internal/season"
+	"github.com/autonome-go/autonome/worker/internal/service"
+)
+
+// The live worker journals its season: two runs of the worker (stopped
+// and restarted on the same database) with orders from the API's queue,
+// each journal verifies offline to the same batches and marks, its closing
+// mark's ledgers equal the database's, the second run starts from the state
+// the first one ended in, a journal cut short (a killed worker) verifies up
+// to the cut, and one changed byte is caught where it is.
+func TestLiveSeasonJournalVerifies(t *testing.T) {
+	pool, dbURL := testenv.Postgres(t)
+	rdb, prefix := testenv.Redis(t)
+	dir := t.TempDir()
+	t.Setenv("DATABASE_URL", dbURL)
+	t.Setenv("REDIS_URL", testenv.RedisURL())
+	t.Setenv("REDIS_PREFIX", prefix)
+	t.Setenv("WORKER_ADMIN_ADDR", "127.0.0.1:0")
+	t.Setenv("FEED_TICK", "50ms")
+	t.Setenv("TRADE_INTERVAL", "24h")
+	t.Setenv("SEASON_DIR", dir)
+	t.Setenv("SEASON_PERIOD", "1s")
+	var cfg config.Worker
+	if err := config.Load(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	cmds := commands.NewClient(rdb, commands.Queue(prefix))
+
+	run := func(round int) {
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- service.Run(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+		var accounts []string
+		testenv.WaitFor(t, time.Minute, func() error {
+			rows, err := pool.Query(t.Context(), `SELECT "modelId" FROM "Accounts" ORDER BY "modelId" LIMIT 3`)
+			if err != nil {
+				return err
+			}
+			ids, err := postgresStrings(rows)
+			if len(ids) == 0 {
+				return fmt.Errorf("no accounts yet (%v)", err)
+			}
+			accounts = ids
+			return nil
+		})
+		placed := 0
+		for i := range 6 {
+			sym := []arena.Symbol{"BTC", "ETH", "SOL"}[i%3]
+			qty := map[arena.Symbol]string{"BTC": "0.002", "ETH": "0.05", "SOL": "0.5"}[sym]
+			side := []arena.Side{arena.Long, arena.Short}[(i+round)%2]
+			octx, ocancel := context.WithTimeout(t.Context(), 30*time.Second)
+			_, err := cmds.PlaceOrder(octx, commands.PlaceOrder{AccountID: accounts[i%len(accounts)],
+				ClientOrderID: fmt.Sprintf("journal-%d-%d", round, i), Symbol: sym, Side: side, Type: arena.OrderMarket,
+				Quantity: arena.MustFixed(qty), Leverage: arena.FixedInt(2), RequestedAt: time.Now(), ExpiresAt: time.Now().Add(time.Minute)})
+			ocancel()
+			if err == nil {
+				placed++
+			}
+		}
+		if placed == 0 {
+			t.Fatalf("round %d: no order was accepted", round)
+		}
+		time.Sleep(2 * time.Second) // a period's mark (SEASON_PERIOD=1s) on the way
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	}
+	run(1)
+	run(2)
+
+	files, _ := filepath.Glob(filepath.Join(dir, "live-*.journal.zst"))
+	sort.Strings(files)
+	if len(files) != 2 {
+		t.Fatalf("journals %v, want one per run", files)
+	}
+	var reports []*journal.Report
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := journal.Verify(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(f), err)
+		}
+		if !rep.Complete || rep.Truncated || rep.Batches == 0 || len(rep.Marks) == 0 {
+			t.Fatalf("%s: complete %v, truncated %v, %d batches, %d marks", filepath.Base(f), rep.Complete, rep.Truncated, rep.Batches, len(rep.Marks))
+		}
+		reports = append(reports, rep)
+	}
+	if periods := len(reports[0].Marks) + len(reports[1].Marks) - 2; periods == 0 {
+		t.Fatal("no period was marked in 4 s with SEASON_PERIOD=1s")
+	}
+	// The second run starts where the first ended (nothing was lost between).
+	end := reports[0].Marks[len(reports[0].Marks)-1]
+	start := reports[1].Header.Start
+	for i, a := range end.Accounts {
+		if i >= len(start.Accounts) || start.Accounts[i].Cash != a.Cash || start.Accounts[i].AccountID != a.AccountID {
+			t.Fatalf("run 2 starts from %+v, run 1 ended with %+v", start.Accounts, end.Accounts)
+		}
+	}
+	// The closing mark's ledgers are the database's.
+	final := reports[1].Marks[len(reports[1].Marks)-1]
+	st, err := postgres.LoadState(t.Context(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range final.Accounts {
+		if st.Accounts[i].AccountID != a.AccountID || st.Accounts[i].Cash != a.Cash || st.Accounts[i].Fees != a.Fees {
+			t.Fatalf("journal ends with %+v, database has %+v", a, st.Accounts[i])
+		}
+	}
+
+	// The command a user runs.
+	var out bytes.Buffer
+	if err := season.Main(t.Context(), []string{"verify", files[1]}, &out, os.Getenv); err != nil {
+		t.Fatalf("worker season verify: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "verified "+final.State) {
+		t.Fatalf("worker season verify printed:\n%s", out.String())
+	}
+
+	plain := decompress(t, files[1])
+	// A worker killed mid-run: the journal verifies up to the cut.
+	cut := compress(t, plain[:len(plain)*2/3])
+	rep, err := journal.Verify(bytes.NewReader(cut))
+	if err != nil || !rep.Truncated || rep.Complete {
+		t.Fatalf("cut journal: %v (truncated %v, complete %v)", err, rep != nil && rep.Truncated, rep != nil && rep.Complete)
+	}
+	// One changed byte in an order's size is found, at its line.
+	i := bytes.Index(plain, []byte(`"quantity":0.002`))
+	if i < 0 {
+		t.Fatal("no BTC order in the journal")
+	}
+	tampered := bytes.Clone(plain)
+	tampered[i+len(`"quantity":0.00`)] = '3'
+	_, err = journal.Verify(bytes.NewReader(compress(t, tampered)))
+	var mm *journal.Mismatch
+	if !errors.As(err, &mm) {
+		t.Fatalf("a changed order size verified: %v", err)
+	}
+	if want := int64(bytes.Count(plain[:i], []byte("\n")) + 1); mm.Line <= want {
+		t.Fatalf("mismatch reported at line %d, before the changed input's line %d", mm.Line, want)
+	}
+	if !strings.Contains(mm.Error(), "recorded") {
+		t.Fatalf("mismatch message %q", mm.Error())
+	}
+}
+
+func postgresStrings(rows interface {
+	Next() bool
+	Scan(...any) error
+	Close()
+	Err() error
+}) ([]string, error) {
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func decompress(t *testing.T, path string) []byte {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := zstd.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func compress(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw, _ := zstd.NewWriter(&buf)
+	_, _ = zw.Write(raw)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
