@@ -107,23 +107,34 @@ func (l *callLog) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func (l *callLog) record(req *http.Request, body []byte) (*http.Response, error) {
-	c := Call{Entrant: l.entrant, Seq: len(l.out), Slot: l.slot, URL: req.URL.String(), Request: string(body), WaitNs: int64(l.wait)}
+	c := Call{Entrant: l.entrant, Seq: len(l.out), Slot: l.slot, WaitNs: int64(l.wait)}
 	l.wait = 0
+	resp, err := liveCall(l.live, req, body, &c)
+	l.clock.add(time.Duration(c.LatencyNs))
+	l.out = append(l.out, c)
+	return resp, err
+}
+
+// liveCall sends req (its body already read into body) through rt and
+// records the exchange into c: URL, request, status, the headers the
+// client reads, the response bytes, the latency, or the error. The
+// response returned is rebuilt from c, so the caller reads exactly what
+// was recorded.
+func liveCall(rt http.RoundTripper, req *http.Request, body []byte, c *Call) (*http.Response, error) {
+	c.URL, c.Request = req.URL.String(), string(body)
 	r2 := req.Clone(req.Context())
 	r2.Body = io.NopCloser(bytes.NewReader(body))
 	r2.ContentLength = int64(len(body))
 	start := time.Now()
-	resp, err := l.live.RoundTrip(r2)
+	resp, err := rt.RoundTrip(r2)
 	var raw []byte
 	if err == nil {
 		raw, err = io.ReadAll(io.LimitReader(resp.Body, maxRecordedBody))
 		resp.Body.Close()
 	}
 	c.LatencyNs = int64(time.Since(start))
-	l.clock.add(time.Duration(c.LatencyNs))
 	if err != nil {
 		c.Error = errorText(req.Context(), err)
-		l.out = append(l.out, c)
 		return nil, replayedError(c.Error)
 	}
 	c.Status = resp.StatusCode
@@ -140,8 +151,7 @@ func (l *callLog) record(req *http.Request, body []byte) (*http.Response, error)
 	} else {
 		c.ResponseBytes = raw
 	}
-	l.out = append(l.out, c)
-	return response(req, &c), nil
+	return response(req, c), nil
 }
 
 func (l *callLog) replay(req *http.Request, body []byte) (*http.Response, error) {

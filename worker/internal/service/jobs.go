@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	goredis "github.com/redis/go-redis/v9"
@@ -20,8 +21,12 @@ import (
 // router that sends live seats to the venue), their runner and the asynq scheduler, decision and command
 // handlers the runner is handed to.
 func newJobs(ctx context.Context, cfg config.Worker, roster llm.Roster, rdb *goredis.Client, pool *pgxpool.Pool, trader agent.Trader,
-	src *source, events *redis.EventLog, m *jobs.Metrics, health *jobs.Health, log *slog.Logger) (*jobs.Jobs, error) {
-	seats, err := llm.Lineup(roster.Entries, lineupOptions(cfg, roster, log))
+	src *source, events *redis.EventLog, m *jobs.Metrics, health *jobs.Health, calls http.RoundTripper, log *slog.Logger) (*jobs.Jobs, error) {
+	opt := lineupOptions(cfg, roster, log)
+	if calls != nil { // the season's recording of every model call
+		opt.HTTPClient = &http.Client{Transport: calls}
+	}
+	seats, err := llm.Lineup(roster.Entries, opt)
 	if err != nil {
 		return nil, err
 	}

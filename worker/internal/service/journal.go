@@ -13,6 +13,7 @@ import (
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/worker/internal/exchange"
 	"github.com/autonome-go/autonome/worker/internal/journal"
+	"github.com/autonome-go/autonome/worker/internal/season"
 	"github.com/autonome-go/autonome/worker/internal/simulator"
 )
 
@@ -101,4 +102,23 @@ func seasonSettings(cfg config.Worker) map[string]string {
 		"TRADING_MODE": cfg.TradingMode, "SIM_DETERMINISTIC_SEED": fmt.Sprint(cfg.SimSeed),
 		"SIM_REFRESH_INTERVAL": cfg.SimRefreshInterval.String(), "SEASON_ID": cfg.SeasonID, "SEASON_PERIOD": cfg.SeasonPeriod.String(),
 	}
+}
+
+// openCalls starts SEASON_DIR/SEASON_ID-<start>.calls.jsonl.zst, the
+// recording of every model call of this worker run, when SEASON_DIR is set.
+func openCalls(cfg config.Worker, now time.Time, log *slog.Logger) (*season.CallRecorder, error) {
+	if cfg.SeasonDir == "" {
+		return nil, nil
+	}
+	path := filepath.Join(cfg.SeasonDir, fmt.Sprintf("%s-%s.calls.jsonl.zst", cfg.SeasonID, now.UTC().Format("20060102T150405Z")))
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("SEASON_DIR: %w", err)
+	}
+	r, err := season.NewCallRecorder(f, nil, log)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return r, nil
 }

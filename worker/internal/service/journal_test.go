@@ -98,6 +98,9 @@ func TestLiveSeasonJournalVerifies(t *testing.T) {
 	if len(files) != 2 {
 		t.Fatalf("journals %v, want one per run", files)
 	}
+	if calls, _ := filepath.Glob(filepath.Join(dir, "live-*.calls.jsonl.zst")); len(calls) != 2 {
+		t.Fatalf("model-call recordings %v, want one per run", calls)
+	}
 	var reports []*journal.Report
 	for _, f := range files {
 		raw, err := os.ReadFile(f)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -89,7 +90,8 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	defer src.close()
 	changes := broadcast.NewChanges()
 	exCfg := exchangeConfig(cfg, src.markets)
-	jw, err := openJournal(cfg, exCfg, time.Now(), log.With("part", "season"))
+	started := time.Now()
+	jw, err := openJournal(cfg, exCfg, started, log.With("part", "season"))
 	if err != nil {
 		return err
 	}
@@ -117,7 +119,16 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	if err != nil {
 		return err
 	}
-	js, err := newJobs(ctx, cfg, roster, rdb, pool, newRouter(sim, lives), src, events, tel.jobs, shared, log)
+	calls, err := openCalls(cfg, started, log.With("part", "season"))
+	if err != nil {
+		return err
+	}
+	var recordCalls http.RoundTripper // stays a nil interface when not recording
+	if calls != nil {
+		defer calls.Close() // after the agents stopped
+		recordCalls = calls
+	}
+	js, err := newJobs(ctx, cfg, roster, rdb, pool, newRouter(sim, lives), src, events, tel.jobs, shared, recordCalls, log)
 	if err != nil {
 		return err
 	}
