@@ -31,6 +31,10 @@ type FundingPayment struct {
 	Rate       Fixed     `json:"rate"`   // fraction per hour
 	Amount     Fixed     `json:"amount"` // received (+) or paid (−)
 	CashAfter  Fixed     `json:"cashAfter"`
+	// VenueRef identifies a payment a real venue made (a live account's
+	// funding, e.g. "lighter:<funding_id>"): booked once per ref. Empty for
+	// the simulator's own hourly funding.
+	VenueRef string `json:"venueRef,omitempty"`
 }
 
 // Liquidation records that an account fell below its maintenance margin and

@@ -105,6 +105,7 @@ type entry struct {
 	symbol     arena.Symbol
 	orderID    string
 	positionID string
+	venueRef   string // FUNDING a venue paid
 	qty, price arena.Fixed
 	amount     arena.Fixed
 	cashAfter  arena.Fixed
@@ -123,7 +124,7 @@ func entries(b *arena.Batch) []entry {
 	}
 	for _, f := range b.Funding {
 		out = append(out, entry{seq: f.Seq, account: f.AccountID, kind: "FUNDING", symbol: f.Symbol, positionID: f.PositionID,
-			qty: f.Quantity, price: f.MarkPrice, amount: f.Amount, cashAfter: f.CashAfter, at: f.Time, funding: f.Amount})
+			qty: f.Quantity, price: f.MarkPrice, amount: f.Amount, cashAfter: f.CashAfter, at: f.Time, funding: f.Amount, venueRef: f.VenueRef})
 	}
 	for _, l := range b.Liquidations {
 		out = append(out, entry{seq: l.Seq, account: l.AccountID, kind: "LIQUIDATION_FEE", amount: -l.Fee,
@@ -153,7 +154,7 @@ func queueAccounts(q *pgx.Batch, b *arena.Batch) {
 			sql, args = resetEntrySQL, []any{e.account, e.capital.String(), e.at}
 		}
 		args = append(args, e.kind, string(e.symbol), e.orderID, e.positionID, nullFixed(e.qty), nullFixed(e.price),
-			e.amount.String(), int64(e.seq))
+			e.amount.String(), int64(e.seq), e.venueRef)
 		q.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
 			var got arena.Fixed
 			if err := row.Scan(&got); err != nil {
@@ -183,14 +184,14 @@ var (
 
 // journaled wraps an account update taking n parameters into a statement
 // that also inserts the ledger entry, whose kind, symbol, order, position,
-// quantity, price, amount and seq are parameters n+1 to n+8.
+// quantity, price, amount, seq and venue ref are parameters n+1 to n+9.
 func journaled(update string, n int) string {
 	p := func(i int) string { return fmt.Sprintf("$%d", n+i) }
 	return `WITH a AS (` + update + ` RETURNING "modelId", "cash", "epoch", "updatedAt"),
 		j AS (INSERT INTO "LedgerEntries"
-			("modelId", "epoch", "kind", "symbol", "orderId", "positionId", "quantity", "price", "amount", "seq", "createdAt")
+			("modelId", "epoch", "kind", "symbol", "orderId", "positionId", "quantity", "price", "amount", "seq", "createdAt", "venueRef")
 			SELECT a."modelId", a."epoch", ` + p(1) + `::"LedgerKind", NULLIF(` + p(2) + `::text, ''), NULLIF(` + p(3) +
-		`::text, ''), NULLIF(` + p(4) + `::text, ''), ` + p(5) + `::numeric, ` + p(6) + `::numeric, ` + p(7) + `::numeric, ` + p(8) + `::bigint, a."updatedAt" FROM a)
+		`::text, ''), NULLIF(` + p(4) + `::text, ''), ` + p(5) + `::numeric, ` + p(6) + `::numeric, ` + p(7) + `::numeric, ` + p(8) + `::bigint, a."updatedAt", NULLIF(` + p(9) + `::text, '') FROM a)
 		SELECT "cash" FROM a`
 }
 
@@ -290,4 +291,22 @@ func nullString(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// VenueRefs lists the venue payments already booked on the account (every
+// epoch): a live account books each once, across restarts.
+func VenueRefs(ctx context.Context, pool *pgxpool.Pool, accountID string) (map[string]bool, error) {
+	rows, err := pool.Query(ctx, `SELECT "venueRef" FROM "LedgerEntries" WHERE "modelId" = $1 AND "venueRef" IS NOT NULL`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(refs))
+	for _, r := range refs {
+		out[r] = true
+	}
+	return out, nil
 }

@@ -20,6 +20,7 @@ type account struct {
 	fees      arena.Fixed
 	funding   arena.Fixed
 	insurance arena.Fixed
+	venue     bool // mirrors a venue account: funding comes from the venue
 
 	slots       []slot // one per market
 	orderMargin arena.Fixed

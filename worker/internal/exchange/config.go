@@ -34,6 +34,10 @@ type Config struct {
 	Sink Sink
 	// Journal, when set, receives every input (see Input and Apply).
 	Journal Journal
+	// VenueAccounts mirror accounts on a real venue (live trading): the
+	// exchange does not settle its simulated funding on them; the venue's
+	// payments are booked with BookVenueFunding instead.
+	VenueAccounts []string
 }
 
 // Sink receives every batch of records, in order. Publish is called while

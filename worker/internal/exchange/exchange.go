@@ -3,6 +3,7 @@ package exchange
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -127,6 +128,7 @@ func (e *Exchange) Advance(now time.Time) {
 
 func (e *Exchange) addAccount(id string, capital arena.Fixed) *account {
 	a := newAccount(id, len(e.accounts), capital, len(e.markets), e.cfg.IdempotencyWindow)
+	a.venue = slices.Contains(e.cfg.VenueAccounts, id)
 	e.accounts = append(e.accounts, a)
 	e.byID[id] = a
 	return a

@@ -86,3 +86,59 @@ func (e *Exchange) BookVenueFill(now time.Time, f VenueFill) (arena.Order, error
 	a.remember(o)
 	return o, nil
 }
+
+// VenueFunding is a funding payment a real venue made on a live account's
+// position.
+type VenueFunding struct {
+	AccountID string
+	Symbol    arena.Symbol
+	Ref       string      // the venue's id of the payment: booked once
+	Amount    arena.Fixed // received (+) or paid (−), quote units
+	Rate      arena.Fixed // fraction per hour, as the venue reports it
+}
+
+// BookVenueFunding books f on its account's position in f.Symbol: cash,
+// the account's and the position's funding move by f.Amount, recorded as a
+// FundingPayment carrying f.Ref. A payment whose position is already
+// closed (the venue settles the hour after our close reached the ledger)
+// is booked on the account alone. The caller books each Ref once.
+func (e *Exchange) BookVenueFunding(now time.Time, f VenueFunding) (arena.FundingPayment, error) {
+	e.mu.Lock()
+	defer e.unlock()
+	if e.cfg.Journal != nil { // a copy, so f stays on the stack without a journal
+		fc := f
+		e.journal(Input{Kind: InputVenueFunding, Time: now, Funding: &fc})
+	}
+	e.tick(now)
+	a, err := e.account(f.AccountID)
+	if err != nil {
+		return arena.FundingPayment{}, err
+	}
+	m, err := e.market(f.Symbol)
+	if err != nil {
+		return arena.FundingPayment{}, err
+	}
+	if f.Ref == "" || len(f.Ref) > maxOrderIDLen || f.Amount.Abs() > ledgerLimit || f.Rate.Abs() > arena.One {
+		return arena.FundingPayment{}, arena.Errorf(arena.CodeInvalid, "venue funding %+v is malformed", f)
+	}
+	c, err := a.cash.AddChecked(f.Amount)
+	if err != nil || c > ledgerLimit || c < -ledgerLimit {
+		return arena.FundingPayment{}, arena.Errorf(arena.CodeInvalid, "venue funding of %s on cash %s is out of range", f.Amount, a.cash)
+	}
+	a.cash = c
+	a.funding += f.Amount
+	p := &a.slots[m.idx].pos
+	pay := arena.FundingPayment{AccountID: a.id, Symbol: f.Symbol, Rate: f.Rate, Amount: f.Amount, VenueRef: f.Ref}
+	if p.Quantity > 0 {
+		p.Funding += f.Amount
+		pay.PositionID, pay.Side, pay.Quantity, pay.MarkPrice = p.ID, p.Side, p.Quantity, m.mark
+	}
+	pay.CashAfter = a.cash
+	e.emitFunding(&pay)
+	if p.Quantity > 0 {
+		e.emitPosition(p)
+	}
+	e.markDirty(a)
+	e.flush()
+	return pay, nil
+}

@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"testing"
+	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
 )
@@ -60,5 +61,64 @@ func TestResetAccountTo(t *testing.T) {
 	h.checkLedger("a")
 	if err := h.ex.ResetAccountTo(h.now, "a", 0); arena.ErrorCode(err) != arena.CodeInvalid {
 		t.Fatalf("zero capital: %v", err)
+	}
+}
+
+// A venue account gets no simulated funding: the venue's payments are
+// booked instead, on its position (or on the account once the position is
+// closed), with their ref, the ledger identity intact; a simulated account
+// beside it keeps the simulator's hourly funding.
+func TestVenueFundingReplacesSimulatedFunding(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.VenueAccounts = []string{"live"} }, "live", "sim")
+	h.snap("BTC", "99.9:10", "100.1:10")
+	for _, acct := range []string{"live", "sim"} {
+		if _, err := h.ex.BookVenueFill(h.now, VenueFill{AccountID: acct, OrderID: "open-" + acct, Symbol: "BTC", Side: arena.Long,
+			Price: fx("100"), Quantity: fx("2"), Leverage: fx("2")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.ex.ApplyStats(h.step(time.Millisecond), arena.MarketStats{Symbol: "BTC", MarkPrice: fx("100"), FundingRate: fx("0.001")}); err != nil {
+		t.Fatal(err)
+	}
+	h.snap("BTC", "99.9:10", "100.1:10")
+	h.ex.Advance(t0.Add(time.Hour)) // crosses 13:00
+	var simulated []arena.FundingPayment
+	for _, b := range h.rec.Batches() {
+		simulated = append(simulated, b.Funding...)
+	}
+	if len(simulated) != 1 || simulated[0].AccountID != "sim" || simulated[0].Amount != fx("-0.2") {
+		t.Fatalf("simulated funding = %+v, want only the simulated account's", simulated)
+	}
+	before := h.snapshot("live").Cash
+	pay, err := h.ex.BookVenueFunding(h.step(time.Millisecond), VenueFunding{AccountID: "live", Symbol: "BTC", Ref: "lighter:77",
+		Amount: fx("-0.1934"), Rate: fx("0.00096")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pay.VenueRef != "lighter:77" || pay.PositionID == "" || pay.Quantity != fx("2") || pay.CashAfter != before-fx("0.1934") {
+		t.Fatalf("payment = %+v", pay)
+	}
+	if p, _ := h.position("live", "BTC"); p.Funding != fx("-0.1934") {
+		t.Fatalf("position funding = %s", p.Funding)
+	}
+	if _, err := h.ex.BookVenueFill(h.step(time.Millisecond), VenueFill{AccountID: "live", OrderID: "close", Symbol: "BTC", Side: arena.Short,
+		Price: fx("101"), Quantity: fx("2")}); err != nil {
+		t.Fatal(err)
+	}
+	late, err := h.ex.BookVenueFunding(h.step(time.Millisecond), VenueFunding{AccountID: "live", Symbol: "BTC", Ref: "lighter:78", Amount: fx("0.05")})
+	if err != nil || late.PositionID != "" {
+		t.Fatalf("funding after the close: %+v, %v", late, err)
+	}
+	s := h.snapshot("live")
+	if s.Funding != fx("-0.1434") || s.Cash != fx("10000")+fx("2")-fx("0.1434") {
+		t.Fatalf("live account: funding %s, cash %s", s.Funding, s.Cash)
+	}
+	h.checkLedger("live")
+	h.checkLedger("sim")
+	for _, bad := range []VenueFunding{{AccountID: "live", Symbol: "BTC", Amount: fx("1")}, {AccountID: "nobody", Symbol: "BTC", Ref: "x"},
+		{AccountID: "live", Symbol: "DOGE", Ref: "y"}} {
+		if _, err := h.ex.BookVenueFunding(h.now, bad); err == nil {
+			t.Errorf("BookVenueFunding(%+v) = nil", bad)
+		}
 	}
 }

@@ -16,6 +16,9 @@ import (
 // only advances). Markets that never had a rate are skipped.
 func (e *Exchange) settleFunding() {
 	for _, a := range e.accounts {
+		if a.venue {
+			continue // the venue pays it: BookVenueFunding
+		}
 		for i := range a.slots {
 			p, m := &a.slots[i].pos, e.markets[i]
 			rate, mark, ok := m.fundingBasis()

@@ -12,16 +12,17 @@ type InputKind string
 
 // The exchange's inputs: every public method that can change its state.
 const (
-	InputAdvance   InputKind = "advance"
-	InputBooks     InputKind = "books"
-	InputTrade     InputKind = "trade"
-	InputStats     InputKind = "stats"
-	InputOrder     InputKind = "order"
-	InputCancel    InputKind = "cancel"
-	InputExitPlan  InputKind = "plan"
-	InputReset     InputKind = "reset"
-	InputOpen      InputKind = "open"
-	InputVenueFill InputKind = "venueFill"
+	InputAdvance      InputKind = "advance"
+	InputBooks        InputKind = "books"
+	InputTrade        InputKind = "trade"
+	InputStats        InputKind = "stats"
+	InputOrder        InputKind = "order"
+	InputCancel       InputKind = "cancel"
+	InputExitPlan     InputKind = "plan"
+	InputReset        InputKind = "reset"
+	InputOpen         InputKind = "open"
+	InputVenueFill    InputKind = "venueFill"
+	InputVenueFunding InputKind = "venueFunding"
 )
 
 // Input is one call that changed (or tried to change) the exchange, as it
@@ -41,6 +42,7 @@ type Input struct {
 	Plan      *arena.ExitPlan     `json:"plan,omitempty"`
 	Capital   arena.Fixed         `json:"capital,omitempty"`
 	Fill      *VenueFill          `json:"fill,omitempty"`
+	Funding   *VenueFunding       `json:"funding,omitempty"`
 }
 
 // Journal receives every input while the exchange's lock is held, in the
@@ -100,6 +102,11 @@ func (e *Exchange) Apply(in Input) error {
 			return fmt.Errorf("journal: %s input without its fill", in.Kind)
 		}
 		_, err = e.BookVenueFill(in.Time, *in.Fill)
+	case InputVenueFunding:
+		if in.Funding == nil {
+			return fmt.Errorf("journal: %s input without its funding", in.Kind)
+		}
+		_, err = e.BookVenueFunding(in.Time, *in.Funding)
 	default:
 		return fmt.Errorf("journal: unknown input kind %q", in.Kind)
 	}

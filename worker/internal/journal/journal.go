@@ -56,20 +56,21 @@ type Config struct {
 	Seed              uint64         `json:"seed"`
 	StaleAfter        time.Duration  `json:"staleAfterNs"`
 	IdempotencyWindow int            `json:"idempotencyWindow"`
+	VenueAccounts     []string       `json:"venueAccounts,omitempty"`
 }
 
 // ConfigOf records c.
 func ConfigOf(c exchange.Config) Config {
 	return Config{Markets: c.Markets, StartingCapital: c.StartingCapital, TakerLatency: c.TakerLatency,
 		MakerLatency: c.MakerLatency, SlippageBps: c.SlippageBps, Seed: c.Seed, StaleAfter: c.StaleAfter,
-		IdempotencyWindow: c.IdempotencyWindow}
+		IdempotencyWindow: c.IdempotencyWindow, VenueAccounts: c.VenueAccounts}
 }
 
 // Exchange rebuilds the exchange configuration with sink.
 func (c Config) Exchange(sink exchange.Sink) exchange.Config {
 	return exchange.Config{Markets: c.Markets, StartingCapital: c.StartingCapital, TakerLatency: c.TakerLatency,
 		MakerLatency: c.MakerLatency, SlippageBps: c.SlippageBps, Seed: c.Seed, StaleAfter: c.StaleAfter,
-		IdempotencyWindow: c.IdempotencyWindow, Sink: sink}
+		IdempotencyWindow: c.IdempotencyWindow, VenueAccounts: c.VenueAccounts, Sink: sink}
 }
 
 // Mark closes a season period (or the run, Period "end"): the hash of the

@@ -76,6 +76,30 @@ func startLive(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, sim *
 	return out, nil
 }
 
+// liveModelIDs are the ledger accounts of LIVE_MODELS (TRADING_MODE=live):
+// the exchange leaves their funding to the venue from its first tick, so a
+// restart after a downtime never settles simulated funding on them.
+func liveModelIDs(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool) ([]string, error) {
+	if cfg.TradingMode != "live" {
+		return nil, nil
+	}
+	models, err := postgres.NewAgents(pool).AgentModels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seats, err := cfg.LiveSeats()
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, ls := range seats {
+		if m, ok := findSeat(models, ls.Name+"/"+ls.Variant); ok {
+			ids = append(ids, m.ID)
+		}
+	}
+	return ids, nil
+}
+
 func findSeat(models []postgres.AgentModel, seat string) (postgres.AgentModel, bool) {
 	i := strings.LastIndexByte(seat, '/')
 	if i < 0 {

@@ -90,6 +90,9 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	defer src.close()
 	changes := broadcast.NewChanges()
 	exCfg := exchangeConfig(cfg, src.markets)
+	if exCfg.VenueAccounts, err = liveModelIDs(ctx, cfg, pool); err != nil {
+		return err
+	}
 	started := time.Now()
 	jw, err := openJournal(cfg, exCfg, started, log.With("part", "season"))
 	if err != nil {

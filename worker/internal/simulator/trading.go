@@ -162,3 +162,29 @@ func (s *Simulator) BookVenueFill(ctx context.Context, f exchange.VenueFill) (ar
 	}
 	return o, s.waitPersisted(ctx, o.Seq)
 }
+
+// BookVenueFunding books a funding payment a real venue made on a live
+// account (see exchange.VenueFunding) and waits for it to be written.
+func (s *Simulator) BookVenueFunding(ctx context.Context, f exchange.VenueFunding) (arena.FundingPayment, error) {
+	if err := s.available(); err != nil {
+		return arena.FundingPayment{}, err
+	}
+	p, err := s.ex.BookVenueFunding(s.now(), f)
+	if err != nil {
+		return p, err
+	}
+	return p, s.waitPersisted(ctx, p.Seq)
+}
+
+// VenueRefs lists the venue payments booked on the account, written or
+// still on their way to the ledger.
+func (s *Simulator) VenueRefs(ctx context.Context, accountID string) (map[string]bool, error) {
+	if err := s.waitEmitted(ctx); err != nil {
+		return nil, err
+	}
+	refs, err := postgres.VenueRefs(ctx, s.pool, accountID)
+	if err != nil {
+		return nil, arena.WrapError(arena.CodeUnavailable, err, "the ledger database is unavailable; try again shortly")
+	}
+	return refs, nil
+}

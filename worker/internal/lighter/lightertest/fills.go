@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/worker/internal/lighter/signer"
 	"github.com/autonome-go/autonome/worker/internal/lighter/venue"
 )
@@ -48,7 +49,95 @@ func (v *Venue) fill(account int64, m int16, ask bool, clientIdx, orderIdx, lots
 		tr.BidAccountID, tr.BidClientID, tr.BidID, tr.IsMakerAsk = account, clientIdx, orderIdx, !maker
 	}
 	v.trades = append(v.trades, tr)
+	rate := v.takerFee
+	if maker {
+		rate = v.makerFee
+	}
+	v.settle(account, m, ask, arena.MustFixed(tr.Size), arena.MustFixed(tr.Price), arena.MustFixed(tr.USDAmount), rate)
 	v.publish(account, tr)
+}
+
+// book is an account's position in a market as the venue accounts for it.
+type book struct {
+	qty   arena.Fixed // signed
+	entry arena.Fixed // average entry price
+}
+
+// settle moves the account's collateral by a fill: the fee (usd × rate in
+// millionths) and the PnL realized by the part that reduces the position
+// (against its average entry). Called with v.mu held.
+func (v *Venue) settle(account int64, m int16, ask bool, size, price, usd arena.Fixed, rate int32) {
+	if v.books[account] == nil {
+		v.books[account] = map[int16]*book{}
+	}
+	b := v.books[account][m]
+	if b == nil {
+		b = &book{}
+		v.books[account][m] = b
+	}
+	signed := size
+	if ask {
+		signed = -size
+	}
+	fee := usd.MulInt(int64(rate)).Div(arena.FixedInt(1_000_000))
+	cash := -fee
+	switch {
+	case b.qty == 0 || (b.qty > 0) == (signed > 0): // opens or adds
+		total := b.qty.Abs() + size
+		b.entry = (b.entry.Mul(b.qty.Abs()) + price.Mul(size)).Div(total)
+		b.qty += signed
+	default: // reduces, closes or flips
+		closed := min(size, b.qty.Abs())
+		pnl := (price - b.entry).Mul(closed)
+		if b.qty < 0 {
+			pnl = -pnl
+		}
+		cash += pnl
+		b.qty += signed
+		if b.qty != 0 && (b.qty > 0) == (signed > 0) { // flipped: the rest opens at price
+			b.entry = price
+		}
+	}
+	v.collateral[account] += cash
+}
+
+// PayFunding pays (amount > 0) or charges (< 0) funding on an account's
+// position in market m: its collateral moves, and the payment is listed by
+// GET /api/v1/positionFunding with the next funding id, which it returns.
+func (v *Venue) PayFunding(account int64, m int16, amount, rate string) int64 {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	id := int64(len(v.fundings[account]) + 1)
+	side := "long"
+	if v.pos(account)[m] < 0 {
+		side = "short"
+	}
+	v.fundings[account] = append(v.fundings[account], venue.PositionFunding{Timestamp: id, MarketID: m, FundingID: id,
+		Change: amount, Rate: rate, PositionSize: strconv.FormatInt(abs(v.pos(account)[m]), 10), PositionSide: side, Discount: "0"})
+	v.collateral[account] += arena.MustFixed(amount)
+	return id
+}
+
+// positionFunding serves GET /api/v1/positionFunding, newest first.
+func (v *Venue) positionFunding(w http.ResponseWriter, r *http.Request) {
+	a, ok := qInt(r, "account_index")
+	limit, ok2 := qInt(r, "limit")
+	if !ok || !ok2 || limit < 1 || limit > 100 {
+		fail(w, 21100, "account_index and limit (1-100) are required")
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if err := v.checkAuth(r.URL.Query().Get("auth"), a); err != nil {
+		fail(w, 20013, err.Error())
+		return
+	}
+	out := venue.PositionFundings{Code: 200, PositionFundings: []venue.PositionFunding{}}
+	fs := v.fundings[a]
+	for i := len(fs) - 1; i >= 0 && int64(len(out.PositionFundings)) < limit; i-- {
+		out.PositionFundings = append(out.PositionFundings, fs[i])
+	}
+	reply(w, http.StatusOK, out)
 }
 
 // sweep fills the resting orders of market m that its new mark reaches:

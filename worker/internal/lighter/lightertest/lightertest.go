@@ -17,6 +17,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/worker/internal/lighter/signer"
 	"github.com/autonome-go/autonome/worker/internal/lighter/venue"
 )
@@ -36,7 +37,10 @@ type Venue struct {
 	positions    map[int64]map[int16]int64 // signed base lots
 	orders       map[int64][]venue.Order
 	leverage     map[int64]map[int16]uint16 // initial margin fraction, 1/10000
-	collateral   map[int64]string
+	collateral   map[int64]arena.Fixed      // deposits + realized PnL − fees + funding
+	equity       map[int64]string           // total asset value when set (SetEquity); else the collateral
+	books        map[int64]map[int16]*book
+	fundings     map[int64][]venue.PositionFunding
 	rejectNonces int
 	txs          []Tx
 	nextOrder    int64
@@ -63,7 +67,8 @@ type Tx struct {
 func New(t testing.TB, markets ...venue.PerpsOrderBookDetail) *Venue {
 	v := &Venue{keys: map[keyID]signer.PublicKey{}, nonces: map[keyID]int64{}, markets: markets,
 		marks: map[int16]float64{}, positions: map[int64]map[int16]int64{}, orders: map[int64][]venue.Order{},
-		leverage: map[int64]map[int16]uint16{}, collateral: map[int64]string{}, nextOrder: 1000,
+		leverage: map[int64]map[int16]uint16{}, collateral: map[int64]arena.Fixed{}, equity: map[int64]string{},
+		books: map[int64]map[int16]*book{}, fundings: map[int64][]venue.PositionFunding{}, nextOrder: 1000,
 		depth: map[int16]int64{}, takerFee: 200, makerFee: 20, subs: map[*subscriber]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+venue.PathNextNonce, v.nextNonce)
@@ -72,6 +77,7 @@ func New(t testing.TB, markets ...venue.PerpsOrderBookDetail) *Venue {
 	mux.HandleFunc("GET "+venue.PathOrderBookDetails, v.orderBooks)
 	mux.HandleFunc("GET "+venue.PathActiveOrders, v.activeOrders)
 	mux.HandleFunc("GET "+venue.PathTrades, v.tradesList)
+	mux.HandleFunc("GET "+venue.PathPositionFunding, v.positionFunding)
 	mux.HandleFunc("GET /stream", v.stream)
 	v.Server = httptest.NewServer(mux)
 	t.Cleanup(v.Server.Close)
@@ -84,7 +90,7 @@ func (v *Venue) Register(account int64, apiKey uint8, pub signer.PublicKey, nonc
 	defer v.mu.Unlock()
 	v.keys[keyID{account, apiKey}] = pub
 	v.nonces[keyID{account, apiKey}] = nonce
-	v.collateral[account] = collateral
+	v.collateral[account] = arena.MustFixed(collateral)
 }
 
 // SetMark sets a market's mark price: market orders fill there, and resting
@@ -104,12 +110,27 @@ func (v *Venue) RejectNonces(n int) {
 	v.rejectNonces = n
 }
 
-// SetEquity sets an account's collateral, available balance and total
-// asset value (a loss or a deposit).
+// SetEquity sets an account's available balance and total asset value (an
+// unrealized loss or gain); its collateral keeps following its trades.
 func (v *Venue) SetEquity(account int64, value string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.collateral[account] = value
+	v.equity[account] = value
+}
+
+// SetCollateral overwrites an account's collateral: the venue disagrees
+// with the ledger about cash.
+func (v *Venue) SetCollateral(account int64, value string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.collateral[account] = arena.MustFixed(value)
+}
+
+// Collateral returns an account's collateral.
+func (v *Venue) Collateral(account int64) arena.Fixed {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.collateral[account]
 }
 
 // SetPosition overwrites a position (signed lots): the venue disagrees.
@@ -194,8 +215,12 @@ func (v *Venue) account(w http.ResponseWriter, r *http.Request) {
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	acc := venue.DetailedAccount{Index: a, AccountIndex: a, Collateral: v.collateral[a], AvailableBalance: v.collateral[a],
-		TotalAssetValue: v.collateral[a]}
+	eq := v.equity[a]
+	if eq == "" {
+		eq = v.collateral[a].String()
+	}
+	acc := venue.DetailedAccount{Index: a, AccountIndex: a, Collateral: v.collateral[a].String(), AvailableBalance: eq,
+		TotalAssetValue: eq}
 	for m, lots := range v.pos(a) {
 		if lots == 0 {
 			continue

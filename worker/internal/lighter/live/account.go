@@ -26,6 +26,10 @@ type Ledger interface {
 	Prices() []arena.Price
 	BookVenueFill(ctx context.Context, f exchange.VenueFill) (arena.Order, error)
 	ResetAccountTo(ctx context.Context, accountID string, capital arena.Fixed) error
+	// BookVenueFunding books one funding payment of the venue; VenueRefs
+	// lists those already booked (written or on their way).
+	BookVenueFunding(ctx context.Context, f exchange.VenueFunding) (arena.FundingPayment, error)
+	VenueRefs(ctx context.Context, accountID string) (map[string]bool, error)
 }
 
 // AccountConfig configures one model trading live.
@@ -58,7 +62,9 @@ type Account struct {
 	orders    map[string]*tracked // by our order id
 	byClient  map[int64]*tracked
 	lastTrade int64
-	changed   chan struct{} // closed and replaced whenever a fill is booked
+	funded    map[string]bool // venue funding refs booked
+	funding   sync.Mutex      // one syncFunding at a time (stream and ticker)
+	changed   chan struct{}   // closed and replaced whenever a fill is booked
 	status    Status
 }
 
@@ -110,7 +116,7 @@ func NewAccount(cfg AccountConfig, t *Trader, l Ledger) *Account {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Account{cfg: cfg, trader: t, ledger: l, orders: map[string]*tracked{}, byClient: map[int64]*tracked{},
+	return &Account{cfg: cfg, trader: t, ledger: l, orders: map[string]*tracked{}, byClient: map[int64]*tracked{}, funded: map[string]bool{},
 		changed: make(chan struct{}), status: Status{Model: cfg.Label, Account: t.Account(), DryRun: t.DryRun()}}
 }
 
@@ -138,6 +144,16 @@ func (a *Account) Start(ctx context.Context, symbols []arena.Symbol) error {
 		a.lastTrade = ts[0].TradeID
 	}
 	if err := a.startingCapital(ctx); err != nil {
+		return fmt.Errorf("live %s: %w", a.cfg.Label, err)
+	}
+	refs, err := a.ledger.VenueRefs(ctx, a.cfg.ModelID)
+	if err != nil {
+		return fmt.Errorf("live %s: %w", a.cfg.Label, err)
+	}
+	a.mu.Lock()
+	a.funded = refs
+	a.mu.Unlock()
+	if err := a.syncFunding(ctx); err != nil {
 		return fmt.Errorf("live %s: %w", a.cfg.Label, err)
 	}
 	return a.adoptExits(ctx)
@@ -240,6 +256,9 @@ func (a *Account) resync(ctx context.Context) error {
 	if err := a.catchUp(ctx); err != nil {
 		return err
 	}
+	if err := a.syncFunding(ctx); err != nil {
+		return err
+	}
 	a.reconcile(ctx)
 	a.setConnected(true)
 	return nil
@@ -300,7 +319,7 @@ func (a *Account) book() (Book, error) {
 	if err != nil {
 		return Book{}, err
 	}
-	b := Book{Positions: map[arena.Symbol]arena.Fixed{}, Orders: map[arena.Symbol][]int64{}}
+	b := Book{Positions: map[arena.Symbol]arena.Fixed{}, Orders: map[arena.Symbol][]int64{}, Cash: &snap.Cash}
 	for _, p := range snap.Positions {
 		b.Positions[p.Symbol] = p.Quantity.MulInt(int64(p.Side.Sign()))
 	}
@@ -329,7 +348,10 @@ func (a *Account) reconcile(ctx context.Context) {
 	if a.trader.Killed() {
 		a.noneResting() // the kill switch cancelled every open order (what it missed shows up as a difference)
 	}
-	err := a.compare(ctx, false)
+	err := a.syncFunding(ctx)
+	if err == nil {
+		err = a.compare(ctx, false)
+	}
 	if errors.Is(err, errDiffers) {
 		select {
 		case <-ctx.Done():
@@ -337,7 +359,9 @@ func (a *Account) reconcile(ctx context.Context) {
 		case <-time.After(a.cfg.Grace):
 		}
 		if err = a.catchUp(ctx); err == nil {
-			err = a.compare(ctx, true)
+			if err = a.syncFunding(ctx); err == nil {
+				err = a.compare(ctx, true)
+			}
 		}
 	}
 	a.mu.Lock()
@@ -448,4 +472,51 @@ func (a *Account) filled(tr *tracked, qty arena.Fixed, o arena.Order) {
 	}
 	close(a.changed)
 	a.changed = make(chan struct{})
+}
+
+// fundingRef is the ledger's id of a venue funding payment.
+func fundingRef(id int64) string { return "lighter:" + strconv.FormatInt(id, 10) }
+
+// syncFunding books the venue's funding payments the ledger does not hold
+// yet (the latest 100, oldest first), each once by its funding id, on the
+// position of its market. Older ones missed would show up as a collateral
+// difference.
+func (a *Account) syncFunding(ctx context.Context) error {
+	a.funding.Lock()
+	defer a.funding.Unlock()
+	fs, err := a.trader.Fundings(ctx, 100)
+	if err != nil {
+		return fmt.Errorf("funding: %w", err)
+	}
+	for i := len(fs) - 1; i >= 0; i-- {
+		f := fs[i]
+		ref := fundingRef(f.FundingID)
+		a.mu.Lock()
+		done := a.funded[ref]
+		a.mu.Unlock()
+		if done {
+			continue
+		}
+		m, ok := a.trader.MarketByID(f.MarketID)
+		if !ok {
+			a.trader.Halt(fmt.Sprintf("venue funding %d is in market %d, which is not traded here", f.FundingID, f.MarketID))
+			continue
+		}
+		amount, err1 := arena.ParseFixed(f.Change)
+		rate, err2 := arena.ParseFixed(f.Rate)
+		if err := errors.Join(err1, err2); err != nil {
+			a.trader.Halt(fmt.Sprintf("venue funding %d cannot be booked: %v", f.FundingID, err))
+			continue
+		}
+		if _, err := a.ledger.BookVenueFunding(ctx, exchange.VenueFunding{AccountID: a.cfg.ModelID, Symbol: arena.Symbol(m.Symbol),
+			Ref: ref, Amount: amount, Rate: rate}); err != nil {
+			return fmt.Errorf("book venue funding %d: %w", f.FundingID, err)
+		}
+		a.mu.Lock()
+		a.funded[ref] = true
+		a.mu.Unlock()
+		a.cfg.Log.Info("lighter: venue funding booked", "model", a.cfg.Label, "symbol", m.Symbol, "amount", amount.String(),
+			"funding_id", f.FundingID)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -33,6 +34,21 @@ func (l memLedger) BookVenueFill(_ context.Context, f exchange.VenueFill) (arena
 }
 func (l memLedger) ResetAccountTo(_ context.Context, id string, capital arena.Fixed) error {
 	return l.ex.ResetAccountTo(time.Now(), id, capital)
+}
+
+func (l memLedger) BookVenueFunding(_ context.Context, f exchange.VenueFunding) (arena.FundingPayment, error) {
+	return l.ex.BookVenueFunding(time.Now(), f)
+}
+func (l memLedger) VenueRefs(_ context.Context, id string) (map[string]bool, error) {
+	refs := map[string]bool{}
+	for _, b := range l.rec.Batches() {
+		for _, f := range b.Funding {
+			if f.AccountID == id && f.VenueRef != "" {
+				refs[f.VenueRef] = true
+			}
+		}
+	}
+	return refs, nil
 }
 
 func newLedger(t *testing.T) memLedger {
@@ -420,5 +436,85 @@ func TestAccountRefusesInvalidationPricesAndTimeExits(t *testing.T) {
 	_, err := e.acct.UpdateExitPlan(ctx, "BTC", arena.ExitPlan{TimeExit: time.Now().Add(time.Hour)})
 	if arena.ErrorCode(err) != arena.CodeInvalid {
 		t.Fatalf("exit plan update with a time exit: %v", err)
+	}
+}
+
+// The venue's funding is booked into the ledger once per funding id: at
+// reconciliation, after a reconnect (payments made while the stream was
+// down), and never again after a restart; the venue's collateral and the
+// ledger's cash then agree, so nothing halts.
+func TestAccountBooksVenueFundingOnce(t *testing.T) {
+	e := liveSetup(t, false)
+	ctx := context.Background()
+	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{})); err != nil {
+		t.Fatal(err)
+	}
+	funding := func() arena.Fixed {
+		s, err := e.ledger.Snapshot(model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Funding
+	}
+	e.fake.PayFunding(account, 1, "-0.0384", "0.00032")
+	if st := e.acct.ReconcileNow(ctx); st.Halted != "" || st.Error != "" {
+		t.Fatalf("after a funding payment: %+v", st)
+	}
+	if got := funding(); got != arena.MustFixed("-0.0384") {
+		t.Fatalf("ledger funding = %s", got)
+	}
+	e.acct.ReconcileNow(ctx)
+	if got := funding(); got != arena.MustFixed("-0.0384") {
+		t.Fatalf("a second reconciliation booked it again: %s", got)
+	}
+
+	e.fake.DropConnections()
+	eventually(t, "the dropped stream degrades the status", func() bool { return e.acct.Status().Degraded() })
+	e.fake.PayFunding(account, 1, "0.0112", "-0.0001")
+	e.fake.PayFunding(account, 1, "-0.02", "0.00017")
+	e.fake.AcceptConnections()
+	eventually(t, "the payments made while away are booked", func() bool { return funding() == arena.MustFixed("-0.0472") })
+	eventually(t, "reconnected", func() bool { return e.acct.Status().Connected })
+
+	// A restarted worker over the same ledger books nothing twice.
+	again := live.NewAccount(live.AccountConfig{ModelID: model, Label: "m/default", StreamURL: e.fake.WSURL(),
+		Grace: time.Millisecond, Log: slog.New(slog.DiscardHandler)}, newTrader(t, e.fake, e.key, false, nil), e.ledger)
+	if err := again.Start(ctx, []arena.Symbol{"BTC"}); err != nil {
+		t.Fatal(err)
+	}
+	if st := again.ReconcileNow(ctx); st.Halted != "" || st.Error != "" || funding() != arena.MustFixed("-0.0472") {
+		t.Fatalf("after a restart: funding %s, status %+v", funding(), st)
+	}
+	s, _ := e.ledger.Snapshot(model)
+	if d := (s.Cash - e.fake.Collateral(account)).Abs(); d > arena.MustFixed("0.01") {
+		t.Fatalf("ledger cash %s, venue collateral %s", s.Cash, e.fake.Collateral(account))
+	}
+	var refs []string
+	for _, b := range e.ledger.rec.Batches() {
+		for _, f := range b.Funding {
+			refs = append(refs, f.VenueRef)
+		}
+	}
+	if strings.Join(refs, ",") != "lighter:1,lighter:2,lighter:3" {
+		t.Fatalf("funding records %v", refs)
+	}
+}
+
+// Reconciliation compares the venue's collateral with the ledger's cash:
+// a difference beyond the tolerance halts the model and says both values.
+func TestReconciliationCatchesACollateralDifference(t *testing.T) {
+	e := liveSetup(t, false)
+	ctx := context.Background()
+	e.fake.SetCollateral(account, "1000.005") // within the 0.01 tolerance
+	if st := e.acct.ReconcileNow(ctx); st.Halted != "" {
+		t.Fatalf("a difference within the tolerance halted: %+v", st)
+	}
+	e.fake.SetCollateral(account, "990") // a withdrawal we never saw, or a payment we missed
+	st := e.acct.ReconcileNow(ctx)
+	if !strings.Contains(st.Halted, "collateral: venue 990") || !strings.Contains(st.Halted, "ours 1000") {
+		t.Fatalf("status after the venue's collateral moved = %+v", st)
+	}
+	if _, err := e.acct.PlaceOrder(ctx, open("0.001", arena.ExitPlan{})); !errors.Is(err, live.ErrHalted) && !strings.Contains(fmt.Sprint(err), "halted") {
+		t.Fatalf("order after the halt: %v", err)
 	}
 }

@@ -15,6 +15,9 @@ import (
 type Book struct {
 	Positions map[arena.Symbol]arena.Fixed
 	Orders    map[arena.Symbol][]int64
+	// Cash, when set, is compared with the venue's collateral (deposits,
+	// realized PnL, fees and funding; unrealized PnL is in neither).
+	Cash *arena.Fixed
 }
 
 // Diff is one difference between the venue and our records.
@@ -26,6 +29,9 @@ type Diff struct {
 }
 
 func (d Diff) String() string {
+	if d.Symbol == "" {
+		return fmt.Sprintf("%s: venue %s, ours %s", d.What, d.Venue, d.Ours)
+	}
 	return fmt.Sprintf("%s %s: venue %s, ours %s", d.Symbol, d.What, d.Venue, d.Ours)
 }
 
@@ -76,6 +82,19 @@ func (t *Trader) Compare(ctx context.Context, ours Book) ([]Diff, error) {
 	for _, sym := range symbols(theirs, ours.Positions) {
 		if v, o := theirs[sym], ours.Positions[sym]; v != o {
 			diffs = append(diffs, Diff{sym, "position", v.String(), o.String()})
+		}
+	}
+	if ours.Cash != nil {
+		coll, err := arena.ParseFixed(acc.Collateral)
+		if err != nil {
+			return nil, fmt.Errorf("reconcile: collateral %q: %w", acc.Collateral, err)
+		}
+		tol := t.cfg.CollateralTolerance
+		if tol == 0 {
+			tol = arena.MustFixed("0.01")
+		}
+		if (coll - *ours.Cash).Abs() > tol {
+			diffs = append(diffs, Diff{"", "collateral", coll.String(), ours.Cash.String() + " (cash; tolerance " + tol.String() + ")"})
 		}
 	}
 	orderDiffs, err := t.reconcileOrders(ctx, ours.Orders)

@@ -23,6 +23,7 @@ type Venue interface {
 	Markets(ctx context.Context) ([]venue.PerpsOrderBookDetail, error)
 	ActiveOrders(ctx context.Context, account int64, market int16, auth string) ([]venue.Order, error)
 	Trades(ctx context.Context, account int64, limit int, auth string) ([]venue.Trade, error)
+	PositionFundings(ctx context.Context, account int64, limit int, auth string) ([]venue.PositionFunding, error)
 }
 
 // Limits are the per-model brakes. Zero values are refused by New: live
@@ -49,6 +50,10 @@ type Config struct {
 	// venue and the ledger disagreeing (the worker counts them in
 	// autonome_live_reconciliation_mismatches_total and alerts on it).
 	OnMismatch func(account int64, diffs []Diff)
+	// CollateralTolerance is how far the venue's collateral may be from the
+	// ledger's cash before reconciliation calls it a difference (default
+	// 0.01 USDC: the venue rounds fees and PnL to its own precision).
+	CollateralTolerance arena.Fixed
 }
 
 // Errors the trader returns before anything is signed.
@@ -464,4 +469,14 @@ func (t *Trader) Trades(ctx context.Context, limit int) ([]venue.Trade, error) {
 		return nil, err
 	}
 	return t.venue.Trades(ctx, t.cfg.Account, limit, token)
+}
+
+// Fundings returns the account's latest funding payments, newest first
+// (at most limit, ≤ 100), read with an auth token.
+func (t *Trader) Fundings(ctx context.Context, limit int) ([]venue.PositionFunding, error) {
+	token, err := t.AuthToken()
+	if err != nil {
+		return nil, err
+	}
+	return t.venue.PositionFundings(ctx, t.cfg.Account, limit, token)
 }

@@ -22,6 +22,7 @@ const (
 	PathOrderBookDetails = "/api/v1/orderBookDetails"
 	PathActiveOrders     = "/api/v1/accountActiveOrders"
 	PathTrades           = "/api/v1/trades"
+	PathPositionFunding  = "/api/v1/positionFunding"
 )
 
 // AccountChannel is the WebSocket channel of an account's trades, positions
@@ -137,6 +138,17 @@ func (c *Client) Trades(ctx context.Context, account int64, limit int, auth stri
 		return nil, fmt.Errorf("trades: %w", err)
 	}
 	return out.Trades, nil
+}
+
+// PositionFundings returns an account's latest funding payments, newest
+// first (at most limit, ≤ 100), read with an auth token.
+func (c *Client) PositionFundings(ctx context.Context, account int64, limit int, auth string) ([]PositionFunding, error) {
+	var out PositionFundings
+	q := url.Values{"account_index": {strconv.FormatInt(account, 10)}, "limit": {strconv.Itoa(limit)}, "auth": {auth}}
+	if err := c.get(ctx, PathPositionFunding, q, &out, &out.Code, &out.Message); err != nil {
+		return nil, fmt.Errorf("position funding: %w", err)
+	}
+	return out.PositionFundings, nil
 }
 
 func (c *Client) get(ctx context.Context, path string, q url.Values, out any, code *int32, msg *string) error {

@@ -153,3 +153,27 @@ type Subscribe struct {
 	Channel string `json:"channel"`
 	Auth    string `json:"auth,omitempty"`
 }
+
+// PositionFundings is the answer of GET /api/v1/positionFunding.
+type PositionFundings struct {
+	Code             int32             `json:"code"`
+	Message          string            `json:"message,omitempty"`
+	PositionFundings []PositionFunding `json:"position_fundings"`
+	NextCursor       string            `json:"next_cursor"`
+}
+
+// PositionFunding is one funding payment on a position. Change is what
+// the account received (+) or paid (−) in USDC, and Rate the funding rate,
+// both decimal strings (the document does not say the sign convention of
+// Change: we read it as the account's cash change, the way the venue's
+// own interface shows it); FundingID identifies the payment.
+type PositionFunding struct {
+	Timestamp    int64  `json:"timestamp"`
+	MarketID     int16  `json:"market_id"`
+	FundingID    int64  `json:"funding_id"`
+	Change       string `json:"change"`
+	Rate         string `json:"rate"`
+	PositionSize string `json:"position_size"`
+	PositionSide string `json:"position_side"`
+	Discount     string `json:"discount"`
+}

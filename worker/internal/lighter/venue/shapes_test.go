@@ -87,6 +87,7 @@ func TestEndpointsMatchOpenAPI(t *testing.T) {
 		{PathOrderBookDetails, "get", nil, OrderBookDetails{}},
 		{PathActiveOrders, "get", []string{"account_index", "market_id", "auth"}, Orders{}},
 		{PathTrades, "get", []string{"account_index", "sort_by", "sort_dir", "limit", "auth"}, Trades{}},
+		{PathPositionFunding, "get", []string{"account_index", "limit", "auth"}, PositionFundings{}},
 	}
 	for _, c := range cases {
 		op, ok := doc.Paths[c.path][c.method]
@@ -120,7 +121,7 @@ func TestEndpointsMatchOpenAPI(t *testing.T) {
 func TestTypesMatchOpenAPI(t *testing.T) {
 	doc := loadOpenAPI(t)
 	for _, v := range []any{NextNonce{}, RespSendTx{}, DetailedAccounts{}, DetailedAccount{}, AccountPosition{},
-		OrderBookDetails{}, PerpsOrderBookDetail{}, Orders{}, Order{}, Trades{}, Trade{}} {
+		OrderBookDetails{}, PerpsOrderBookDetail{}, Orders{}, Order{}, Trades{}, Trade{}, PositionFundings{}, PositionFunding{}} {
 		typ := reflect.TypeOf(v)
 		def, ok := doc.Definitions[typ.Name()]
 		if !ok {
