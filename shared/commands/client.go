@@ -127,6 +127,38 @@ func (c *Client) ResetAccount(ctx context.Context, r ResetAccount) (ResetOutcome
 	return *res.Reset, nil
 }
 
+// KillLive enqueues k and returns the worker's result, with the errors
+// PlaceOrder has. Killing is idempotent: a kill sent again (after a
+// TIMEOUT) turns on what is already on.
+func (c *Client) KillLive(ctx context.Context, k LiveKill) (LiveKillOutcome, error) {
+	if err := k.Validate(); err != nil {
+		return LiveKillOutcome{}, err
+	}
+	task, err := NewLiveKillTask(k)
+	if err != nil {
+		return LiveKillOutcome{}, err
+	}
+	raw, err := c.run(ctx, task, k.TaskID(), true, func(payload []byte) bool {
+		var q LiveKill
+		return json.Unmarshal(payload, &q) == nil && q.Model == k.Model
+	})
+	if err != nil {
+		return LiveKillOutcome{}, err
+	}
+	var res LiveKillResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return LiveKillOutcome{}, arena.WrapError(arena.CodeInternal, err, "the worker's answer is unreadable")
+	}
+	switch {
+	case res.Failure != nil:
+		c.forgetTransient(res.Failure, k.TaskID(), true)
+		return LiveKillOutcome{}, res.Failure.Err()
+	case res.Kill == nil:
+		return LiveKillOutcome{}, arena.Errorf(arena.CodeInternal, "the worker's answer is empty")
+	}
+	return *res.Kill, nil
+}
+
 // run enqueues task under id, or joins the existing task with that id when
 // same accepts its payload, and waits for its result. idempotent says the
 // worker answers a repeated command with its first outcome (orders, by

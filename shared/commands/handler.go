@@ -21,6 +21,10 @@ type PlaceOrderFunc func(context.Context, PlaceOrder) (PlaceOrderResult, error)
 // conventions.
 type ResetAccountFunc func(context.Context, ResetAccount) (ResetAccountResult, error)
 
+// LiveKillFunc turns a live model's kill switch on, with PlaceOrderFunc's
+// conventions.
+type LiveKillFunc func(context.Context, LiveKill) (LiveKillResult, error)
+
 // KnownFunc reports whether a client order id already has an outcome on
 // the worker (it executed, in memory or in the ledger).
 type KnownFunc func(ctx context.Context, accountID, clientOrderID string) (bool, error)
@@ -65,6 +69,23 @@ func ResetAccountHandler(fn ResetAccountFunc, now func() time.Time) asynq.Handle
 		res, err := fn(ctx, r)
 		if err != nil {
 			return fmt.Errorf("reset account %s: %w: %w", r.AccountID, err, asynq.SkipRetry)
+		}
+		return write(t, res)
+	})
+}
+
+// LiveKillHandler adapts fn into the asynq handler of TypeLiveKill. A
+// kill is never refused for being late: stopping trading late is still
+// what the caller asked for.
+func LiveKillHandler(fn LiveKillFunc) asynq.Handler {
+	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+		var k LiveKill
+		if f := decode(t.Payload(), &k, k.Validate); f != nil {
+			return write(t, LiveKillResult{Failure: f})
+		}
+		res, err := fn(ctx, k)
+		if err != nil {
+			return fmt.Errorf("live kill %s: %w: %w", k.RequestID, err, asynq.SkipRetry)
 		}
 		return write(t, res)
 	})

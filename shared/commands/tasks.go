@@ -15,6 +15,7 @@ import (
 const (
 	TypePlaceOrder   = "simulator:placeOrder"
 	TypeResetAccount = "simulator:resetAccount"
+	TypeLiveKill     = "live:kill"
 )
 
 // queueName is the commands queue of an arena without a Redis prefix.
@@ -212,4 +213,65 @@ func validID(s string) bool {
 		}
 	}
 	return true
+}
+
+// LiveKill is the payload of a TypeLiveKill task: turn the kill switch of a
+// model trading live on (TRADING_MODE=live): its open orders on the venue
+// are cancelled and new ones refused until the worker restarts without
+// LIVE_KILL. Model is "name/variant"; empty: every live model.
+type LiveKill struct {
+	Model       string    `json:"model,omitempty"`
+	Reason      string    `json:"reason,omitempty"`
+	RequestID   string    `json:"requestId"`
+	RequestedAt time.Time `json:"requestedAt"`
+	ExpiresAt   time.Time `json:"expiresAt"` // as PlaceOrder.ExpiresAt
+}
+
+// maxReason bounds a kill's reason (it goes to the log and the health).
+const maxReason = 500
+
+// Validate checks the payload.
+func (k *LiveKill) Validate() error {
+	switch {
+	case !validID(k.RequestID):
+		return arena.Errorf(arena.CodeInvalid, "requestId must be 1-%d characters of letters, digits and -_.:", maxIDLen)
+	case len(k.Model) > 200:
+		return arena.Errorf(arena.CodeInvalid, "model must be name/variant")
+	case len(k.Reason) > maxReason:
+		return arena.Errorf(arena.CodeInvalid, "reason must be at most %d bytes", maxReason)
+	}
+	return nil
+}
+
+// TaskID is the asynq task ID of the kill.
+func (k *LiveKill) TaskID() string { return "livekill:" + k.RequestID }
+
+// LiveKillOutcome is what the kill did: the switch is on for every model
+// listed; Error says where cancelling the open orders on the venue failed
+// (new orders are refused all the same).
+type LiveKillOutcome struct {
+	Models []KilledModel `json:"models"`
+}
+
+// KilledModel is one model whose kill switch is on.
+type KilledModel struct {
+	Model     string `json:"model"` // name/variant
+	AccountID string `json:"accountId"`
+	Error     string `json:"error,omitempty"` // cancelling its open orders failed
+}
+
+// LiveKillResult is the result a TypeLiveKill task writes: exactly one of
+// Kill and Failure is set.
+type LiveKillResult struct {
+	Kill    *LiveKillOutcome `json:"kill,omitempty"`
+	Failure *Failure         `json:"failure,omitempty"`
+}
+
+// NewLiveKillTask encodes k as a task.
+func NewLiveKillTask(k LiveKill) (*asynq.Task, error) {
+	b, err := json.Marshal(k)
+	if err != nil {
+		return nil, fmt.Errorf("encode liveKill: %w", err)
+	}
+	return asynq.NewTask(TypeLiveKill, b), nil
 }

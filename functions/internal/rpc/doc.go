@@ -20,7 +20,7 @@
 // getCompletedTrades, getCompletedTradesFromDB}, analytics.{getModelStats,
 // getLeaderboard, getFailures, getRunInfo, getComparison},
 // seasons.{list, get, getEquity, getDecisions, getPair}, variants.{getVariants,
-// getVariantStats, getVariantHistory}. getLeaderboard and getComparison
+// getVariantStats, getVariantHistory}, live.kill (admin). getLeaderboard and getComparison
 // take a seasonId (default "live"): an imported season is read from its
 // own tables. Shapes follow the reference field for
 // field; fields it lacked are added after its own. models.getInvocations is

@@ -18,6 +18,7 @@ import (
 type Commander interface {
 	PlaceOrder(ctx context.Context, p commands.PlaceOrder) (commands.OrderResult, error)
 	ResetAccount(ctx context.Context, r commands.ResetAccount) (commands.ResetOutcome, error)
+	KillLive(ctx context.Context, k commands.LiveKill) (commands.LiveKillOutcome, error)
 }
 
 // HealthSource reads the worker's scheduler health (*redis.Health).
@@ -109,6 +110,7 @@ func (a *api) register(r *Router) {
 	Register(r, "simulator/placeOrder", a.placeOrder, Mutating())
 	Register(r, "simulator/getAccount", a.getAccount)
 	Register(r, "simulator/resetAccount", a.resetAccount, Mutating())
+	Register(r, "live/kill", a.killLive, Mutating())
 	Register(r, "simulator/getOrderBook", a.getOrderBook)
 	Register(r, "simulator/getCompletedTrades", a.getCompletedTrades)
 	Register(r, "simulator/getCompletedTradesFromDB", a.getCompletedTradesFromDB)

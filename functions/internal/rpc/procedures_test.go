@@ -142,13 +142,13 @@ func TestArbitraryInputNeverServerError(t *testing.T) {
 		`"Apex"`, `"2026-03-01T00:00:00Z"`, `"x"`, `[]`, `[1,"a"]`, `{}`, `{"a":{"b":[]}}`, `"24h"`, `"advanced"`, `"limit"`, `"m-ds-apex"`, `"BTC"`, `"sol"`, `"s-2025-01"`, `"s-2025-01-ab"`, `"trader/Apex"`, `["trader/Apex"]`}
 	keys := []string{"variant", "limit", "symbols", "startDate", "endDate", "maxPoints", "mode", "window", "sortBy",
 		"accountId", "modelId", "symbol", "quantity", "side", "type", "limitPrice", "price", "leverage", "confidence", "clientOrderId", "bogus",
-		"id", "seasonId", "entrantId", "entrants", "a", "b"}
+		"id", "seasonId", "entrantId", "entrants", "a", "b", "model", "reason"}
 	paths := []string{"trading/getTrades", "trading/getPositions", "trading/getCryptoPrices", "trading/getPortfolioHistory",
 		"models/getModels", "models/getInvocations", "simulator/placeOrder", "simulator/getAccount", "simulator/resetAccount",
 		"simulator/getOrderBook", "simulator/getCompletedTrades", "simulator/getCompletedTradesFromDB",
 		"analytics/getModelStats", "analytics/getLeaderboard", "analytics/getFailures", "analytics/getRunInfo",
 		"variants/getVariants", "variants/getVariantStats", "variants/getVariantHistory",
-		"seasons/list", "seasons/get", "seasons/getEquity", "seasons/getDecisions", "seasons/getPair", "analytics/getComparison"}
+		"seasons/list", "seasons/get", "seasons/getEquity", "seasons/getDecisions", "seasons/getPair", "analytics/getComparison", "live/kill"}
 	bodies := []string{"", "{", "[]", `{"json":1}`, `{"json":[]}`, `{"json":{},"meta":[[0,"x"]]}`, `{"json":{},"meta":"x"}`, `{"json":{}} {}`}
 	for i := 0; i < 600; i++ {
 		path := paths[rng.IntN(len(paths))]
@@ -256,5 +256,26 @@ func TestPositionsAtLiveMarks(t *testing.T) {
 	}
 	if *a.Equity != *a.Cash+a.TotalUnrealizedPnl || *a.AvailableCash != *a.Equity-a.UsedMargin {
 		t.Fatalf("equity %s cash %s upnl %s available %s margin %s", *a.Equity, *a.Cash, a.TotalUnrealizedPnl, *a.AvailableCash, a.UsedMargin)
+	}
+}
+
+// live.kill is an admin procedure: the worker turns the named live model's
+// kill switch on (or every live model's) and says which; a model that does
+// not trade live is NOT_FOUND, a malformed one a BAD_REQUEST.
+func TestLiveKill(t *testing.T) {
+	env := rpctest.Seed(t)
+	h := rpc.NewHandler(env.Deps, env.Options())
+	if resp, body := do(t, h, "POST", "/api/rpc/live/kill", `{"json":{}}`, nil); resp.StatusCode != 401 {
+		t.Fatalf("without the admin token: %d %s", resp.StatusCode, body)
+	}
+	resp, body := do(t, h, "POST", "/api/rpc/live/kill", `{"json":{"model":"`+rpctest.LiveSeat+`","reason":"drawdown"}}`, admin())
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"success":true`) || !strings.Contains(string(body), rpctest.LiveSeat) {
+		t.Fatalf("kill: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := do(t, h, "POST", "/api/rpc/live/kill", `{"json":{"model":"gpt-5/apex"}}`, admin()); resp.StatusCode != 404 || code(t, body) != "NOT_FOUND" {
+		t.Fatalf("a model that does not trade live: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := do(t, h, "POST", "/api/rpc/live/kill", `{"json":{"model":"apex"}}`, admin()); resp.StatusCode != 400 {
+		t.Fatalf("a malformed model: %d %s", resp.StatusCode, body)
 	}
 }

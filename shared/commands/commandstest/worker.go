@@ -27,6 +27,7 @@ func Queue(prefix string) string { return commands.Queue(prefix + testenv.Unique
 type Handlers struct {
 	PlaceOrder   commands.PlaceOrderFunc
 	ResetAccount commands.ResetAccountFunc
+	LiveKill     commands.LiveKillFunc
 	Now          func() time.Time // defaults to time.Now
 }
 
@@ -47,7 +48,13 @@ func Worker(t testing.TB, rdb goredis.UniversalClient, queue string, h Handlers)
 			return commands.ResetAccountResult{}, fmt.Errorf("resetAccount is not handled by this test worker")
 		}
 	}
+	if h.LiveKill == nil {
+		h.LiveKill = func(context.Context, commands.LiveKill) (commands.LiveKillResult, error) {
+			return commands.LiveKillResult{}, fmt.Errorf("live kill is not handled by this test worker")
+		}
+	}
 	mux := asynq.NewServeMux()
+	mux.Handle(commands.TypeLiveKill, commands.LiveKillHandler(h.LiveKill))
 	mux.Handle(commands.TypePlaceOrder, commands.PlaceOrderHandler(h.PlaceOrder, h.Now))
 	mux.Handle(commands.TypeResetAccount, commands.ResetAccountHandler(h.ResetAccount, h.Now))
 	srv := asynq.NewServerFromRedisClient(rdb, asynq.Config{

@@ -11,6 +11,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
@@ -51,7 +52,10 @@ type Options struct {
 	// Health writes the scheduler health record (hand the same one to the
 	// runner as agent.Options.OnRunning); default one on the record under
 	// Prefix. Jobs runs it.
-	Health            *Health
+	Health *Health
+	// LiveKill turns a live model's kill switch on (the API's live.kill);
+	// nil: no model trades live, and the command says so.
+	LiveKill          commands.LiveKillFunc
 	PortfolioInterval time.Duration // PORTFOLIO_INTERVAL
 	MaxRetry          int           // decision retries; default DefaultMaxRetry, -1 for none
 	RetryBase         time.Duration // default DefaultRetryBase
@@ -181,6 +185,14 @@ func (j *Jobs) mux() *asynq.ServeMux {
 	}
 	mux.Handle(commands.TypePlaceOrder, commands.PlaceOrderHandler(j.placeOrder, time.Now, known...))
 	mux.Handle(commands.TypeResetAccount, commands.ResetAccountHandler(j.resetAccount, time.Now))
+	kill := j.o.LiveKill
+	if kill == nil {
+		kill = func(context.Context, commands.LiveKill) (commands.LiveKillResult, error) {
+			return commands.LiveKillResult{Failure: &commands.Failure{Code: arena.CodeNotFound,
+				Message: "no model trades live on this worker (TRADING_MODE=simulated)"}}, nil
+		}
+	}
+	mux.Handle(commands.TypeLiveKill, commands.LiveKillHandler(kill))
 	return mux
 }
 

@@ -3,13 +3,15 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
 	"time"
 
+	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/bearer"
+	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/worker/internal/lighter/live"
 )
 
@@ -46,11 +48,11 @@ func (a *admin) handleLive(token string, accounts []*live.Account, kills *kills)
 		}
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
 		defer cancel()
-		found, err := killLive(ctx, accounts, req, kills, a.log)
+		found, failed := killLive(ctx, accounts, req, kills, a.log)
 		switch {
 		case !found:
 			http.Error(w, "no live model "+req.Model, http.StatusNotFound)
-		case err != nil: // the switch is on; some cancels did not reach the venue
+		case len(failed) > 0: // the switch is on; some cancels did not reach the venue
 			writeStatuses(w, http.StatusBadGateway, accounts)
 		default:
 			writeStatuses(w, http.StatusOK, accounts)
@@ -58,8 +60,9 @@ func (a *admin) handleLive(token string, accounts []*live.Account, kills *kills)
 	}))
 }
 
-// killLive turns the kill switch of the named model (or all) on.
-func killLive(ctx context.Context, accounts []*live.Account, req KillRequest, kills *kills, log *slog.Logger) (found bool, err error) {
+// killLive turns the kill switch of the named model (or all) on; failed
+// holds, by model id, where cancelling the open orders failed.
+func killLive(ctx context.Context, accounts []*live.Account, req KillRequest, kills *kills, log *slog.Logger) (found bool, failed map[string]error) {
 	reason := "admin kill switch"
 	if req.Reason != "" {
 		reason += ": " + req.Reason
@@ -73,10 +76,13 @@ func killLive(ctx context.Context, accounts []*live.Account, req KillRequest, ki
 		log.Warn("live kill switch requested", "model", acc.Status().Model, "reason", reason)
 		if kerr := acc.Kill(ctx, reason); kerr != nil {
 			log.Error("live kill switch: cancelling open orders failed; new orders are refused", "model", acc.Status().Model, "err", kerr)
-			err = errors.Join(err, kerr)
+			if failed == nil {
+				failed = map[string]error{}
+			}
+			failed[acc.ModelID()] = kerr
 		}
 	}
-	return found, err
+	return found, failed
 }
 
 func writeStatuses(w http.ResponseWriter, status int, accounts []*live.Account) {
@@ -110,4 +116,38 @@ func (k *kills) reason(modelID string) (string, bool) {
 	defer k.mu.Unlock()
 	r, ok := k.reasons[modelID]
 	return r, ok
+}
+
+// liveKillCommand is the worker's side of the API's live.kill: the same
+// switch as POST /live/kill, through the commands queue.
+func liveKillCommand(accounts []*live.Account, kills *kills, log *slog.Logger) commands.LiveKillFunc {
+	return func(ctx context.Context, k commands.LiveKill) (commands.LiveKillResult, error) {
+		if len(accounts) == 0 {
+			return commands.LiveKillResult{Failure: &commands.Failure{Code: arena.CodeNotFound,
+				Message: "no model trades live on this worker (TRADING_MODE=simulated)"}}, nil
+		}
+		kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		found, failed := killLive(kctx, accounts, KillRequest{Model: k.Model, Reason: k.Reason}, kills, log)
+		if !found {
+			return commands.LiveKillResult{Failure: &commands.Failure{Code: arena.CodeNotFound,
+				Message: fmt.Sprintf("no live model %q (LIVE_MODELS names name/variant)", k.Model)}}, nil
+		}
+		out := commands.LiveKillOutcome{Models: []commands.KilledModel{}}
+		for _, a := range accounts {
+			st := a.Status()
+			if k.Model != "" && st.Model != k.Model {
+				continue
+			}
+			km := commands.KilledModel{Model: st.Model, AccountID: a.ModelID()}
+			switch {
+			case !st.Killed:
+				km.Error = "the kill switch did not turn on"
+			case failed[a.ModelID()] != nil:
+				km.Error = "cancelling open orders on the venue failed (new orders are refused): " + failed[a.ModelID()].Error()
+			}
+			out.Models = append(out.Models, km)
+		}
+		return commands.LiveKillResult{Kill: &out}, nil
+	}
 }

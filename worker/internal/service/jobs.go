@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
@@ -21,7 +22,7 @@ import (
 // router that sends live seats to the venue), their runner and the asynq scheduler, decision and command
 // handlers the runner is handed to.
 func newJobs(ctx context.Context, cfg config.Worker, roster llm.Roster, rdb *goredis.Client, pool *pgxpool.Pool, trader agent.Trader,
-	src *source, events *redis.EventLog, m *jobs.Metrics, health *jobs.Health, calls http.RoundTripper, log *slog.Logger) (*jobs.Jobs, error) {
+	src *source, events *redis.EventLog, m *jobs.Metrics, health *jobs.Health, calls http.RoundTripper, kill commands.LiveKillFunc, log *slog.Logger) (*jobs.Jobs, error) {
 	opt := lineupOptions(cfg, roster, log)
 	if calls != nil { // the season's recording of every model call
 		opt.HTTPClient = &http.Client{Transport: calls}
@@ -38,6 +39,6 @@ func newJobs(ctx context.Context, cfg config.Worker, roster llm.Roster, rdb *gor
 	}
 	return jobs.New(jobs.Options{
 		Metrics: m, Redis: rdb, Prefix: cfg.RedisPrefix, PortfolioInterval: cfg.PortfolioInterval, Log: log.With("part", "jobs"),
-		Runner: runner, Trader: trader, Store: store, Events: events, Health: health,
+		Runner: runner, Trader: trader, Store: store, Events: events, Health: health, LiveKill: kill,
 	})
 }

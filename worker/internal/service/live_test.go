@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/testenv"
@@ -159,6 +160,21 @@ func TestLiveModeEndToEnd(t *testing.T) {
 	}
 	if !again[0].Status().Killed {
 		t.Fatal("a restart of the worker's parts forgot the admin kill switch")
+	}
+
+	// The API's live.kill reaches the same switch through the commands queue.
+	kill := liveKillCommand(again, kills, log)
+	seat := liveSeat.Name + "/" + string(liveSeat.Variant)
+	res, err := kill(ctx, commands.LiveKill{Model: seat, Reason: "from the API", RequestID: "k1"})
+	if err != nil || res.Kill == nil || len(res.Kill.Models) != 1 || res.Kill.Models[0].Model != seat ||
+		res.Kill.Models[0].AccountID != again[0].ModelID() || res.Kill.Models[0].Error != "" {
+		t.Fatalf("live.kill = %+v, %v", res, err)
+	}
+	if res, _ := kill(ctx, commands.LiveKill{Model: "nobody/apex", RequestID: "k2"}); res.Failure == nil || res.Failure.Code != arena.CodeNotFound {
+		t.Fatalf("live.kill of a model that does not trade live = %+v", res)
+	}
+	if res, _ := liveKillCommand(nil, kills, log)(ctx, commands.LiveKill{RequestID: "k3"}); res.Failure == nil || !strings.Contains(res.Failure.Message, "simulated") {
+		t.Fatalf("live.kill on a simulated worker = %+v", res)
 	}
 }
 

@@ -131,7 +131,8 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 		defer calls.Close() // after the agents stopped
 		recordCalls = calls
 	}
-	js, err := newJobs(ctx, cfg, roster, rdb, pool, newRouter(sim, lives), src, events, tel.jobs, shared, recordCalls, log)
+	js, err := newJobs(ctx, cfg, roster, rdb, pool, newRouter(sim, lives), src, events, tel.jobs, shared, recordCalls,
+		liveKillCommand(lives, kills, log.With("part", "live")), log)
 	if err != nil {
 		return err
 	}

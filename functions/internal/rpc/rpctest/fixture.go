@@ -105,7 +105,7 @@ func Seed(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	queue := commandstest.Queue(prefix)
-	commandstest.Worker(t, rdb, queue, commandstest.Handlers{PlaceOrder: placeOrder, ResetAccount: resetAccount, Now: time.Now})
+	commandstest.Worker(t, rdb, queue, commandstest.Handlers{PlaceOrder: placeOrder, ResetAccount: resetAccount, LiveKill: liveKill, Now: time.Now})
 	var ids atomic.Int32
 	return &Env{URL: dbURL, Pool: pool, Redis: rdb, Prefix: prefix, Queue: queue, Deps: rpc.Deps{
 		DB: postgres.NewReader(pool), Marks: marks, Books: books, Commands: commands.NewClient(rdb, queue), Health: health,
@@ -117,7 +117,19 @@ func Seed(t testing.TB) *Env {
 // Worker answers the fixture's commands on queue (for tests that wire the
 // API from configuration, whose queue is commands.Queue(prefix)).
 func (e *Env) Worker(t testing.TB, queue string) {
-	commandstest.Worker(t, e.Redis, queue, commandstest.Handlers{PlaceOrder: placeOrder, ResetAccount: resetAccount, Now: time.Now})
+	commandstest.Worker(t, e.Redis, queue, commandstest.Handlers{PlaceOrder: placeOrder, ResetAccount: resetAccount, LiveKill: liveKill, Now: time.Now})
+}
+
+// LiveSeat is the one model the fixture worker trades live.
+const LiveSeat = "kimi-k2-thinking/apex"
+
+// liveKill is the fixture worker's kill switch: LiveSeat (or every model)
+// is killed, any other model is not live.
+func liveKill(_ context.Context, k commands.LiveKill) (commands.LiveKillResult, error) {
+	if k.Model != "" && k.Model != LiveSeat {
+		return commands.LiveKillResult{Failure: &commands.Failure{Code: arena.CodeNotFound, Message: "no live model " + k.Model}}, nil
+	}
+	return commands.LiveKillResult{Kill: &commands.LiveKillOutcome{Models: []commands.KilledModel{{Model: LiveSeat, AccountID: KimiApex}}}}, nil
 }
 
 // placeOrder is the fixture worker: it fills every order at a fixed price
