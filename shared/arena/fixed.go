@@ -48,10 +48,19 @@ func MustFixed(s string) Fixed {
 // ParseFixed parses a plain decimal string such as "-12.345". It is exact: a
 // value with more than FixedDecimals fractional digits is rejected unless the
 // extra digits are zeros, as are exponents, NaN, infinities and empty input.
-func ParseFixed(s string) (Fixed, error) {
+func ParseFixed(s string) (Fixed, error) { return parseFixed(s) }
+
+// ParseFixedBytes is ParseFixed of a byte slice (a feed's JSON); it does
+// not allocate unless it fails.
+func ParseFixedBytes(b []byte) (Fixed, error) { return parseFixed(b) }
+
+func parseFixed[T string | []byte](s T) (Fixed, error) {
 	orig := s
-	if s == "" {
-		return 0, fmt.Errorf("parse decimal %q: empty", orig)
+	fail := func(format string, args ...any) (Fixed, error) {
+		return 0, fmt.Errorf("parse decimal %q: "+format, append([]any{string(orig)}, args...)...)
+	}
+	if len(s) == 0 {
+		return fail("empty")
 	}
 	neg := false
 	switch s[0] {
@@ -60,22 +69,31 @@ func ParseFixed(s string) (Fixed, error) {
 	case '+':
 		s = s[1:]
 	}
-	intPart, frac, hasDot := strings.Cut(s, ".")
-	if intPart == "" && (!hasDot || frac == "") {
-		return 0, fmt.Errorf("parse decimal %q: no digits", orig)
+	intPart, frac, hasDot := s, s[len(s):], false
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			intPart, frac, hasDot = s[:i], s[i+1:], true
+			break
+		}
 	}
-	frac = strings.TrimRight(frac, "0")
+	if len(intPart) == 0 && (!hasDot || len(frac) == 0) {
+		return fail("no digits")
+	}
+	for len(frac) > 0 && frac[len(frac)-1] == '0' {
+		frac = frac[:len(frac)-1]
+	}
 	if len(frac) > FixedDecimals {
-		return 0, fmt.Errorf("parse decimal %q: more than %d fractional digits", orig, FixedDecimals)
+		return fail("more than %d fractional digits", FixedDecimals)
 	}
 	var whole uint64
-	for _, c := range []byte(intPart) {
+	for i := 0; i < len(intPart); i++ {
+		c := intPart[i]
 		if c < '0' || c > '9' {
-			return 0, fmt.Errorf("parse decimal %q: invalid character %q", orig, c)
+			return fail("invalid character %q", c)
 		}
 		hi, lo := bits.Mul64(whole, 10)
 		if hi != 0 || lo > math.MaxUint64-uint64(c-'0') {
-			return 0, fmt.Errorf("parse decimal %q: %w", orig, ErrOverflow)
+			return fail("%w", ErrOverflow)
 		}
 		whole = lo + uint64(c-'0')
 	}
@@ -85,7 +103,7 @@ func ParseFixed(s string) (Fixed, error) {
 		if i < len(frac) {
 			c := frac[i]
 			if c < '0' || c > '9' {
-				return 0, fmt.Errorf("parse decimal %q: invalid character %q", orig, c)
+				return fail("invalid character %q", c)
 			}
 			fr += uint64(c - '0')
 		}
@@ -97,7 +115,7 @@ func ParseFixed(s string) (Fixed, error) {
 		limit++ // the most negative Fixed has no positive twin
 	}
 	if hi != 0 || carry != 0 || lo > limit {
-		return 0, fmt.Errorf("parse decimal %q: %w", orig, ErrOverflow)
+		return fail("%w", ErrOverflow)
 	}
 	if neg {
 		return Fixed(-lo), nil

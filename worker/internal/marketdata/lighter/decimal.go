@@ -1,7 +1,6 @@
 package lighter
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"strconv"
@@ -24,56 +23,12 @@ func (d *decimal) UnmarshalJSON(b []byte) error {
 		*d = 0
 		return nil
 	}
-	f, ok := parseDecimal(b)
-	if !ok {
-		return fmt.Errorf("parse decimal %q", b)
+	f, err := arena.ParseFixedBytes(b)
+	if err != nil {
+		return err
 	}
 	*d = decimal(f)
 	return nil
-}
-
-// parseDecimal parses [+-]digits[.digits] exactly into a Fixed, rejecting
-// anything ParseFixed rejects (exponents, too many fractional digits,
-// overflow).
-func parseDecimal(b []byte) (arena.Fixed, bool) {
-	neg := false
-	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
-		neg, b = b[0] == '-', b[1:]
-	}
-	intPart, frac, hasDot := bytes.Cut(b, []byte{'.'})
-	if len(intPart) == 0 && (!hasDot || len(frac) == 0) {
-		return 0, false
-	}
-	frac = bytes.TrimRight(frac, "0")
-	if len(frac) > arena.FixedDecimals {
-		return 0, false
-	}
-	var v uint64
-	for _, c := range intPart {
-		if c < '0' || c > '9' || v > (math.MaxInt64/arena.FixedScale)/10+1 {
-			return 0, false
-		}
-		v = v*10 + uint64(c-'0')
-	}
-	if v > math.MaxInt64/arena.FixedScale {
-		return 0, false
-	}
-	v *= arena.FixedScale
-	scale := uint64(arena.FixedScale / 10)
-	for _, c := range frac {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v += uint64(c-'0') * scale
-		scale /= 10
-	}
-	if v > math.MaxInt64 {
-		return 0, false
-	}
-	if neg {
-		return -arena.Fixed(v), true
-	}
-	return arena.Fixed(v), true
 }
 
 // number is a statistic on the wire (volumes, changes, rates): a JSON number

@@ -8,33 +8,6 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-func TestParseDecimalMatchesParseFixed(t *testing.T) {
-	for _, s := range []string{
-		"0", "1", "-1.5", "+0.00000001", ".5", "5.", "3327.46", "29.0915", "0.0000", "123.4500000000",
-		"92233720368.54775807", "92233720368.54775808", "99999999999999999999", "0.000000001",
-		"", "-", ".", "1e5", "NaN", "1.2.3", " 1", "0x10", "--1",
-	} {
-		want, wantErr := arena.ParseFixed(s)
-		got, ok := parseDecimal([]byte(s))
-		if ok != (wantErr == nil) || (ok && got != want) {
-			t.Errorf("parseDecimal(%q) = %s, %v; ParseFixed = %s, %v", s, got, ok, want, wantErr)
-		}
-	}
-}
-
-func FuzzParseDecimal(f *testing.F) {
-	for _, s := range []string{"3327.46", "-0.0001", "92233720368.54775807", "1e3", "00012.3400"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, wantErr := arena.ParseFixed(s)
-		got, ok := parseDecimal([]byte(s))
-		if ok != (wantErr == nil) || (ok && got != want) {
-			t.Errorf("parseDecimal(%q) = %s, %v; ParseFixed = %s, %v", s, got, ok, want, wantErr)
-		}
-	})
-}
-
 func TestWireScalars(t *testing.T) {
 	var v struct {
 		A, B, C, D decimal
