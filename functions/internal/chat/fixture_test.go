@@ -92,7 +92,10 @@ func newHarness(t testing.TB, script func(int, wireRequest) reply, tweak func(*O
 	seed(t, pool)
 	p := newProvider(t, script)
 	opt := Options{Pool: pool, Endpoint: p.endpoint(), Limits: Limits{MaxSteps: 4, RatePerMinute: 600, RateBurst: 100,
-		SQL: SQLLimits{Timeout: 400 * time.Millisecond}}}
+		// 2 s: short enough for the tests that must be stopped, long enough
+		// that a refused statement is refused, not timed out, on a loaded
+		// machine (at 400 ms a busy 2-core box timed out set_config).
+		SQL: SQLLimits{Timeout: 2 * time.Second}}}
 	if tweak != nil {
 		tweak(&opt)
 	}

@@ -221,13 +221,7 @@ func (j *Jobs) periodic() []periodic {
 func (j *Jobs) EnqueueSlot(ctx context.Context, typ string, slot time.Time) error {
 	for _, p := range j.sched.tasks {
 		if p.typ == typ {
-			task, err := newTask(typ, SlotPayload{Slot: slot})
-			if err != nil {
-				return err
-			}
-			opts := append([]asynq.Option{asynq.Queue(p.queue), asynq.TaskID(slotTaskID(typ, slot))}, p.opts(slot)...)
-			_, err = j.client.EnqueueContext(ctx, task, opts...)
-			return err
+			return p.enqueue(ctx, j.client, slot)
 		}
 	}
 	return fmt.Errorf("jobs: %q is not a periodic task", typ)

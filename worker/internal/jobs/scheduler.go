@@ -23,6 +23,18 @@ type periodic struct {
 	opts  func(slot time.Time) []asynq.Option
 }
 
+// enqueue enqueues p's task of slot: on its queue, under the slot's task
+// id (so a slot is enqueued once, whoever enqueues it), with p's options.
+func (p periodic) enqueue(ctx context.Context, client *asynq.Client, slot time.Time) error {
+	task, err := newTask(p.typ, SlotPayload{Slot: slot})
+	if err != nil {
+		return err
+	}
+	opts := append([]asynq.Option{asynq.Queue(p.queue), asynq.TaskID(slotTaskID(p.typ, slot))}, p.opts(slot)...)
+	_, err = client.EnqueueContext(ctx, task, opts...)
+	return err
+}
+
 // scheduler enqueues the periodic tasks. It replaces asynq.Scheduler,
 // whose cron entries would enqueue once per process; here the slot in the
 // task id makes the schedule idempotent across processes.
@@ -62,13 +74,7 @@ func (s *scheduler) loop(ctx context.Context, p periodic) {
 }
 
 func (s *scheduler) enqueue(ctx context.Context, p periodic, slot time.Time) {
-	task, err := newTask(p.typ, SlotPayload{Slot: slot})
-	if err != nil {
-		s.log.Error("periodic task not built", "type", p.typ, "err", err)
-		return
-	}
-	opts := append([]asynq.Option{asynq.Queue(p.queue), asynq.TaskID(slotTaskID(p.typ, slot))}, p.opts(slot)...)
-	_, err = s.client.EnqueueContext(ctx, task, opts...)
+	err := p.enqueue(ctx, s.client, slot)
 	switch {
 	case err == nil:
 		s.log.Debug("periodic task enqueued", "type", p.typ, "slot", slot)
