@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -29,21 +28,8 @@ func (r *Reader) Models(ctx context.Context) ([]arena.Model, error) {
 	return out, nil
 }
 
-// Account is one "Accounts" row: an account's ledger totals.
-type Account struct {
-	ModelID        string
-	InitialCapital arena.Fixed
-	Cash           arena.Fixed
-	RealizedPnL    arena.Fixed
-	Fees           arena.Fixed
-	Funding        arena.Fixed
-	Insurance      arena.Fixed
-	Epoch          int
-	UpdatedAt      time.Time
-}
-
 // Accounts returns the accounts of ids (every account when ids is nil).
-func (r *Reader) Accounts(ctx context.Context, ids []string) ([]Account, error) {
+func (r *Reader) Accounts(ctx context.Context, ids []string) ([]arena.Account, error) {
 	rows, err := r.pool.Query(ctx, `
 		SELECT "modelId", "initialCapital", "cash", "realizedPnl", "feesPaid",
 		       "fundingPnl", "insuranceCredit", "epoch", "updatedAt"
@@ -51,9 +37,9 @@ func (r *Reader) Accounts(ctx context.Context, ids []string) ([]Account, error) 
 	if err != nil {
 		return nil, fmt.Errorf("query accounts: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Account, error) {
-		var a Account
-		err := row.Scan(&a.ModelID, &a.InitialCapital, &a.Cash, &a.RealizedPnL, &a.Fees, &a.Funding, &a.Insurance,
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.Account, error) {
+		var a arena.Account
+		err := row.Scan(&a.AccountID, &a.Capital, &a.Cash, &a.RealizedPnL, &a.Fees, &a.Funding, &a.Insurance,
 			&a.Epoch, &a.UpdatedAt)
 		return a, err
 	})

@@ -139,7 +139,7 @@ func (a *api) capitals(ctx context.Context, ids []string) (map[string]arena.Fixe
 		out[id] = arena.FixedInt(10_000)
 	}
 	for _, ac := range accts {
-		out[ac.ModelID] = ac.InitialCapital
+		out[ac.AccountID] = ac.Capital
 	}
 	return out, nil
 }

@@ -310,14 +310,14 @@ func (a *api) accountSnapshot(ctx context.Context, id string) (AccountSnapshot, 
 		return AccountSnapshot{}, arena.Errorf(arena.CodeNotFound, "account %q does not exist", id)
 	}
 	ac := accts[0]
-	pos, err := a.DB.OpenPositions(ctx, []string{ac.ModelID})
+	pos, err := a.DB.OpenPositions(ctx, []string{ac.AccountID})
 	if err != nil {
 		return AccountSnapshot{}, dbErr(err, "positions")
 	}
 	marks, warning := a.marks(ctx)
-	out := AccountSnapshot{AccountID: ac.ModelID, CashBalance: ac.Cash, BorrowedBalance: max(-ac.Cash, 0),
+	out := AccountSnapshot{AccountID: ac.AccountID, CashBalance: ac.Cash, BorrowedBalance: max(-ac.Cash, 0),
 		QuoteCurrency: quoteCurrency, Positions: make([]AccountPosition, 0, len(pos)), TotalRealizedPnl: ac.RealizedPnL,
-		TotalFundingPnl: ac.Funding, InitialCapital: ac.InitialCapital, FeesPaid: ac.Fees, Epoch: ac.Epoch, Warning: warning}
+		TotalFundingPnl: ac.Funding, InitialCapital: ac.Capital, FeesPaid: ac.Fees, Epoch: ac.Epoch, Warning: warning}
 	for i := range pos {
 		item, upnl, err := views.ValuePosition(&pos[i], marks)
 		if err != nil {

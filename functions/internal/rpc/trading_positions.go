@@ -46,7 +46,7 @@ func (a *api) getPositions(ctx context.Context, in PositionsInput) (PositionsOut
 	marks, warning := a.marks(ctx)
 	cash := map[string]arena.Fixed{}
 	for _, ac := range accts {
-		cash[ac.ModelID] = ac.Cash
+		cash[ac.AccountID] = ac.Cash
 	}
 	groups, err := views.Positions(s.models, pos, cash, marks)
 	if err != nil {

@@ -28,8 +28,8 @@ const recordTimeout = 30 * time.Second
 type Options struct {
 	Trader  Trader
 	History marketdata.History
-	Store   *postgres.Agents
-	Reader  *postgres.Reader // seeds the conversations channel's state
+	Store   Store              // postgres.Agents
+	Reader  ConversationReader // postgres.Reader; seeds the conversations channel's state (none when nil)
 	Events  Publisher
 	Prompts *prompt.Set // default prompt.Default()
 	Seats   []llm.Seat  // the agents, from llm.Lineup
@@ -51,7 +51,7 @@ type Options struct {
 type Runner struct {
 	trader  Trader
 	history marketdata.History
-	store   *postgres.Agents
+	store   Store
 	prompts *prompt.Set
 	log     *slog.Logger
 	now     func() time.Time

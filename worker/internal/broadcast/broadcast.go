@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/views"
 )
 
@@ -29,7 +28,7 @@ type Publisher interface {
 type Reader interface {
 	Models(ctx context.Context) ([]arena.Model, error)
 	OpenPositions(ctx context.Context, ids []string) ([]arena.Position, error)
-	Accounts(ctx context.Context, ids []string) ([]postgres.Account, error)
+	Accounts(ctx context.Context, ids []string) ([]arena.Account, error)
 	Trades(ctx context.Context, ids []string, limit int) ([]arena.Position, error)
 }
 
@@ -175,7 +174,7 @@ func (b *Broadcaster) publishPositions(ctx context.Context, models []arena.Model
 	}
 	cash := make(map[string]arena.Fixed, len(accts))
 	for _, a := range accts {
-		cash[a.ModelID] = a.Cash
+		cash[a.AccountID] = a.Cash
 	}
 	marks := map[arena.Symbol]arena.Fixed{}
 	for _, p := range b.prices.Prices() {
