@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -16,14 +17,15 @@ const module = "github.com/autonome-go/autonome"
 
 type pkg struct {
 	ImportPath string
-	Deps       []string
+	Imports    []string // direct
+	Deps       []string // transitive
 	Standard   bool
 }
 
 // listPackages returns every package of the module with its transitive deps.
 func listPackages(t *testing.T) []pkg {
 	t.Helper()
-	cmd := exec.Command("go", "list", "-deps=false", "-json=ImportPath,Deps,Standard", module+"/...")
+	cmd := exec.Command("go", "list", "-deps=false", "-json=ImportPath,Imports,Deps,Standard", module+"/...")
 	cmd.Dir = ".."
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -79,6 +81,12 @@ func TestDependencyRules(t *testing.T) {
 		{"the Redis adapter does not import the Postgres adapter",
 			func(p string) bool { return under(p, "shared/redis") },
 			func(dep string) bool { return under(dep, "shared/postgres") }},
+		{"deciding, prompting, model providers, feeds and the relay never depend on the Postgres adapter",
+			func(p string) bool {
+				return under(p, "worker/internal/decision") || under(p, "worker/internal/llm") || under(p, "worker/internal/prompt") ||
+					under(p, "worker/internal/marketdata") || under(p, "worker/internal/relay") || under(p, "worker/cmd/relay")
+			},
+			func(dep string) bool { return under(dep, "shared/postgres") }},
 	}
 	checked := map[string]int{}
 	for _, p := range listPackages(t) {
@@ -98,6 +106,41 @@ func TestDependencyRules(t *testing.T) {
 		if checked[r.name] == 0 {
 			t.Errorf("rule %q matched no package; the layout changed", r.name)
 		}
+	}
+}
+
+// postgresImporters are the packages that may import the Postgres adapter
+// directly: the wiring, the jobs and recorders that write through it, and
+// (until the stored invocation has its domain type) the readers that shape
+// its rows. Everything else takes domain types (arena.Model, Account,
+// Position, ExitPlan) and declares the interfaces it needs; a package added
+// here should say why in its commit.
+var postgresImporters = map[string]bool{
+	"functions/chat": true, "worker/cmd/worker": true, "worker/internal/service": true, // wiring
+	"shared/testenv": true, "functions/internal/rpc/rpctest": true, "worker/internal/agent/agenttest": true, // test support
+	"worker/internal/jobs": true, "worker/internal/simulator": true, "worker/internal/season": true,
+	"worker/internal/seasonimport": true,
+	// postgres.Invocation, InvocationFilter, AgentModel and the season and
+	// equity reads still travel through these.
+	"functions/internal/rpc": true, "shared/views": true, "worker/internal/agent": true,
+}
+
+// The Postgres adapter's types stay at its edge: a package outside
+// postgresImporters that imports it directly fails here.
+func TestPostgresAdapterImporters(t *testing.T) {
+	seen := 0
+	for _, p := range listPackages(t) {
+		rel := strings.TrimPrefix(p.ImportPath, module+"/")
+		if rel == "shared/postgres" || !slices.Contains(p.Imports, module+"/shared/postgres") {
+			continue
+		}
+		seen++
+		if !postgresImporters[rel] {
+			t.Errorf("%s imports shared/postgres; take arena types and declare the interface it needs (or add it to postgresImporters, saying why)", rel)
+		}
+	}
+	if seen == 0 {
+		t.Error("no package imports shared/postgres; the layout changed")
 	}
 }
 
