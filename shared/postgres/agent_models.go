@@ -22,18 +22,14 @@ type AgentModel struct {
 // AgentModels returns every model (active or not) ordered by name, then
 // variant.
 func (s *Agents) AgentModels(ctx context.Context) ([]AgentModel, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT "id", "name", "openRouterModelName", "variant"::text, "provider", "kind", "active", "createdAt",
-		       "invocationCount", "totalMinutes", "failedWorkflowCount", "failedToolCallCount"
-		FROM "Models" ORDER BY "name", "variant", "id"`)
+	rows, err := s.pool.Query(ctx, modelsQuery(`, "invocationCount", "totalMinutes", "failedWorkflowCount", "failedToolCallCount"`,
+		`"name", "variant", "id"`))
 	if err != nil {
 		return nil, fmt.Errorf("query models: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AgentModel, error) {
 		var m AgentModel
-		err := row.Scan(&m.ID, &m.Name, &m.ProviderModel, &m.Variant, &m.Provider, &m.Kind, &m.Active, &m.CreatedAt,
-			&m.InvocationCount, &m.TotalMinutes, &m.FailedWorkflowCount, &m.FailedToolCallCount)
-		return m, err
+		return m, scanModel(row, &m.Model, &m.InvocationCount, &m.TotalMinutes, &m.FailedWorkflowCount, &m.FailedToolCallCount)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read models: %w", err)

@@ -9,18 +9,29 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
+// modelsQuery selects every "Models" row, with the columns scanModel reads
+// first, then extra ones, then order ("Models"."variant" sorts by the enum's
+// order, "variant" by the text the query returns).
+func modelsQuery(extra, order string) string {
+	return `SELECT "id", "name", "openRouterModelName", "variant"::text, "provider", "kind", "active", "createdAt",
+		"runStatus", "runHint"` + extra + ` FROM "Models" ORDER BY ` + order
+}
+
+// scanModel reads a modelsQuery row into m, then the extra columns into extra.
+func scanModel(row pgx.Row, m *arena.Model, extra ...any) error {
+	return row.Scan(append([]any{&m.ID, &m.Name, &m.ProviderModel, &m.Variant, &m.Provider, &m.Kind, &m.Active,
+		&m.CreatedAt, &m.RunStatus, &m.RunHint}, extra...)...)
+}
+
 // Models returns every model ordered by name, then variant.
 func (r *Reader) Models(ctx context.Context) ([]arena.Model, error) {
-	rows, err := r.pool.Query(ctx, `
-		SELECT "id", "name", "openRouterModelName", "variant"::text, "provider", "kind", "active", "createdAt", "runStatus", "runHint"
-		FROM "Models" ORDER BY "name", "Models"."variant", "id"`)
+	rows, err := r.pool.Query(ctx, modelsQuery("", `"name", "Models"."variant", "id"`))
 	if err != nil {
 		return nil, fmt.Errorf("query models: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.Model, error) {
 		var m arena.Model
-		err := row.Scan(&m.ID, &m.Name, &m.ProviderModel, &m.Variant, &m.Provider, &m.Kind, &m.Active, &m.CreatedAt, &m.RunStatus, &m.RunHint)
-		return m, err
+		return m, scanModel(row, &m)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read models: %w", err)
