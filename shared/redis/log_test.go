@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/autonome-go/autonome/shared/logdedup"
 )
 
 // go-redis's messages go to the binary's logger, each distinct one at most
@@ -13,7 +15,7 @@ import (
 func TestQuietLoggerUsesTheBinarysLogger(t *testing.T) {
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil)).With("component", "worker")
-	q := &quietLogger{log: log, window: 1 << 62, seen: map[string]*seenMsg{}}
+	q := &quietLogger{log: log, seen: logdedup.New(1 << 62)}
 	for range 5 {
 		q.Printf(context.Background(), "dial tcp %s: connection refused", "127.0.0.1:6379")
 	}

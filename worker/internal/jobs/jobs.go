@@ -13,6 +13,7 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/commands"
+	"github.com/autonome-go/autonome/shared/logdedup"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/worker/internal/agent"
@@ -137,7 +138,7 @@ func (j *Jobs) Run(ctx context.Context) error {
 		Concurrency:              j.o.Concurrency,
 		Queues:                   j.queues.weights(),
 		RetryDelayFunc:           j.retryDelay,
-		Logger:                   asynqLogger{log: j.log.With("part", "asynq"), seen: &repeats{}},
+		Logger:                   asynqLogger{log: j.log.With("part", "asynq"), seen: logdedup.New(30 * time.Second)},
 		LogLevel:                 asynq.WarnLevel,
 		ShutdownTimeout:          shutdownTimeout,
 		TaskCheckInterval:        j.o.PollInterval,

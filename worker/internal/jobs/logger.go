@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
+
+	"github.com/autonome-go/autonome/shared/logdedup"
 )
 
 // asynqLogger adapts slog to asynq's logger. asynq logs at Fatal only in
@@ -14,30 +15,7 @@ import (
 // already logged in the last 30 s is counted instead of logged again.
 type asynqLogger struct {
 	log  *slog.Logger
-	seen *repeats
-}
-
-type repeats struct {
-	mu   sync.Mutex
-	last map[string]time.Time
-	n    map[string]int
-}
-
-// allow reports whether msg may be logged now, and how many copies of it
-// were swallowed since it last was.
-func (r *repeats) allow(msg string, now time.Time) (bool, int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.last == nil || len(r.last) > 1000 {
-		r.last, r.n = map[string]time.Time{}, map[string]int{}
-	}
-	if t, ok := r.last[msg]; ok && now.Sub(t) < 30*time.Second {
-		r.n[msg]++
-		return false, 0
-	}
-	n := r.n[msg]
-	r.last[msg], r.n[msg] = now, 0
-	return true, n
+	seen *logdedup.Window // 30 s
 }
 
 func (l asynqLogger) Debug(args ...any) { l.out(slog.LevelDebug, args) }
@@ -49,7 +27,7 @@ func (l asynqLogger) Fatal(args ...any) { l.out(slog.LevelError, args) }
 func (l asynqLogger) out(level slog.Level, args []any) {
 	msg := fmt.Sprint(args...)
 	if level >= slog.LevelWarn && l.seen != nil {
-		ok, swallowed := l.seen.allow(msg, time.Now())
+		ok, swallowed := l.seen.Allow(msg, time.Now())
 		if !ok {
 			return
 		}
