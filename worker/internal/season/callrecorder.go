@@ -45,13 +45,9 @@ func NewCallRecorder(dst io.WriteCloser, next http.RoundTripper, log *slog.Logge
 
 // RoundTrip implements http.RoundTripper.
 func (r *CallRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	var body []byte
-	if req.Body != nil {
-		var err error
-		if body, err = io.ReadAll(req.Body); err != nil {
-			return nil, err
-		}
-		req.Body.Close()
+	body, err := requestBody(req)
+	if err != nil {
+		return nil, err
 	}
 	var m struct {
 		Model string `json:"model"`

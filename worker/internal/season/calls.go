@@ -92,13 +92,9 @@ type callLog struct {
 
 // RoundTrip implements http.RoundTripper.
 func (l *callLog) RoundTrip(req *http.Request) (*http.Response, error) {
-	var body []byte
-	if req.Body != nil {
-		var err error
-		if body, err = io.ReadAll(req.Body); err != nil {
-			return nil, err
-		}
-		req.Body.Close()
+	body, err := requestBody(req)
+	if err != nil {
+		return nil, err
 	}
 	if l.live != nil {
 		return l.record(req, body)
@@ -113,6 +109,15 @@ func (l *callLog) record(req *http.Request, body []byte) (*http.Response, error)
 	l.clock.add(time.Duration(c.LatencyNs))
 	l.out = append(l.out, c)
 	return resp, err
+}
+
+// requestBody reads and closes req's body (nil without one).
+func requestBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil {
+		return nil, nil
+	}
+	defer req.Body.Close()
+	return io.ReadAll(req.Body)
 }
 
 // liveCall sends req (its body already read into body) through rt and

@@ -120,24 +120,35 @@ func (v *Venue) PayFunding(account int64, m int16, amount, rate string) int64 {
 
 // positionFunding serves GET /api/v1/positionFunding, newest first.
 func (v *Venue) positionFunding(w http.ResponseWriter, r *http.Request) {
-	a, ok := qInt(r, "account_index")
-	limit, ok2 := qInt(r, "limit")
-	if !ok || !ok2 || limit < 1 || limit > 100 {
-		fail(w, 21100, "account_index and limit (1-100) are required")
+	a, limit, ok := v.accountList(w, r, func(limit int64) bool { return limit >= 1 && limit <= 100 })
+	if !ok {
 		return
 	}
-	v.mu.Lock()
 	defer v.mu.Unlock()
-	if err := v.checkAuth(r.URL.Query().Get("auth"), a); err != nil {
-		fail(w, 20013, err.Error())
-		return
-	}
 	out := venue.PositionFundings{Code: 200, PositionFundings: []venue.PositionFunding{}}
 	fs := v.fundings[a]
 	for i := len(fs) - 1; i >= 0 && int64(len(out.PositionFundings)) < limit; i-- {
 		out.PositionFundings = append(out.PositionFundings, fs[i])
 	}
 	reply(w, http.StatusOK, out)
+}
+
+// accountList reads an authenticated list query's account_index and limit
+// (refusing a limit validLimit rejects) and, when ok, returns holding v.mu.
+func (v *Venue) accountList(w http.ResponseWriter, r *http.Request, validLimit func(int64) bool) (account, limit int64, ok bool) {
+	a, ok := qInt(r, "account_index")
+	limit, ok2 := qInt(r, "limit")
+	if !ok || !ok2 || !validLimit(limit) {
+		fail(w, 21100, "account_index and a valid limit are required")
+		return 0, 0, false
+	}
+	v.mu.Lock()
+	if err := v.checkAuth(r.URL.Query().Get("auth"), a); err != nil {
+		v.mu.Unlock()
+		fail(w, 20013, err.Error())
+		return 0, 0, false
+	}
+	return a, limit, true
 }
 
 // sweep fills the resting orders of market m that its new mark reaches:
@@ -189,18 +200,15 @@ func reached(o venue.Order, mark int64) bool {
 
 // tradesList serves GET /api/v1/trades for one account, newest first.
 func (v *Venue) tradesList(w http.ResponseWriter, r *http.Request) {
-	a, ok := qInt(r, "account_index")
-	limit, ok2 := qInt(r, "limit")
-	if !ok || !ok2 || r.URL.Query().Get("sort_by") == "" {
+	if r.URL.Query().Get("sort_by") == "" {
 		fail(w, 21100, "account_index, sort_by and limit are required")
 		return
 	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if err := v.checkAuth(r.URL.Query().Get("auth"), a); err != nil {
-		fail(w, 20013, err.Error())
+	a, limit, ok := v.accountList(w, r, func(int64) bool { return true })
+	if !ok {
 		return
 	}
+	defer v.mu.Unlock()
 	out := venue.Trades{Code: 200, Trades: []venue.Trade{}}
 	for i := len(v.trades) - 1; i >= 0 && int64(len(out.Trades)) < limit; i-- {
 		if t := v.trades[i]; t.AskAccountID == a || t.BidAccountID == a {
