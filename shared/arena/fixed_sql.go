@@ -24,7 +24,7 @@ func (f *Fixed) Scan(src any) error {
 	case string:
 		g, err = ParseFixed(v)
 	case []byte:
-		g, err = ParseFixed(string(v))
+		g, err = ParseFixedBytes(v)
 	case int64:
 		if v > math.MaxInt64/FixedScale || v < math.MinInt64/FixedScale {
 			err = fmt.Errorf("scan %d into arena.Fixed: %w", v, ErrOverflow)

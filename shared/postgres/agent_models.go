@@ -64,7 +64,7 @@ type LedgerFill struct {
 func (s *Agents) OrderFills(ctx context.Context, modelID, orderID string) ([]LedgerFill, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT "quantity", "price", "amount", "createdAt" FROM "LedgerEntries"
-		WHERE "modelId" = $1 AND "orderId" = $2 AND "kind" = 'FILL' ORDER BY "id"`, modelID, orderID)
+		WHERE "modelId" = $1 AND "orderId" = $2 AND "kind" = 'FILL' ORDER BY "id"`, numericText, modelID, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("query order fills: %w", err)
 	}

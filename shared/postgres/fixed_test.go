@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/testenv"
@@ -31,23 +32,25 @@ func fixedExtremes() []arena.Fixed {
 }
 
 // A Fixed written as a parameter and read back from NUMERIC is the same
-// integer, through the extended protocol (binary numeric) and the simple
-// protocol (text), into an unconstrained column and the ledger's
+// integer, through the extended protocol (binary numeric, or text as the
+// Reader asks for it) and the simple protocol, into an unconstrained column and the ledger's
 // numeric(24, 8), and PostgreSQL holds exactly the decimal Fixed denotes.
 func TestFixedNumericRoundTrip(t *testing.T) {
 	pool, _ := testenv.Postgres(t)
 	ctx := testenv.Context(t, 60*time.Second)
-	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+	textResults := pgx.QueryResultFormatsByOID{pgtype.NumericOID: pgx.TextFormatCode} // as the Reader asks
+	for mode, opt := range map[string]any{"binary": pgx.QueryExecModeCacheStatement, "simple protocol": pgx.QueryExecModeSimpleProtocol,
+		"text results": textResults} {
 		for _, f := range fixedExtremes() {
 			var any, ledger arena.Fixed
 			var equal bool
-			err := pool.QueryRow(ctx, `SELECT $1::numeric, $1::numeric(24, 8), $1::numeric = $2::numeric`, mode, f, f.String()).
+			err := pool.QueryRow(ctx, `SELECT $1::numeric, $1::numeric(24, 8), $1::numeric = $2::numeric`, opt, f, f.String()).
 				Scan(&any, &ledger, &equal)
 			if err != nil {
-				t.Fatalf("mode %v, %s (%d): %v", mode, f, int64(f), err)
+				t.Fatalf("%s: %s (%d): %v", mode, f, int64(f), err)
 			}
 			if any != f || ledger != f || !equal {
-				t.Fatalf("mode %v: %d went in, %d and %d came out (equal as text %v)", mode, int64(f), int64(any), int64(ledger), equal)
+				t.Fatalf("%s: %d went in, %d and %d came out (equal as text %v)", mode, int64(f), int64(any), int64(ledger), equal)
 			}
 		}
 	}
@@ -88,4 +91,60 @@ func TestFixedScanRejectsInexactValues(t *testing.T) {
 		len(arr) != 3 || arr[0] != arena.MaxFixed || arr[1] != -1 || arr[2] != 0 {
 		t.Errorf("numeric[] round trip: %v, %v", arr, err)
 	}
+}
+
+// BenchmarkScanNumeric compares reading 1000 rows × 6 NUMERIC columns
+// straight into arena.Fixed (binary numeric through Fixed's sql.Scanner)
+// with the former way: a ::text cast per column and ParseFixed.
+func BenchmarkScanNumeric(b *testing.B) {
+	pool, _ := testenv.Postgres(b)
+	ctx := testenv.Context(b, 10*time.Minute)
+	const cols = `v, -v, round(v / 3, 8), v * 1000, v + 0.00000001, 0::numeric`
+	const rows = `SELECT round((random() * 100000)::numeric, 8)::numeric(24, 8) AS v FROM generate_series(1, 1000)`
+	var vals [6]arena.Fixed
+	b.Run("Fixed", func(b *testing.B) {
+		for b.Loop() {
+			r, err := pool.Query(ctx, `SELECT `+cols+` FROM (`+rows+`) s`)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, err = pgx.ForEachRow(r, []any{&vals[0], &vals[1], &vals[2], &vals[3], &vals[4], &vals[5]}, func() error { return nil })
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Fixed/text-format", func(b *testing.B) {
+		for b.Loop() {
+			r, err := pool.Query(ctx, `SELECT `+cols+` FROM (`+rows+`) s`, pgx.QueryResultFormatsByOID{pgtype.NumericOID: pgx.TextFormatCode})
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, err = pgx.ForEachRow(r, []any{&vals[0], &vals[1], &vals[2], &vals[3], &vals[4], &vals[5]}, func() error { return nil })
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("text+ParseFixed", func(b *testing.B) {
+		var text [6]string
+		for b.Loop() {
+			r, err := pool.Query(ctx, `SELECT v::text, (-v)::text, round(v / 3, 8)::text, (v * 1000)::text, (v + 0.00000001)::text, 0::text FROM (`+rows+`) s`)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, err = pgx.ForEachRow(r, []any{&text[0], &text[1], &text[2], &text[3], &text[4], &text[5]}, func() error {
+				var err error
+				for i, s := range text {
+					if vals[i], err = arena.ParseFixed(s); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -61,7 +61,7 @@ func LoadState(ctx context.Context, pool *pgxpool.Pool) (arena.ExchangeState, er
 
 	accounts := map[string]*arena.AccountState{}
 	rows, err := tx.Query(ctx, `SELECT "modelId", "initialCapital", "cash", "realizedPnl",
-		"feesPaid", "fundingPnl", "insuranceCredit" FROM "Accounts" ORDER BY "modelId"`)
+		"feesPaid", "fundingPnl", "insuranceCredit" FROM "Accounts" ORDER BY "modelId"`, numericText)
 	if err != nil {
 		return st, fmt.Errorf("read accounts: %w", err)
 	}

@@ -1,6 +1,8 @@
 package postgres
 
 import (
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/autonome-go/autonome/shared/arena"
@@ -21,3 +23,10 @@ func NewReader(pool *pgxpool.Pool) *Reader { return &Reader{pool: pool} }
 
 // Cents converts whole cents (a numeric(18,2) value × 100) to Fixed.
 func Cents(c int64) arena.Fixed { return arena.Fixed(c * (arena.FixedScale / 100)) }
+
+// numericText, passed before a query's arguments, asks for NUMERIC columns
+// in text format: arena.Fixed's Scanner then parses the server's exact
+// text, where the binary format would have pgx decode each value into a
+// big.Int and format it back to text first (BenchmarkScanNumeric, 1000
+// rows × 6 columns: 4.7 ms and 184 KB against 12–20 ms and 1.2 MB).
+var numericText = pgx.QueryResultFormatsByOID{pgtype.NumericOID: pgx.TextFormatCode}

@@ -43,7 +43,7 @@ func (r *Reader) CompletedTrades(ctx context.Context, modelID string, limit int)
 		WHERE o."modelId" = $1 AND o."status" = 'CLOSED' AND o."closedAt" IS NOT NULL
 		  AND o."closeTrigger" IS DISTINCT FROM 'RESET'
 		ORDER BY o."closedAt" DESC, o."id" DESC
-		LIMIT $2`, modelID, limit, closeMatchWindow)
+		LIMIT $2`, numericText, modelID, limit, closeMatchWindow)
 	if err != nil {
 		return nil, fmt.Errorf("query completed trades: %w", err)
 	}

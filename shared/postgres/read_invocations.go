@@ -85,7 +85,7 @@ func (r *Reader) Invocations(ctx context.Context, f InvocationFilter) ([]Invocat
 		       OR EXISTS (SELECT 1 FROM "ToolCalls" tc WHERE tc."invocationId" = i."id" AND NOT tc."success"))
 		  AND ($4::timestamptz IS NULL OR (i."createdAt", i."id") < ($4, $5::text))
 		ORDER BY i."createdAt" DESC, i."id" DESC
-		LIMIT $2`, f.ModelIDs, f.Limit, f.FailedOnly, beforeAt, beforeID, f.TextLimit, f.PayloadLimit)
+		LIMIT $2`, numericText, f.ModelIDs, f.Limit, f.FailedOnly, beforeAt, beforeID, f.TextLimit, f.PayloadLimit)
 	if err != nil {
 		return nil, fmt.Errorf("query invocations: %w", err)
 	}

@@ -44,7 +44,7 @@ func (r *Reader) Accounts(ctx context.Context, ids []string) ([]arena.Account, e
 	rows, err := r.pool.Query(ctx, `
 		SELECT "modelId", "initialCapital", "cash", "realizedPnl", "feesPaid",
 		       "fundingPnl", "insuranceCredit", "epoch", "updatedAt"
-		FROM "Accounts" WHERE $1::text[] IS NULL OR "modelId" = ANY($1) ORDER BY "modelId"`, ids)
+		FROM "Accounts" WHERE $1::text[] IS NULL OR "modelId" = ANY($1) ORDER BY "modelId"`, numericText, ids)
 	if err != nil {
 		return nil, fmt.Errorf("query accounts: %w", err)
 	}

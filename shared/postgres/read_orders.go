@@ -24,7 +24,7 @@ func (r *Reader) Trades(ctx context.Context, ids []string, limit int) ([]arena.P
 		WHERE "status" = 'CLOSED' AND "closedAt" IS NOT NULL AND "closeTrigger" IS DISTINCT FROM 'RESET'
 		  AND ($1::text[] IS NULL OR "modelId" = ANY($1))
 		ORDER BY "closedAt" DESC, "id" DESC
-		LIMIT $2`, ids, limit)
+		LIMIT $2`, numericText, ids, limit)
 	if err != nil {
 		return nil, fmt.Errorf("query trades: %w", err)
 	}
@@ -61,7 +61,7 @@ func (r *Reader) OpenPositions(ctx context.Context, ids []string) ([]arena.Posit
 		       "exitPlan", "openedAt", "updatedAt"
 		FROM "Orders"
 		WHERE "status" = 'OPEN' AND ($1::text[] IS NULL OR "modelId" = ANY($1))
-		ORDER BY "modelId", "symbol"`, ids)
+		ORDER BY "modelId", "symbol"`, numericText, ids)
 	if err != nil {
 		return nil, fmt.Errorf("query positions: %w", err)
 	}

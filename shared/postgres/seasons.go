@@ -307,7 +307,7 @@ func (r *Reader) Season(ctx context.Context, id string) (SeasonRow, error) {
 func (r *Reader) SeasonEntrants(ctx context.Context, id string) ([]SeasonEntrant, error) {
 	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "position", "rank", "name", "variant", "kind", "model", "provider",
 		"capital", "equity", "returnPct", "realizedPnl", "fees", "funding",
-		"fills", "decisions", "failed", "skipped" FROM "SeasonEntrants" WHERE "seasonId" = $1 ORDER BY "rank", "entrantId"`, id)
+		"fills", "decisions", "failed", "skipped" FROM "SeasonEntrants" WHERE "seasonId" = $1 ORDER BY "rank", "entrantId"`, numericText, id)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +323,7 @@ func (r *Reader) SeasonEntrants(ctx context.Context, id string) ([]SeasonEntrant
 // ids is empty), by entrant then time.
 func (r *Reader) SeasonEquity(ctx context.Context, id string, ids []string) ([]SeasonEquity, error) {
 	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "at", "equity" FROM "SeasonEquity"
-		WHERE "seasonId" = $1 AND (coalesce(cardinality($2::text[]), 0) = 0 OR "entrantId" = ANY($2)) ORDER BY "entrantId", "at"`, id, ids)
+		WHERE "seasonId" = $1 AND (coalesce(cardinality($2::text[]), 0) = 0 OR "entrantId" = ANY($2)) ORDER BY "entrantId", "at"`, numericText, id, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -339,7 +339,7 @@ func (r *Reader) SeasonEquity(ctx context.Context, id string, ids []string) ([]S
 func (r *Reader) SeasonDecisions(ctx context.Context, id, entrant string, limit int) ([]SeasonDecision, error) {
 	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "slot", "actions"::text, "digest", "response", "failure", "inputTokens",
 		"outputTokens", "costUsd", "latencyMs" FROM "SeasonDecisions" WHERE "seasonId" = $1 AND ($2 = '' OR "entrantId" = $2)
-		ORDER BY "slot", "entrantId" LIMIT $3`, id, entrant, limit)
+		ORDER BY "slot", "entrantId" LIMIT $3`, numericText, id, entrant, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -355,7 +355,7 @@ func (r *Reader) SeasonDecisions(ctx context.Context, id, entrant string, limit 
 // SeasonCosts sums each entrant's LLM cost and tokens over a season.
 func (r *Reader) SeasonCosts(ctx context.Context, id string) (map[string]SeasonCost, error) {
 	rows, err := r.pool.Query(ctx, `SELECT "entrantId", sum("costUsd"), sum("inputTokens" + "outputTokens")::int8
-		FROM "SeasonDecisions" WHERE "seasonId" = $1 GROUP BY "entrantId"`, id)
+		FROM "SeasonDecisions" WHERE "seasonId" = $1 GROUP BY "entrantId"`, numericText, id)
 	if err != nil {
 		return nil, err
 	}
