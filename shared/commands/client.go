@@ -165,6 +165,20 @@ func (c *Client) KillLive(ctx context.Context, k LiveKill) (LiveKillOutcome, err
 // client order id): such a command whose task was lost with its worker (the
 // lease expired; no result) is run again to get that outcome.
 func (c *Client) run(ctx context.Context, task *asynq.Task, id string, idempotent bool, same func([]byte) bool) ([]byte, error) {
+	for attempt := 0; ; attempt++ {
+		res, err := c.runOnce(ctx, task, id, idempotent, same)
+		// The task this call joined was lost with its worker while we
+		// waited: an idempotent command is run again under the same id (the
+		// worker answers its recorded outcome), instead of telling the
+		// caller to send it again.
+		if err == errUnknown && idempotent && attempt < 3 && ctx.Err() == nil {
+			continue
+		}
+		return res, err
+	}
+}
+
+func (c *Client) runOnce(ctx context.Context, task *asynq.Task, id string, idempotent bool, same func([]byte) bool) ([]byte, error) {
 	// No asynq deadline: one that passes while the worker executes the
 	// command archives the task as "deadline exceeded" after it executed,
 	// indistinguishable from a task never received. The worker refuses a
