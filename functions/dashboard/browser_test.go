@@ -269,6 +269,26 @@ func TestBrowserArena(t *testing.T) {
 	e.wait(t, "filtered legend", `document.querySelectorAll('[data-testid=legend-row]').length === 1`)
 }
 
+// The legend's return is against each account's starting capital as
+// models.getModels gives it, not a constant.
+func TestBrowserArenaCapitalFromAPI(t *testing.T) {
+	e := newBrowserEnv(t, func(f *fakeAPI) {
+		for i := range f.accounts {
+			if f.accounts[i].Variant == "Apex" && f.accounts[i].Name == "kimi-k2-thinking" {
+				f.accounts[i].Capital = 5000
+			}
+		}
+	})
+	e.open(t, "#/?variant=Apex")
+	e.wait(t, "Apex legend", `document.querySelectorAll('[data-testid=legend-row]').length === 4`)
+	e.wait(t, "kimi's return against its 5 000 capital", `[...document.querySelectorAll('[data-testid=legend-row]')].some(r => {
+		if (!r.textContent.includes('kimi-k2-thinking')) return false;
+		const c = r.querySelectorAll('td');
+		const last = Number(c[2].textContent.replace(/[^0-9.-]/g, '')), pct = Number(c[3].textContent.replace(/[^0-9.-]/g, ''));
+		return last > 0 && Math.abs(pct - (last - 5000) / 50) < 0.01;
+	})`)
+}
+
 func TestBrowserLeaderboard(t *testing.T) {
 	e := newBrowserEnv(t, nil)
 	e.open(t, "#/leaderboard")

@@ -56,6 +56,7 @@ type fakeAPI struct {
 
 type fakeAccount struct {
 	ID, Name, Router, Variant, Kind string
+	Capital                         float64 // models.getModels' initialCapital; 10 000 when zero
 }
 
 type fakeEvent struct {
@@ -269,7 +270,11 @@ func (f *fakeAPI) procedure(proc string, in map[string]any, str func(string) str
 	case "models/getModels":
 		var ms []any
 		for _, a := range f.accounts {
-			m := map[string]any{"id": a.ID, "name": a.Name}
+			capital := a.Capital
+			if capital == 0 {
+				capital = 10000
+			}
+			m := map[string]any{"id": a.ID, "name": a.Name, "initialCapital": capital}
 			if a.Kind != "" {
 				m["kind"] = a.Kind
 			}

@@ -254,6 +254,12 @@ export function createLineChart(host, { yFormat = String, baseline = null, empty
       hidden = new Set(h);
       draw();
     },
+    // setBaseline moves the dotted reference line (null hides it).
+    setBaseline(b) {
+      if (b === baseline) return;
+      baseline = b;
+      draw();
+    },
     destroy() {
       ro.disconnect();
       cancelAnimationFrame(frame);

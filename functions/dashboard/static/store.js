@@ -71,7 +71,7 @@ export function createStore() {
     },
 
     // learn records facts about accounts from any payload that has them.
-    learn(modelId, { name, variant, kind, runStatus, runHint } = {}) {
+    learn(modelId, { name, variant, kind, runStatus, runHint, initialCapital } = {}) {
       if (!modelId) return;
       const a = accounts.get(modelId) || { id: modelId };
       if (name) a.name = String(name);
@@ -79,6 +79,7 @@ export function createStore() {
       if (kind) a.kind = String(kind);
       if (runStatus !== undefined) a.runStatus = String(runStatus || "");
       if (runHint !== undefined) a.runHint = String(runHint || "");
+      if (initialCapital !== undefined && Number.isFinite(Number(initialCapital)) && Number(initialCapital) > 0) a.capital = Number(initialCapital);
       accounts.set(modelId, a);
     },
     account(modelId) {
@@ -93,6 +94,11 @@ export function createStore() {
       const a = accounts.get(modelId);
       return a?.runStatus === "no_key" ? a.runHint || "no API key configured for this model" : "";
     },
+    // capital is the account's starting capital (models.getModels'
+    // initialCapital), or NaN while unknown.
+    capital(modelId) {
+      return accounts.get(modelId)?.capital ?? NaN;
+    },
     isBaseline(modelId) {
       return accounts.get(modelId)?.kind === "baseline";
     },
@@ -105,7 +111,7 @@ export function createStore() {
       for (const m of models || []) {
         if (!m || !m.name) continue;
         set.add(String(m.name));
-        store.learn(m.id, { name: m.name, variant: m.variant, kind: m.kind, runStatus: m.runStatus || "", runHint: m.runHint || "" });
+        store.learn(m.id, { name: m.name, variant: m.variant, kind: m.kind, runStatus: m.runStatus || "", runHint: m.runHint || "", initialCapital: m.initialCapital });
       }
       names = [...set].sort((a, b) => a.localeCompare(b));
       emit("models");

@@ -39,6 +39,9 @@ type ModelItem struct {
 	// how to enable it); omitted for one that runs.
 	RunStatus string `json:"runStatus,omitempty"`
 	RunHint   string `json:"runHint,omitempty"`
+	// InitialCapital is the account's starting capital (an addition to the
+	// reference's {id, name}; 10 000 for an account without a ledger yet).
+	InitialCapital arena.Fixed `json:"initialCapital"`
 }
 
 func (a *api) getModels(ctx context.Context, in ModelsInput) (ModelsOutput, error) {
@@ -46,10 +49,15 @@ func (a *api) getModels(ctx context.Context, in ModelsInput) (ModelsOutput, erro
 	if err != nil {
 		return ModelsOutput{}, err
 	}
+	capital, err := a.capitals(ctx, s.ids)
+	if err != nil {
+		return ModelsOutput{}, err
+	}
 	out := ModelsOutput{Models: make([]ModelItem, 0, len(s.models))}
 	for _, m := range s.models {
 		out.Models = append(out.Models, ModelItem{ID: m.ID, Name: m.Name, Variant: views.Variant(m),
-			OpenRouterModelName: m.ProviderModel, Provider: m.Provider, Kind: m.Kind, Active: m.Active, RunStatus: runStatus(m), RunHint: m.RunHint})
+			OpenRouterModelName: m.ProviderModel, Provider: m.Provider, Kind: m.Kind, Active: m.Active, RunStatus: runStatus(m), RunHint: m.RunHint,
+			InitialCapital: capital[m.ID]})
 	}
 	return out, nil
 }

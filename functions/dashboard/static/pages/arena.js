@@ -3,7 +3,8 @@
 // positions (with exit plans), closed trades and the model chat.
 //
 // RPC: trading.getPortfolioHistory, trading.getPositions, trading.getTrades,
-// models.getInvocations. SSE: positions, trades, conversations (payloads
+// models.getInvocations; each account's starting capital comes from
+// models.getModels (through the store). SSE: positions, trades, conversations (payloads
 // applied directly), portfolio (triggers a history refetch).
 import { html, render } from "../html.js";
 import * as f from "../format.js";
@@ -19,7 +20,6 @@ const RESOLUTION_MS = { "1m": 6e4, "5m": 3e5, "15m": 9e5, "1h": 36e5, "4h": 144e
 const TRADES_LIMIT = 200;
 const MAX_TRADES = 500;
 const MAX_CHATS = 150;
-const START_CAPITAL = 10000;
 
 function normalize(q) {
   return {
@@ -51,7 +51,7 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
     </aside>
   </div>`);
   const $ = (id) => root.querySelector("#" + id);
-  const chart = createLineChart($("equity-chart"), { yFormat: (v) => f.usd(v, { dp: 0 }), baseline: START_CAPITAL, empty: "No equity history yet" });
+  const chart = createLineChart($("equity-chart"), { yFormat: (v) => f.usd(v, { dp: 0 }), empty: "No equity history yet" });
 
   // inVariant filters live payloads, which carry every variant. An account
   // whose variant we don't know yet makes us refetch through RPC instead.
@@ -102,7 +102,7 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
   function seriesFor() {
     const accounts = accountsFromHistory().filter((a) => store.shows(a.name));
     if (q.variant !== "all") {
-      return accounts.map((a) => ({ key: a.id, label: a.name, sub: a.variant, color: store.modelColor(a.name, a.id), dashed: store.isBaseline(a.id), idle: store.cannotRun(a.id), points: a.points }));
+      return accounts.map((a) => ({ key: a.id, label: a.name, sub: a.variant, color: store.modelColor(a.name, a.id), dashed: store.isBaseline(a.id), idle: store.cannotRun(a.id), capital: store.capital(a.id), points: a.points }));
     }
     const byName = new Map();
     for (const a of accounts) byName.set(a.name, [...(byName.get(a.name) || []), a]);
@@ -114,6 +114,7 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
       color: store.modelColor(name, accts[0].id),
       dashed: accts.every((a) => store.isBaseline(a.id)),
       idle: accts.every((a) => store.cannotRun(a.id)) ? store.cannotRun(accts[0].id) : "", // a seat the worker cannot run
+      capital: accts.reduce((sum, a) => sum + store.capital(a.id), 0) / accts.length, // the line is the accounts' mean
       points: accts.length === 1 ? accts[0].points : average(accts.map((a) => a.points), bucket),
     }));
   }
@@ -121,6 +122,8 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
   function drawChart() {
     render($("history-error"), errorBox(st.err.history, "equity history"));
     const series = seriesFor();
+    const capitals = new Set(series.map((s) => s.capital));
+    chart.setBaseline(capitals.size === 1 && Number.isFinite(series[0].capital) ? series[0].capital : null); // one shared starting line
     chart.setSeries(series);
     chart.setHidden(st.hidden);
     const rows = series
@@ -130,7 +133,7 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
         <td><i class="swatch" style="background:${s.color}"></i>${s.label}${s.idle ? html` <span class="tag tag-nokey" data-testid="nokey-badge" title="${s.idle}">not running · no key</span>` : ""}</td>
         <td class="muted">${s.sub || ""}</td>
         <td class="r num">${f.usd(last)}</td>
-        <td class="r num">${s.idle ? html`<span class="muted" data-testid="nokey-pnl">not running</span>` : html`<span class="${f.pnlClass(last - START_CAPITAL)}">${f.pct(((last - START_CAPITAL) / START_CAPITAL) * 100)}</span>`}</td>
+        <td class="r num">${s.idle ? html`<span class="muted" data-testid="nokey-pnl">not running</span>` : html`<span class="${f.pnlClass(last - s.capital)}">${f.pct(((last - s.capital) / s.capital) * 100)}</span>`}</td>
       </tr>`)}</tbody></table>` : "");
   }
 
