@@ -186,15 +186,6 @@ func holding(d time.Duration) string {
 	return fmt.Sprintf("%dM", m)
 }
 
-func (f *fakeAPI) account(id string) fakeAccount {
-	for _, a := range f.accounts {
-		if a.ID == id {
-			return a
-		}
-	}
-	return fakeAccount{}
-}
-
 func (f *fakeAPI) variantOK(v, filter string) bool {
 	return filter == "" || filter == "all" || v == filter
 }

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,8 +26,6 @@ func DatabaseURL() string {
 	}
 	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 }
-
-var templateOnce sync.Map // template name -> *sync.Once
 
 // Postgres returns a pool on a fresh, fully migrated database of its own,
 // dropped when the test ends. Its URL is returned too, for tests that start

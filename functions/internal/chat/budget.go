@@ -18,13 +18,6 @@ type budget struct {
 	log   *slog.Logger
 }
 
-// spent returns today's tokens so far.
-func (b *budget) spent(ctx context.Context) (int64, error) {
-	var n int64
-	err := b.pool.QueryRow(ctx, `SELECT coalesce((SELECT "tokens" FROM "ChatUsage" WHERE "day" = $1::date), 0)`, b.day()).Scan(&n)
-	return n, err
-}
-
 func (b *budget) day() string { return b.now().UTC().Format(time.DateOnly) }
 
 // open counts a request and reports whether today's budget has room.

@@ -69,10 +69,6 @@ func TestHostileSQL(t *testing.T) {
 		{"advisory lock held", `SELECT pg_try_advisory_lock(4242)`, ""},
 		{"chat.query recursion", `SELECT * FROM chat.query('SELECT 1', 1000000, 1000000000)`, ""},
 	}
-	var sqls []string
-	for _, tt := range tests {
-		sqls = append(sqls, tt.sql)
-	}
 	hs := newHarness(t, func(step int, req wireRequest) reply {
 		if step == 0 {
 			q := req.Messages[len(req.Messages)-1].Content

@@ -71,13 +71,6 @@ func (l *limiter) allow(addr string) (bool, time.Duration) {
 	return false, time.Duration(missing / float64(l.every) * float64(time.Second))
 }
 
-// size is the number of addresses tracked.
-func (l *limiter) size() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.clients)
-}
-
 func (l *limiter) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ok, wait := l.allow(clientAddr(r, l.addrs))

@@ -40,8 +40,6 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 // ISO formats t as JavaScript's toISOString does (UTC, milliseconds, Z).
 func ISO(t time.Time) string { return views.ISO(t) }
 
-func appendISO(b []byte, t time.Time) []byte { return views.AppendISO(b, t) }
-
 // envelope is the request and response body.
 type envelope struct {
 	JSON json.RawMessage `json:"json"`

@@ -17,6 +17,7 @@ Run "tape record -h" or "tape replay -h" for the flags.`
 // an error: the tape written so far is kept.
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
+		//lint:ignore ST1005 the usage text is the message
 		return errors.New(usage)
 	}
 	var err error

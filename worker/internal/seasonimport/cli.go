@@ -39,6 +39,7 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 		path = fl.Arg(0)
 	}
 	if path == "" {
+		//lint:ignore ST1005 the usage text ends the message
 		return errors.New("season import: a bundle path is required\n" + Usage)
 	}
 	url := getenv("DATABASE_URL")

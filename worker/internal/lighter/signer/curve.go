@@ -13,7 +13,6 @@ var (
 	curveB  = fp5{0, 263}
 	aDiv3   = curveA.mulFelt(felt(3).inverse())
 	weierA  = curveB.mulFelt(3).sub(curveA.square()).mulFelt(felt(3).inverse())
-	weierB  = curveA.mul(curveA.square().mulFelt(2).sub(curveB.mulFelt(9))).mulFelt(felt(27).inverse())
 	oneHalf = felt(2).inverse()
 
 	// generator is the point encoded as w = 4, the venue's base point.
@@ -60,8 +59,6 @@ func decodePoint(w fp5) (point, bool) {
 	}
 	return point{x: x.add(aDiv3), y: w.mul(x).neg()}, true
 }
-
-func (p point) neg() point { return point{x: p.x, y: p.y.neg(), inf: p.inf} }
 
 func (p point) add(q point) point {
 	switch {

@@ -34,8 +34,6 @@ func (a felt) sub(b felt) felt {
 	return felt(d)
 }
 
-func (a felt) neg() felt { return felt(0).sub(a) }
-
 func (a felt) mul(b felt) felt {
 	hi, lo := bits.Mul64(uint64(a), uint64(b))
 	return reduce128(hi, lo)
