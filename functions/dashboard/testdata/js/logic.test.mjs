@@ -1,7 +1,7 @@
 import { test, mock } from "node:test";
 import assert from "node:assert/strict";
 import { niceTicks, timeTicks, decimate } from "../static/chart.js";
-import { average } from "../static/pages/arena.js";
+import { average } from "../static/pages/arena-series.js";
 import { rank, averageByModel, toCSV } from "../static/pages/leaderboard.js";
 import { reason } from "../static/pages/failures.js";
 import { columns, humanize } from "../static/pages/analytics.js";
