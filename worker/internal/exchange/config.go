@@ -7,37 +7,38 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-// Config configures an Exchange. Start from DefaultConfig.
+// Config configures an Exchange. Start from DefaultConfig. Its JSON (without
+// the sink and the journal) is what a season journal records.
 type Config struct {
 	// Markets traded, each with its tick, lot and minimum size, margin
 	// fractions and fees (bps with at most 4 decimals, so rates are exact).
-	Markets []arena.Market
+	Markets []arena.Market `json:"markets"`
 	// StartingCapital is the cash (USDT) of a new or reset account.
-	StartingCapital arena.Fixed
+	StartingCapital arena.Fixed `json:"startingCapital"`
 	// TakerLatency delays market orders, IOC orders and GTC limit orders
 	// that cross the book when submitted; MakerLatency delays post-only and
 	// non-crossing GTC orders and cancels. An order submitted at t meets the
 	// book as it stands at t + latency. Zero executes on submission.
-	TakerLatency time.Duration
-	MakerLatency time.Duration
+	TakerLatency time.Duration `json:"takerLatencyNs"`
+	MakerLatency time.Duration `json:"makerLatencyNs"`
 	// SlippageBps is the most extra adverse slippage added to a taker fill
 	// (drawn uniformly per fill from a generator seeded by Seed); 0 disables.
-	SlippageBps arena.Fixed
-	Seed        uint64
+	SlippageBps arena.Fixed `json:"slippageBps"`
+	Seed        uint64      `json:"seed"`
 	// StaleAfter rejects orders on a market whose book has not been updated
 	// for longer than this; 0 disables the check.
-	StaleAfter time.Duration
+	StaleAfter time.Duration `json:"staleAfterNs"`
 	// IdempotencyWindow is how many finished orders per account are
 	// remembered so that a retried client order id is recognised.
-	IdempotencyWindow int
+	IdempotencyWindow int `json:"idempotencyWindow"`
 	// Sink receives every batch of records; nil discards them.
-	Sink Sink
+	Sink Sink `json:"-"`
 	// Journal, when set, receives every input (see Input and Apply).
-	Journal Journal
+	Journal Journal `json:"-"`
 	// VenueAccounts mirror accounts on a real venue (live trading): the
 	// exchange does not settle its simulated funding on them; the venue's
 	// payments are booked with BookVenueFunding instead.
-	VenueAccounts []string
+	VenueAccounts []string `json:"venueAccounts,omitempty"`
 }
 
 // Sink receives every batch of records, in order. Publish is called while

@@ -98,10 +98,10 @@ func BenchmarkFeedWithJournal(b *testing.B) {
 func BenchmarkVerify(b *testing.B) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var buf bytes.Buffer
-	w, _ := NewWriter(nopCloser{&buf}, Header{Season: "bench", Exchange: ConfigOf(exchange.DefaultConfig())}, nil)
+	w, _ := NewWriter(nopCloser{&buf}, Header{Season: "bench"}, nil)
 	cfg := exchange.DefaultConfig()
 	cfg.StaleAfter = 0
-	w.header.Exchange = ConfigOf(cfg)
+	w.header.Exchange = cfg
 	ex := newExchange(b, journalSink{w}, w)
 	w.Begin(ex.Export())
 	feedRun(b, ex, benchUpdates, t0)

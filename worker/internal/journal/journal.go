@@ -38,39 +38,11 @@ type Line struct {
 // Header opens a journal.
 type Header struct {
 	Season   string              `json:"season"`
-	Started  time.Time           `json:"started"` // wall clock of the worker's start
-	Code     string              `json:"code"`    // VCS revision of the binary, when known
-	Exchange Config              `json:"exchange"`
+	Started  time.Time           `json:"started"`            // wall clock of the worker's start
+	Code     string              `json:"code"`               // VCS revision of the binary, when known
+	Exchange exchange.Config     `json:"exchange"`           // without its sink and journal
 	Settings map[string]string   `json:"settings,omitempty"` // the worker's SIM_*, TRADE_* and SEASON_* values
 	Start    arena.ExchangeState `json:"start"`              // as restored from PostgreSQL
-}
-
-// Config is the exchange's configuration as recorded (exchange.Config
-// without its sink and journal).
-type Config struct {
-	Markets           []arena.Market `json:"markets"`
-	StartingCapital   arena.Fixed    `json:"startingCapital"`
-	TakerLatency      time.Duration  `json:"takerLatencyNs"`
-	MakerLatency      time.Duration  `json:"makerLatencyNs"`
-	SlippageBps       arena.Fixed    `json:"slippageBps"`
-	Seed              uint64         `json:"seed"`
-	StaleAfter        time.Duration  `json:"staleAfterNs"`
-	IdempotencyWindow int            `json:"idempotencyWindow"`
-	VenueAccounts     []string       `json:"venueAccounts,omitempty"`
-}
-
-// ConfigOf records c.
-func ConfigOf(c exchange.Config) Config {
-	return Config{Markets: c.Markets, StartingCapital: c.StartingCapital, TakerLatency: c.TakerLatency,
-		MakerLatency: c.MakerLatency, SlippageBps: c.SlippageBps, Seed: c.Seed, StaleAfter: c.StaleAfter,
-		IdempotencyWindow: c.IdempotencyWindow, VenueAccounts: c.VenueAccounts}
-}
-
-// Exchange rebuilds the exchange configuration with sink.
-func (c Config) Exchange(sink exchange.Sink) exchange.Config {
-	return exchange.Config{Markets: c.Markets, StartingCapital: c.StartingCapital, TakerLatency: c.TakerLatency,
-		MakerLatency: c.MakerLatency, SlippageBps: c.SlippageBps, Seed: c.Seed, StaleAfter: c.StaleAfter,
-		IdempotencyWindow: c.IdempotencyWindow, VenueAccounts: c.VenueAccounts, Sink: sink}
 }
 
 // Mark closes a season period (or the run, Period "end"): the hash of the

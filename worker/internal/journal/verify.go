@@ -78,7 +78,9 @@ func Verify(r io.Reader) (*Report, error) {
 				return rep, fmt.Errorf("journal line %d: a second header", line)
 			}
 			rep.Header = *l.Header
-			if ex, err = exchange.New(l.Header.Exchange.Exchange(out)); err != nil {
+			cfg := l.Header.Exchange
+			cfg.Sink = out
+			if ex, err = exchange.New(cfg); err != nil {
 				return rep, fmt.Errorf("journal line %d: the recorded configuration: %w", line, err)
 			}
 			if err := ex.Restore(l.Header.Start); err != nil {

@@ -31,7 +31,7 @@ func openJournal(cfg config.Worker, ex exchange.Config, now time.Time, log *slog
 	if err != nil {
 		return nil, fmt.Errorf("SEASON_DIR: %w", err)
 	}
-	h := journal.Header{Season: cfg.SeasonID, Started: now.UTC(), Code: codeVersion(), Exchange: journal.ConfigOf(ex),
+	h := journal.Header{Season: cfg.SeasonID, Started: now.UTC(), Code: codeVersion(), Exchange: ex,
 		Settings: seasonSettings(cfg)}
 	w, err := journal.NewWriter(f, h, log)
 	if err != nil {
