@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -23,13 +21,9 @@ func openJournal(cfg config.Worker, ex exchange.Config, now time.Time, log *slog
 	if cfg.SeasonDir == "" {
 		return nil, nil
 	}
-	if err := os.MkdirAll(cfg.SeasonDir, 0o755); err != nil {
-		return nil, fmt.Errorf("SEASON_DIR: %w", err)
-	}
-	path := filepath.Join(cfg.SeasonDir, fmt.Sprintf("%s-%s.journal.zst", cfg.SeasonID, now.UTC().Format("20060102T150405Z")))
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	f, path, err := createSeasonFile(cfg, now, "journal.zst")
 	if err != nil {
-		return nil, fmt.Errorf("SEASON_DIR: %w", err)
+		return nil, err
 	}
 	h := journal.Header{Season: cfg.SeasonID, Started: now.UTC(), Code: codeVersion(), Exchange: ex,
 		Settings: seasonSettings(cfg)}
@@ -110,10 +104,9 @@ func openCalls(cfg config.Worker, now time.Time, log *slog.Logger) (*season.Call
 	if cfg.SeasonDir == "" {
 		return nil, nil
 	}
-	path := filepath.Join(cfg.SeasonDir, fmt.Sprintf("%s-%s.calls.jsonl.zst", cfg.SeasonID, now.UTC().Format("20060102T150405Z")))
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	f, _, err := createSeasonFile(cfg, now, "calls.jsonl.zst")
 	if err != nil {
-		return nil, fmt.Errorf("SEASON_DIR: %w", err)
+		return nil, err
 	}
 	r, err := season.NewCallRecorder(f, nil, log)
 	if err != nil {

@@ -84,7 +84,8 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	if err != nil {
 		return err
 	}
-	if src, err = recordSeason(src, cfg, time.Now()); err != nil {
+	started := time.Now() // names this run's season recordings
+	if src, err = recordSeason(src, cfg, started); err != nil {
 		return err
 	}
 	defer src.close()
@@ -93,7 +94,6 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	if exCfg.VenueAccounts, err = liveModelIDs(ctx, cfg, pool); err != nil {
 		return err
 	}
-	started := time.Now()
 	jw, err := openJournal(cfg, exCfg, started, log.With("part", "season"))
 	if err != nil {
 		return err
