@@ -35,7 +35,7 @@ func startLive(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, sim *
 	if err != nil {
 		return nil, fmt.Errorf("SECRETS_KEY is not base64: %w", err)
 	}
-	models, err := postgres.NewAgents(pool).AgentModels(ctx)
+	seats, err := liveSeats(ctx, cfg, pool)
 	if err != nil {
 		return nil, err
 	}
@@ -43,17 +43,9 @@ func startLive(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, sim *
 	for _, m := range sim.Markets() {
 		syms = append(syms, m.Symbol)
 	}
-	seats, err := cfg.LiveSeats()
-	if err != nil {
-		return nil, err
-	}
 	var out []*live.Account
-	for _, ls := range seats {
-		seat := ls.Name + "/" + ls.Variant
-		m, ok := findSeat(models, seat)
-		if !ok {
-			return nil, fmt.Errorf("LIVE_MODELS: no active seat %q (see `worker models`)", seat)
-		}
+	for _, s := range seats {
+		ls, m, seat := s.seat, s.model, s.seat.Name+"/"+s.seat.Variant
 		a, err := liveAccount(ctx, cfg, pool, key, m, ls, sim, onMismatch, log)
 		if err != nil {
 			return nil, fmt.Errorf("live %s: %w", seat, err)
@@ -76,28 +68,48 @@ func startLive(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, sim *
 	return out, nil
 }
 
-// liveModelIDs are the ledger accounts of LIVE_MODELS (TRADING_MODE=live):
-// the exchange leaves their funding to the venue from its first tick, so a
-// restart after a downtime never settles simulated funding on them.
-func liveModelIDs(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool) ([]string, error) {
+// liveSeat is a seat of LIVE_MODELS with its "Models" row.
+type liveSeat struct {
+	seat  config.LiveSeat
+	model postgres.AgentModel
+}
+
+// liveSeats resolves LIVE_MODELS (TRADING_MODE=live; none otherwise) to
+// active seats; a name that is not one is an error.
+func liveSeats(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool) ([]liveSeat, error) {
 	if cfg.TradingMode != "live" {
 		return nil, nil
-	}
-	models, err := postgres.NewAgents(pool).AgentModels(ctx)
-	if err != nil {
-		return nil, err
 	}
 	seats, err := cfg.LiveSeats()
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	for _, ls := range seats {
-		if m, ok := findSeat(models, ls.Name+"/"+ls.Variant); ok {
-			ids = append(ids, m.ID)
-		}
+	models, err := postgres.NewAgents(pool).AgentModels(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return ids, nil
+	out := make([]liveSeat, 0, len(seats))
+	for _, ls := range seats {
+		seat := ls.Name + "/" + ls.Variant
+		m, ok := findSeat(models, seat)
+		if !ok {
+			return nil, fmt.Errorf("LIVE_MODELS: no active seat %q (see `worker models`)", seat)
+		}
+		out = append(out, liveSeat{ls, m})
+	}
+	return out, nil
+}
+
+// liveModelIDs are the ledger accounts of LIVE_MODELS: the exchange leaves
+// their funding to the venue from its first tick, so a restart after a
+// downtime never settles simulated funding on them.
+func liveModelIDs(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool) ([]string, error) {
+	seats, err := liveSeats(ctx, cfg, pool)
+	ids := make([]string, len(seats))
+	for i, s := range seats {
+		ids[i] = s.model.ID
+	}
+	return ids, err
 }
 
 func findSeat(models []postgres.AgentModel, seat string) (postgres.AgentModel, bool) {
