@@ -11,9 +11,9 @@ import (
 // state now (see Wait for the outcome).
 func (e *Exchange) CancelOrder(now time.Time, accountID, orderID string) (arena.Order, error) {
 	e.mu.Lock()
-	defer e.unlock()          // publishes what advancing the clock did, on every return path
-	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
-		e.journal(Input{Kind: InputCancel, Time: now, AccountID: accountID, OrderID: orderID})
+	defer e.unlock() // publishes what advancing the clock did, on every return path
+	if e.cfg.Journal != nil {
+		e.journal(&Input{Kind: InputCancel, Time: now, AccountID: accountID, OrderID: orderID})
 	}
 	e.tick(now)
 	a, err := e.account(accountID)

@@ -82,8 +82,8 @@ func (e *Exchange) Markets() []arena.Market {
 func (e *Exchange) OpenAccount(id string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
-		e.journal(Input{Kind: InputOpen, AccountID: id})
+	if e.cfg.Journal != nil {
+		e.journal(&Input{Kind: InputOpen, AccountID: id})
 	}
 	if id == "" {
 		return arena.Errorf(arena.CodeInvalid, "account id is empty")
@@ -119,8 +119,8 @@ func (e *Exchange) unlock() {
 func (e *Exchange) Advance(now time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
-		e.journal(Input{Kind: InputAdvance, Time: now})
+	if e.cfg.Journal != nil {
+		e.journal(&Input{Kind: InputAdvance, Time: now})
 	}
 	e.tick(now)
 	e.flush()

@@ -14,10 +14,10 @@ import (
 // current mark, or a time exit not in the future, is rejected.
 func (e *Exchange) UpdateExitPlan(now time.Time, accountID string, sym arena.Symbol, plan arena.ExitPlan) (arena.Position, error) {
 	e.mu.Lock()
-	defer e.unlock()          // publishes what advancing the clock did, on every return path
-	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
+	defer e.unlock() // publishes what advancing the clock did, on every return path
+	if e.cfg.Journal != nil {
 		planc := plan
-		e.journal(Input{Kind: InputExitPlan, Time: now, AccountID: accountID, Symbol: sym, Plan: &planc})
+		e.journal(&Input{Kind: InputExitPlan, Time: now, AccountID: accountID, Symbol: sym, Plan: &planc})
 	}
 	e.tick(now)
 	a, err := e.account(accountID)

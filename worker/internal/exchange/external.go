@@ -30,9 +30,9 @@ type VenueFill struct {
 func (e *Exchange) BookVenueFill(now time.Time, f VenueFill) (arena.Order, error) {
 	e.mu.Lock()
 	defer e.unlock()
-	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
+	if e.cfg.Journal != nil {
 		fc := f
-		e.journal(Input{Kind: InputVenueFill, Time: now, Fill: &fc})
+		e.journal(&Input{Kind: InputVenueFill, Time: now, Fill: &fc})
 	}
 	e.tick(now)
 	a, err := e.account(f.AccountID)
@@ -105,9 +105,9 @@ type VenueFunding struct {
 func (e *Exchange) BookVenueFunding(now time.Time, f VenueFunding) (arena.FundingPayment, error) {
 	e.mu.Lock()
 	defer e.unlock()
-	if e.cfg.Journal != nil { // a copy, so f stays on the stack without a journal
+	if e.cfg.Journal != nil {
 		fc := f
-		e.journal(Input{Kind: InputVenueFunding, Time: now, Funding: &fc})
+		e.journal(&Input{Kind: InputVenueFunding, Time: now, Funding: &fc})
 	}
 	e.tick(now)
 	a, err := e.account(f.AccountID)

@@ -31,8 +31,8 @@ func (e *Exchange) ApplyBook(now time.Time, u arena.BookUpdate) error {
 func (e *Exchange) ApplyBooks(now time.Time, us []arena.BookUpdate) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
-		e.journal(Input{Kind: InputBooks, Time: now, Books: slices.Clone(us)})
+	if e.cfg.Journal != nil {
+		e.journal(&Input{Kind: InputBooks, Time: now, Books: slices.Clone(us)})
 	}
 	for i := range us {
 		if _, err := e.market(us[i].Symbol); err != nil {
@@ -113,9 +113,9 @@ func (e *Exchange) remark(m *market) {
 func (e *Exchange) ApplyTrade(now time.Time, t arena.TradePrint) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
+	if e.cfg.Journal != nil {
 		tc := t
-		e.journal(Input{Kind: InputTrade, Time: now, Trade: &tc})
+		e.journal(&Input{Kind: InputTrade, Time: now, Trade: &tc})
 	}
 	m, err := e.market(t.Symbol)
 	if err != nil {
@@ -135,9 +135,9 @@ func (e *Exchange) ApplyTrade(now time.Time, t arena.TradePrint) error {
 func (e *Exchange) ApplyStats(now time.Time, s arena.MarketStats) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
+	if e.cfg.Journal != nil {
 		sc := s
-		e.journal(Input{Kind: InputStats, Time: now, Stats: &sc})
+		e.journal(&Input{Kind: InputStats, Time: now, Stats: &sc})
 	}
 	m, err := e.market(s.Symbol)
 	if err != nil {

@@ -54,15 +54,13 @@ type Journal interface {
 	Input(in *Input)
 }
 
-// journal hands in to the configured journal, if any.
-func (e *Exchange) journal(in Input) {
-	if e.cfg.Journal != nil {
-		e.cfg.Journal.Input(&in)
-	}
-}
+// journal hands in to the configured journal. Callers check
+// e.cfg.Journal first and build in (copying pointer arguments) only then:
+// without a journal the arguments stay on the stack.
+func (e *Exchange) journal(in *Input) { e.cfg.Journal.Input(in) }
 
-// Apply makes the call in describes, as Replay does for a whole journal.
-// Its result is the call's; an input that failed when it was recorded fails
+// Apply makes the call in describes (journal.Verify replays a whole
+// journal with it). Its result is the call's; an input that failed when it was recorded fails
 // the same way here.
 func (e *Exchange) Apply(in Input) error {
 	var err error

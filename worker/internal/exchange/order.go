@@ -31,10 +31,10 @@ type liveOrder struct {
 // anything; with different parameters it is a CodeConflict error.
 func (e *Exchange) SubmitOrder(now time.Time, req arena.OrderRequest) (arena.Order, error) {
 	e.mu.Lock()
-	defer e.unlock()          // publishes what advancing the clock did, on every return path
-	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
+	defer e.unlock() // publishes what advancing the clock did, on every return path
+	if e.cfg.Journal != nil {
 		reqc := req
-		e.journal(Input{Kind: InputOrder, Time: now, Order: &reqc})
+		e.journal(&Input{Kind: InputOrder, Time: now, Order: &reqc})
 	}
 	// Look the id up before the clock advances too: orders finishing on the
 	// way can push it out of the window (and a caller that saw it known did

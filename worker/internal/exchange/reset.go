@@ -21,9 +21,9 @@ func (e *Exchange) ResetAccountTo(now time.Time, accountID string, capital arena
 		return arena.Errorf(arena.CodeInvalid, "starting capital %s is out of range", capital)
 	}
 	e.mu.Lock()
-	defer e.unlock()          // publishes what advancing the clock did, on every return path
-	if e.cfg.Journal != nil { // copies, so the arguments stay on the stack without a journal
-		e.journal(Input{Kind: InputReset, Time: now, AccountID: accountID, Capital: capital})
+	defer e.unlock() // publishes what advancing the clock did, on every return path
+	if e.cfg.Journal != nil {
+		e.journal(&Input{Kind: InputReset, Time: now, AccountID: accountID, Capital: capital})
 	}
 	e.tick(now)
 	a, err := e.account(accountID)

@@ -93,9 +93,7 @@ func Open(ctx context.Context, pool *pgxpool.Pool, o Options) (*Simulator, error
 		changed: make(chan struct{}), wake: make(chan struct{}, 1)}
 	cfg := o.Exchange
 	cfg.Sink = s
-	if o.Journal != nil {
-		cfg.Journal = o.Journal
-	}
+	cfg.Journal = o.Journal // a nil Journal stays a nil exchange.Journal
 	ex, err := exchange.New(cfg)
 	if err != nil {
 		return nil, err
