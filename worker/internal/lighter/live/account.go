@@ -62,8 +62,8 @@ type Account struct {
 	orders    map[string]*tracked // by our order id
 	byClient  map[int64]*tracked
 	lastTrade int64
+	funding   sync.Mutex      // one syncFunding at a time (stream and ticker); guards funded
 	funded    map[string]bool // venue funding refs booked
-	funding   sync.Mutex      // one syncFunding at a time (stream and ticker)
 	changed   chan struct{}   // closed and replaced whenever a fill is booked
 	status    Status
 }
@@ -150,9 +150,9 @@ func (a *Account) Start(ctx context.Context, symbols []arena.Symbol) error {
 	if err != nil {
 		return fmt.Errorf("live %s: %w", a.cfg.Label, err)
 	}
-	a.mu.Lock()
+	a.funding.Lock()
 	a.funded = refs
-	a.mu.Unlock()
+	a.funding.Unlock()
 	if err := a.syncFunding(ctx); err != nil {
 		return fmt.Errorf("live %s: %w", a.cfg.Label, err)
 	}
@@ -491,10 +491,7 @@ func (a *Account) syncFunding(ctx context.Context) error {
 	for i := len(fs) - 1; i >= 0; i-- {
 		f := fs[i]
 		ref := fundingRef(f.FundingID)
-		a.mu.Lock()
-		done := a.funded[ref]
-		a.mu.Unlock()
-		if done {
+		if a.funded[ref] {
 			continue
 		}
 		m, ok := a.trader.MarketByID(f.MarketID)
@@ -512,9 +509,7 @@ func (a *Account) syncFunding(ctx context.Context) error {
 			Ref: ref, Amount: amount, Rate: rate}); err != nil {
 			return fmt.Errorf("book venue funding %d: %w", f.FundingID, err)
 		}
-		a.mu.Lock()
 		a.funded[ref] = true
-		a.mu.Unlock()
 		a.cfg.Log.Info("lighter: venue funding booked", "model", a.cfg.Label, "symbol", m.Symbol, "amount", amount.String(),
 			"funding_id", f.FundingID)
 	}

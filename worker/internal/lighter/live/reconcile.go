@@ -90,9 +90,6 @@ func (t *Trader) Compare(ctx context.Context, ours Book) ([]Diff, error) {
 			return nil, fmt.Errorf("reconcile: collateral %q: %w", acc.Collateral, err)
 		}
 		tol := t.cfg.CollateralTolerance
-		if tol == 0 {
-			tol = arena.MustFixed("0.01")
-		}
 		if (coll - *ours.Cash).Abs() > tol {
 			diffs = append(diffs, Diff{"", "collateral", coll.String(), ours.Cash.String() + " (cash; tolerance " + tol.String() + ")"})
 		}

@@ -99,6 +99,9 @@ func New(cfg Config, v Venue) (*Trader, error) {
 	if cfg.OrderTTL == 0 {
 		cfg.OrderTTL = 10 * time.Minute
 	}
+	if cfg.CollateralTolerance == 0 {
+		cfg.CollateralTolerance = arena.MustFixed("0.01")
+	}
 	return &Trader{cfg: cfg, venue: v, nonce: -1, leverage: map[int16]int{},
 		clientIdx: cfg.Now().UnixMilli() % (1 << 47)}, nil
 }
