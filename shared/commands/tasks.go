@@ -227,18 +227,21 @@ type LiveKill struct {
 	ExpiresAt   time.Time `json:"expiresAt"` // as PlaceOrder.ExpiresAt
 }
 
-// maxReason bounds a kill's reason (it goes to the log and the health).
-const maxReason = 500
+// Bounds of a kill's model (name/variant) and reason (it goes to the log).
+const (
+	MaxKillModel  = 200
+	MaxKillReason = 500
+)
 
 // Validate checks the payload.
 func (k *LiveKill) Validate() error {
 	switch {
 	case !validID(k.RequestID):
 		return arena.Errorf(arena.CodeInvalid, "requestId must be 1-%d characters of letters, digits and -_.:", maxIDLen)
-	case len(k.Model) > 200:
+	case len(k.Model) > MaxKillModel:
 		return arena.Errorf(arena.CodeInvalid, "model must be name/variant")
-	case len(k.Reason) > maxReason:
-		return arena.Errorf(arena.CodeInvalid, "reason must be at most %d bytes", maxReason)
+	case len(k.Reason) > MaxKillReason:
+		return arena.Errorf(arena.CodeInvalid, "reason must be at most %d bytes", MaxKillReason)
 	}
 	return nil
 }

@@ -21,11 +21,11 @@ type LiveKillInput struct {
 func (in *LiveKillInput) Validate() error {
 	in.Model = strings.TrimSpace(in.Model)
 	var list []Issue
-	if in.Model != "" && (!strings.Contains(in.Model, "/") || len(in.Model) > 200) {
+	if in.Model != "" && (!strings.Contains(in.Model, "/") || len(in.Model) > commands.MaxKillModel) {
 		list = append(list, Issue{Path: []any{"model"}, Message: "expected name/variant (models.getModels), or omit it for every live model"})
 	}
-	if len(in.Reason) > 500 {
-		list = append(list, Issue{Path: []any{"reason"}, Message: "at most 500 bytes"})
+	if len(in.Reason) > commands.MaxKillReason {
+		list = append(list, Issue{Path: []any{"reason"}, Message: fmt.Sprintf("at most %d bytes", commands.MaxKillReason)})
 	}
 	if len(list) > 0 {
 		return Invalid(list...)
