@@ -211,8 +211,10 @@ type AccountState struct {
 	RecentComplete bool `json:"recentComplete,omitempty"`
 }
 
-// ExchangeState is the whole restorable state of an exchange. Books are not
-// part of it: they come from the feed.
+// ExchangeState is the whole restorable state of an exchange. What is
+// persisted to PostgreSQL leaves Markets out (after a restart the feed
+// brings the books); a checkpoint (exchange.Checkpoint, a journal's period
+// boundary) carries them, so a replay can start there.
 type ExchangeState struct {
 	Time        time.Time      `json:"time"`
 	LastFunding time.Time      `json:"lastFunding"` // the last funding hour settled
@@ -222,6 +224,29 @@ type ExchangeState struct {
 	RNG         []byte         `json:"rng,omitempty"`
 	Rates       []MarketRate   `json:"rates,omitempty"` // last funding rate and mark per market
 	Accounts    []AccountState `json:"accounts"`
+	Markets     []MarketState  `json:"markets,omitempty"`
+}
+
+// MarketState is the venue's side of a market at a checkpoint: its book as
+// the exchange holds it, with the part of each level our takers have
+// consumed since the venue last updated it, its marks and funding rate.
+type MarketState struct {
+	Symbol      Symbol      `json:"symbol"`
+	Updated     time.Time   `json:"updated"` // the exchange's clock at the last book update
+	Seq         uint64      `json:"seq,omitempty"`
+	Mark        Fixed       `json:"mark"`
+	VenueMark   Fixed       `json:"venueMark"`
+	FundingRate Fixed       `json:"fundingRate"`
+	HasRate     bool        `json:"hasRate,omitempty"`
+	Bids        []BookLevel `json:"bids"` // best first
+	Asks        []BookLevel `json:"asks"`
+}
+
+// BookLevel is one level of a checkpointed book.
+type BookLevel struct {
+	Price Fixed `json:"price"`
+	Size  Fixed `json:"size"`
+	Used  Fixed `json:"used,omitempty"`
 }
 
 // LedgerTotals is an account's ledger as recomputed by CheckLedger.

@@ -111,12 +111,16 @@ func (e *Exchange) Apply(in Input) error {
 	return err
 }
 
-// Checkpoint runs f with the exchange's state while holding its lock, so no
-// input comes between the state f sees and what the journal receives next:
-// the point where a journal is cut into segments (f must not call back
-// into the Exchange).
+// Checkpoint runs f with the exchange's whole state, its books included,
+// while holding its lock, so no input comes between the state f sees and
+// what the journal receives next: the point where a journal is cut into
+// segments (f must not call back into the Exchange). Restore of that state
+// on a new exchange with the same configuration, then the same inputs,
+// publishes exactly what this one does.
 func (e *Exchange) Checkpoint(f func(arena.ExchangeState)) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	f(e.export())
+	st := e.export()
+	st.Markets = e.exportMarkets()
+	f(st)
 }

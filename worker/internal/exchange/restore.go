@@ -75,6 +75,9 @@ func (e *Exchange) Restore(st arena.ExchangeState) error {
 			m.lastRate, m.lastMark, m.hasLastRate = r.Rate, r.Mark, r.HasRate
 		}
 	}
+	for _, ms := range st.Markets {
+		e.restoreMarket(ms)
+	}
 	for i := range st.Accounts {
 		e.restoreAccount(&st.Accounts[i])
 	}
@@ -136,6 +139,16 @@ func (e *Exchange) restoreAccount(s *arena.AccountState) {
 }
 
 func (e *Exchange) validateState(st *arena.ExchangeState) error {
+	markets := map[arena.Symbol]bool{}
+	for _, ms := range st.Markets {
+		if _, ok := e.bySymbol[ms.Symbol]; !ok || markets[ms.Symbol] {
+			return arena.Errorf(arena.CodeInvalid, "restore: market %q unknown or repeated", ms.Symbol)
+		}
+		markets[ms.Symbol] = true
+		if err := validateBook(ms); err != nil {
+			return arena.WrapError(arena.CodeInvalid, err, "restore: market %s", ms.Symbol)
+		}
+	}
 	seen := map[string]bool{}
 	for _, a := range st.Accounts {
 		if a.AccountID == "" || seen[a.AccountID] {
@@ -183,6 +196,65 @@ func (e *Exchange) validateAccountState(a *arena.AccountState) error {
 			return fmt.Errorf("order %s: quantities out of range", o.OrderID)
 		}
 		ids[o.OrderID] = true
+	}
+	return nil
+}
+
+// exportMarkets returns every market's venue-side state (see
+// arena.MarketState).
+func (e *Exchange) exportMarkets() []arena.MarketState {
+	out := make([]arena.MarketState, 0, len(e.markets))
+	for _, m := range e.markets {
+		out = append(out, arena.MarketState{
+			Symbol: m.spec.Symbol, Updated: m.updated, Seq: m.lastSeq,
+			Mark: m.mark, VenueMark: m.venueMark, FundingRate: m.fundingRate, HasRate: m.hasRate,
+			Bids: exportSide(&m.book.bids), Asks: exportSide(&m.book.asks),
+		})
+	}
+	return out
+}
+
+// exportSide lists a side best first.
+func exportSide(s *bookSide) []arena.BookLevel {
+	out := make([]arena.BookLevel, 0, len(s.levels))
+	for i := len(s.levels) - 1; i >= 0; i-- {
+		l := s.levels[i]
+		out = append(out, arena.BookLevel{Price: l.price, Size: l.size, Used: l.used})
+	}
+	return out
+}
+
+func (e *Exchange) restoreMarket(ms arena.MarketState) {
+	m := e.bySymbol[ms.Symbol]
+	m.updated, m.lastSeq = ms.Updated, ms.Seq
+	m.mark, m.venueMark, m.fundingRate, m.hasRate = ms.Mark, ms.VenueMark, ms.FundingRate, ms.HasRate
+	restoreSide(&m.book.bids, ms.Bids)
+	restoreSide(&m.book.asks, ms.Asks)
+}
+
+func restoreSide(s *bookSide, lv []arena.BookLevel) {
+	s.levels = s.levels[:0]
+	for i := len(lv) - 1; i >= 0; i-- {
+		s.levels = append(s.levels, level{price: lv[i].Price, size: lv[i].Size, used: lv[i].Used})
+	}
+}
+
+// validateBook checks a checkpointed book: prices in range and strictly
+// ordered best first, sizes positive, consumption within the size.
+func validateBook(ms arena.MarketState) error {
+	if ms.Mark < 0 || ms.Mark > maxFeedPrice || ms.VenueMark < 0 || ms.VenueMark > maxFeedPrice || ms.FundingRate.Abs() > arena.One {
+		return fmt.Errorf("mark %s, venue mark %s or funding rate %s out of range", ms.Mark, ms.VenueMark, ms.FundingRate)
+	}
+	for side, levels := range [2][]arena.BookLevel{ms.Bids, ms.Asks} {
+		bid := side == 0
+		for i, l := range levels {
+			if l.Price <= 0 || l.Price > maxFeedPrice || l.Size <= 0 || l.Used < 0 || l.Used > l.Size {
+				return fmt.Errorf("book level %s × %s (used %s) out of range", l.Size, l.Price, l.Used)
+			}
+			if prev := levels[max(i-1, 0)].Price; i > 0 && (prev == l.Price || (prev < l.Price) == bid) {
+				return fmt.Errorf("book levels not strictly ordered best first at %s", l.Price)
+			}
+		}
 	}
 	return nil
 }
