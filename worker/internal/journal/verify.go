@@ -22,7 +22,7 @@ type Report struct {
 	Inputs    int64
 	Batches   int64
 	Marks     []Mark // as replayed; each equals the recorded one
-	Complete  bool   // the journal ends with the run's closing mark ("end")
+	Complete  bool   // the journal ends with a mark: the run's closing one ("end") or its period's (the journal was cut there)
 	Truncated bool   // the file stops mid-stream (the worker was killed): verified up to there
 	Final     []arena.AccountSnapshot
 }
@@ -40,15 +40,33 @@ func (m *Mismatch) Error() string {
 }
 
 // outputs collects what the replaying exchange publishes.
-type outputs struct{ digests []string }
+type outputs struct {
+	digests []string
+	batch   func(b *arena.Batch)
+}
 
-func (o *outputs) Publish(b *arena.Batch) { o.digests = append(o.digests, digest(b)) }
+func (o *outputs) Publish(b *arena.Batch) {
+	o.digests = append(o.digests, digest(b))
+	if o.batch != nil {
+		o.batch(b)
+	}
+}
 
 // Verify replays the journal in r onto a new exchange built from its
 // header and checks every batch digest and every mark. It returns a
 // *Mismatch for the first difference, or another error for a journal it
 // cannot read.
-func Verify(r io.Reader) (*Report, error) {
+func Verify(r io.Reader) (*Report, error) { return VerifyWith(r, Observer{}) }
+
+// Observer watches a replay (to sample it; it must not change it). Either
+// function may be nil.
+type Observer struct {
+	Before func(ex *exchange.Exchange, in *exchange.Input) // before each input is applied
+	Batch  func(b *arena.Batch)                            // each batch the replay publishes
+}
+
+// VerifyWith is Verify telling o what the replay does.
+func VerifyWith(r io.Reader, o Observer) (*Report, error) {
 	zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1))
 	if err != nil {
 		return nil, err
@@ -58,9 +76,9 @@ func Verify(r io.Reader) (*Report, error) {
 	sc.Buffer(make([]byte, 0, 1<<20), maxLine)
 
 	rep := &Report{}
-	out := &outputs{}
+	out := &outputs{batch: o.Batch}
 	var ex *exchange.Exchange
-	var ch [32]byte
+	var ch, inch [32]byte
 	var line int64
 	for sc.Scan() {
 		line++
@@ -89,12 +107,18 @@ func Verify(r io.Reader) (*Report, error) {
 		case ex == nil:
 			return rep, fmt.Errorf("journal line %d: no header before it", line)
 		case l.In != nil:
+			rep.Complete = false
 			rep.Inputs++
+			inch = chain(inch, sc.Bytes())
+			if o.Before != nil {
+				o.Before(ex, l.In)
+			}
 			_ = ex.Apply(*l.In) // an input refused live is refused again
 		case l.Out != "":
 			if len(out.digests) == 0 {
 				return rep, &Mismatch{Line: line, What: fmt.Sprintf("batch %d", rep.Batches+1), Record: l.Out, Replay: "(no batch)"}
 			}
+			rep.Complete = false
 			got := out.digests[0]
 			out.digests = out.digests[1:]
 			rep.Batches++
@@ -107,14 +131,14 @@ func Verify(r io.Reader) (*Report, error) {
 				return rep, &Mismatch{Line: line, What: "batches before the mark", Record: "(none)", Replay: fmt.Sprintf("%d more", len(out.digests))}
 			}
 			var got Mark
-			ex.Checkpoint(func(st arena.ExchangeState) { got = mark(l.Mark.Period, st, rep.Inputs, rep.Batches, ch) })
+			ex.Checkpoint(func(st arena.ExchangeState) { got = mark(l.Mark.Period, st, rep.Inputs, rep.Batches, ch, inch) })
 			if a, b := fmt.Sprint(*l.Mark), fmt.Sprint(got); a != b {
 				ra, _ := json.Marshal(l.Mark)
 				rb, _ := json.Marshal(got)
 				return rep, &Mismatch{Line: line, What: "mark " + l.Mark.Period, Record: string(ra), Replay: string(rb)}
 			}
 			rep.Marks = append(rep.Marks, got)
-			rep.Complete = got.Period == PeriodEnd
+			rep.Complete = true
 		default:
 			return rep, fmt.Errorf("journal line %d: empty", line)
 		}

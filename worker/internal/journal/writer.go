@@ -30,20 +30,55 @@ type Writer struct {
 	err    error
 
 	inputs, batches int64
-	chain           [32]byte
+	chain, input    [32]byte
 	last            *Mark
 }
 
 // NewWriter writes a journal opened by h (its Start is set by Begin) to dst.
 func NewWriter(dst io.WriteCloser, h Header, log *slog.Logger) (*Writer, error) {
-	zw, err := zstd.NewWriter(dst, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
-	if err != nil {
+	w := &Writer{log: log, header: h}
+	if err := w.open(dst); err != nil {
 		return nil, err
 	}
-	w := &Writer{dst: dst, zw: zw, log: log, header: h}
+	return w, nil
+}
+
+// open makes dst the file written to.
+func (w *Writer) open(dst io.WriteCloser) error {
+	zw, err := zstd.NewWriter(dst, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return err
+	}
+	w.dst, w.zw = dst, zw
 	w.bw = bufio.NewWriterSize(zw, 1<<16)
 	w.enc = json.NewEncoder(w.bw)
-	return w, nil
+	return nil
+}
+
+// Rotate cuts the journal at st (from exchange.Checkpoint, so no input
+// comes between): it closes the current segment with a mark of period
+// (the period that ends), then continues in dst, a new segment of period
+// next whose header starts from st, books included, so it replays on its
+// own. The new segment's Start hashes to the closing mark's State: that is
+// how the segments of a season chain. A journal that had stopped (a write
+// error) starts again in dst.
+func (w *Writer) Rotate(dst io.WriteCloser, period, next string, st arena.ExchangeState) (Mark, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	m := mark(period, st, w.inputs, w.batches, w.chain, w.input)
+	w.last = &m
+	w.write(Line{Mark: &m})
+	w.closeFile()
+	if err := w.open(dst); err != nil {
+		w.fail(err)
+		return m, err
+	}
+	w.err = nil
+	w.inputs, w.batches, w.chain, w.input = 0, 0, [32]byte{}, [32]byte{}
+	w.header.Period, w.header.Start = next, st
+	w.write(Line{Header: &w.header})
+	w.flush()
+	return m, w.err
 }
 
 // Begin writes the header with the state the exchange was restored to.
@@ -63,7 +98,18 @@ func (w *Writer) Input(in *exchange.Input) {
 		return // the exchange is being built: not an input of the run
 	}
 	w.inputs++
-	w.write(Line{In: in})
+	if w.err != nil {
+		return
+	}
+	raw, err := json.Marshal(Line{In: in})
+	if err != nil {
+		w.fail(err)
+		return
+	}
+	w.input = chain(w.input, raw)
+	if _, err := w.bw.Write(append(raw, '\n')); err != nil {
+		w.fail(err)
+	}
 }
 
 // Output records a batch the exchange published.
@@ -83,7 +129,7 @@ func (w *Writer) Output(b *arena.Batch) {
 func (w *Writer) Mark(period string, st arena.ExchangeState) Mark {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	m := mark(period, st, w.inputs, w.batches, w.chain)
+	m := mark(period, st, w.inputs, w.batches, w.chain, w.input)
 	w.last = &m
 	w.write(Line{Mark: &m})
 	w.flush()
@@ -111,6 +157,16 @@ func (w *Writer) Flush() {
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	err := w.closeFile()
+	w.err = fmt.Errorf("journal: closed")
+	return err
+}
+
+// closeFile flushes and closes the current segment's file.
+func (w *Writer) closeFile() error {
+	if w.dst == nil {
+		return w.err
+	}
 	w.flush()
 	if w.err == nil {
 		w.err = w.zw.Close()
@@ -119,11 +175,8 @@ func (w *Writer) Close() error {
 	if w.err == nil {
 		w.err = cerr
 	}
-	err := w.err
-	if w.err == nil {
-		w.err = fmt.Errorf("journal: closed")
-	}
-	return err
+	w.dst = nil
+	return w.err
 }
 
 func (w *Writer) write(l Line) {

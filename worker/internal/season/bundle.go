@@ -22,6 +22,7 @@ import (
 // Importers (a dashboard, seasons.list) read it without replaying.
 type Manifest struct {
 	Format     int       `json:"format"`
+	Kind       string    `json:"kind,omitempty"` // "" a season run; LiveKind a period of the live season
 	ID         string    `json:"id"`
 	Parent     *Parent   `json:"parent,omitempty"`
 	Start      time.Time `json:"start"`

@@ -1,14 +1,17 @@
 package season
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
@@ -20,6 +23,7 @@ const Usage = `usage:
   worker season run (--tape FILE | --synthetic-seed N) [--roster FILE] [--duration D] [--interval 5m] [--id ID] --out BUNDLE
   worker season replay BUNDLE [--swap ENTRANT=model:ID|prompt:DIR|baseline:NAME] [--out NEW_BUNDLE]
   worker season verify BUNDLE|JOURNAL   (JOURNAL: a live worker's SEASON_DIR/…journal.zst)
+  worker season export SEASON_DIR [--id SEASON_ID] [--period START] [--out-dir DIR]   (the live season's periods as bundles)
   worker season import BUNDLE [--checksums-only] [--name NAME]   (DATABASE_URL: stores it for the API; see seasonimport)
   worker season repeat BUNDLE --entrant ENTRANT --n N [--parallel P] [--out-dir DIR] [--export PREFIX]`
 
@@ -36,6 +40,8 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 		return cmdReplay(ctx, args[1:], stdout, getenv)
 	case "verify":
 		return cmdVerify(ctx, args[1:], stdout)
+	case "export":
+		return cmdExport(args[1:], stdout, getenv)
 	case "repeat":
 		return cmdRepeat(ctx, args[1:], stdout, getenv)
 	}
@@ -159,6 +165,18 @@ func cmdReplay(ctx context.Context, args []string, stdout io.Writer, getenv func
 		return err
 	}
 	started := time.Now()
+	if b.Manifest.Kind == LiveKind {
+		if *swapText != "" {
+			return fmt.Errorf("season replay: %s is a period of the live season: its journal replays the exchange given the orders the agents placed, so an entrant cannot be swapped", path)
+		}
+		res, err := VerifyLive(b)
+		if err != nil {
+			return err
+		}
+		printLive(stdout, res)
+		fmt.Fprintf(stdout, "replayed %s in %s: result %s (as recorded)\n", b.Manifest.ID, time.Since(started).Round(time.Millisecond), b.Manifest.ResultHash)
+		return nil
+	}
 	if *swapText == "" {
 		res, err := Verify(ctx, b, *parallel)
 		if err != nil {
@@ -212,6 +230,15 @@ func cmdVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: not verified: %w", path, err)
 	}
+	if b.Manifest.Kind == LiveKind {
+		res, err := VerifyLive(b)
+		if err != nil {
+			return fmt.Errorf("%s: not verified: %w", path, err)
+		}
+		printLive(stdout, res)
+		fmt.Fprintf(stdout, "verified %s\n", b.Manifest.ResultHash)
+		return nil
+	}
 	res, err := Verify(ctx, b, *parallel)
 	if err != nil {
 		return fmt.Errorf("%s: not verified: %w", path, err)
@@ -219,6 +246,72 @@ func cmdVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	PrintLeaderboard(stdout, res.Leaderboard)
 	fmt.Fprintf(stdout, "verified %s\n", res.Hash)
 	return nil
+}
+
+func cmdExport(args []string, stdout io.Writer, getenv func(string) string) error {
+	fl := flag.NewFlagSet("season export", flag.ContinueOnError)
+	fl.SetOutput(stdout)
+	id := fl.String("id", cmp.Or(getenv("SEASON_ID"), "live"), "the live season's id (SEASON_ID)")
+	period := fl.String("period", "", "the period to export (its start, RFC 3339, as verify prints it); default: every period recorded")
+	outDir := fl.String("out-dir", ".", "folder the bundles are written to (SEASON_ID-<period start>.tar.zst)")
+	dir, err := bundleArg(fl, args)
+	if err != nil {
+		return err
+	}
+	periods := []string{*period}
+	if *period == "" {
+		if periods, err = LivePeriods(dir, *id); err != nil {
+			return err
+		}
+		if len(periods) == 0 {
+			return fmt.Errorf("season export: no journal of season %s in %s (is SEASON_DIR set on the worker?)", *id, dir)
+		}
+	}
+	for _, p := range periods {
+		m, files, res, err := ExportLive(dir, *id, p)
+		if err != nil {
+			return fmt.Errorf("season export: period %s: %w", p, err)
+		}
+		path := filepath.Join(*outDir, m.ID+".tar.zst")
+		if err := WriteFile(path, m, files); err != nil {
+			return err
+		}
+		printLive(stdout, res)
+		fmt.Fprintf(stdout, "wrote %s\nresult %s\n", path, m.ResultHash)
+	}
+	return nil
+}
+
+// printLive prints a live period's segments and leaderboard.
+func printLive(w io.Writer, res *LiveResult) {
+	state := "complete"
+	if !res.Complete {
+		state = "incomplete: the journal stops before the period's end"
+	}
+	fmt.Fprintf(w, "live season %s, period %s → %s (%s)\n", res.Season, res.Start.Format(time.RFC3339), res.End.Format(time.RFC3339), state)
+	for _, s := range res.Segments {
+		end := "no mark"
+		if s.Close != nil {
+			end = fmt.Sprintf("closes %s at %s, state %s", s.Close.Period, s.Close.Time.UTC().Format("2006-01-02 15:04:05Z"), s.Close.State)
+		}
+		cut := ""
+		if s.Truncated {
+			cut = ", cut short (the worker was killed)"
+		}
+		fmt.Fprintf(w, "  %s (%s): %d inputs, %d batches; %s%s\n", s.File, s.Joins, s.Inputs, s.Batches, end, cut)
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "rank\tseat\taccount\tequity\treturn %\trealized\tfees\tfunding\tfills\t")
+	for _, r := range res.Leaderboard {
+		seat := r.Name
+		if r.Variant != "" {
+			seat += "/" + string(r.Variant)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", r.Rank, seat, r.Entrant, r.Equity.RoundTo(arena.FixedScale/100),
+			r.ReturnPct.RoundTo(arena.FixedScale/1000), r.RealizedPnL.RoundTo(arena.FixedScale/100), r.Fees.RoundTo(arena.FixedScale/100),
+			r.Funding.RoundTo(arena.FixedScale/100), r.Fills)
+	}
+	_ = tw.Flush()
 }
 
 // exchangeFromEnv reads the SIM_* settings a season records; unset ones

@@ -16,8 +16,10 @@ import (
 )
 
 // openJournal starts SEASON_DIR/SEASON_ID-<start>.journal.zst, the live
-// season's journal for this worker run, when SEASON_DIR is set.
-func openJournal(cfg config.Worker, ex exchange.Config, now time.Time, log *slog.Logger) (*journal.Writer, error) {
+// season's journal from this worker run's start to the end of the period
+// (runJournal starts one per period after it), when SEASON_DIR is set.
+// models are the seats, recorded as the journal's roster.
+func openJournal(cfg config.Worker, ex exchange.Config, models []arena.Model, now time.Time, log *slog.Logger) (*journal.Writer, error) {
 	if cfg.SeasonDir == "" {
 		return nil, nil
 	}
@@ -25,8 +27,12 @@ func openJournal(cfg config.Worker, ex exchange.Config, now time.Time, log *slog
 	if err != nil {
 		return nil, err
 	}
-	h := journal.Header{Season: cfg.SeasonID, Started: now.UTC(), Code: codeVersion(), Exchange: ex,
-		Settings: seasonSettings(cfg)}
+	h := journal.Header{Season: cfg.SeasonID, Period: journal.PeriodOf(now, cfg.SeasonPeriod), Length: cfg.SeasonPeriod,
+		Started: now.UTC(), Code: codeVersion(), Exchange: ex, Settings: seasonSettings(cfg)}
+	for _, m := range models {
+		h.Entrants = append(h.Entrants, journal.Entrant{AccountID: m.ID, Name: m.Name, Variant: m.Variant, Kind: m.Kind,
+			Provider: m.Provider, Model: m.ProviderModel})
+	}
 	w, err := journal.NewWriter(f, h, log)
 	if err != nil {
 		f.Close()
@@ -36,10 +42,15 @@ func openJournal(cfg config.Worker, ex exchange.Config, now time.Time, log *slog
 	return w, nil
 }
 
-// runJournal flushes the journal every second and marks each period's end
-// (every multiple of SEASON_PERIOD, UTC); when ctx ends it waits for the
-// simulator to stop (stopped), writes the closing mark and closes the file.
-func runJournal(ctx context.Context, w *journal.Writer, sim *simulator.Simulator, period time.Duration, stopped <-chan struct{}, log *slog.Logger) error {
+// runJournal flushes the journal every second and, at each period's end
+// (every multiple of SEASON_PERIOD, UTC), closes the period's journal with
+// its mark and continues in SEASON_DIR/SEASON_ID-<boundary>.journal.zst,
+// which starts from the exchange's whole state at the boundary; when ctx
+// ends it waits for the simulator to stop (stopped), writes the closing
+// mark and closes the file. A new file that cannot be created leaves the
+// journal stopped (logged): trading goes on.
+func runJournal(ctx context.Context, cfg config.Worker, w *journal.Writer, sim *simulator.Simulator, stopped <-chan struct{}, log *slog.Logger) error {
+	period := cfg.SeasonPeriod
 	flush := time.NewTicker(time.Second)
 	defer flush.Stop()
 	next := time.Now().Truncate(period).Add(period)
@@ -54,10 +65,19 @@ func runJournal(ctx context.Context, w *journal.Writer, sim *simulator.Simulator
 		case <-flush.C:
 			w.Flush()
 		case <-boundary.C:
-			label := next.Add(-period).UTC().Format(time.RFC3339)
+			label := journal.PeriodOf(next.Add(-period), period)
+			f, path, err := createSeasonFile(cfg, next, "journal.zst")
 			var m journal.Mark
-			sim.Checkpoint(func(st arena.ExchangeState) { m = w.Mark(label, st) })
-			log.Info("season period marked", "period", label, "state", m.State, "batches", m.Batches)
+			if err != nil {
+				log.Error("the season journal stopped: the next period's file cannot be created", "err", err)
+				sim.Checkpoint(func(st arena.ExchangeState) { m = w.Mark(label, st) })
+			} else {
+				sim.Checkpoint(func(st arena.ExchangeState) { m, err = w.Rotate(f, label, journal.PeriodOf(next, period), st) })
+				if err != nil {
+					log.Error("the season journal stopped", "path", path, "err", err)
+				}
+			}
+			log.Info("season period marked", "period", label, "state", m.State, "batches", m.Batches, "next", path)
 			next = next.Add(period)
 			boundary.Reset(time.Until(next))
 		}

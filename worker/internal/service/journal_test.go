@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -95,14 +96,16 @@ func TestLiveSeasonJournalVerifies(t *testing.T) {
 
 	files, _ := filepath.Glob(filepath.Join(dir, "live-*.journal.zst"))
 	sort.Strings(files)
-	if len(files) != 2 {
-		t.Fatalf("journals %v, want one per run", files)
-	}
 	if calls, _ := filepath.Glob(filepath.Join(dir, "live-*.calls.jsonl.zst")); len(calls) != 2 {
 		t.Fatalf("model-call recordings %v, want one per run", calls)
 	}
+	// A journal per period and run: each verifies on its own and closes
+	// with a mark; within a run, each starts from the state the one before
+	// closed with, books included.
 	var reports []*journal.Report
-	for _, f := range files {
+	runs := map[time.Time]int{}
+	cuts := 0
+	for i, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -111,24 +114,33 @@ func TestLiveSeasonJournalVerifies(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", filepath.Base(f), err)
 		}
-		if !rep.Complete || rep.Truncated || rep.Batches == 0 || len(rep.Marks) == 0 {
-			t.Fatalf("%s: complete %v, truncated %v, %d batches, %d marks", filepath.Base(f), rep.Complete, rep.Truncated, rep.Batches, len(rep.Marks))
+		if !rep.Complete || rep.Truncated || len(rep.Marks) == 0 || rep.Header.Period == "" {
+			t.Fatalf("%s: complete %v, truncated %v, %d marks, period %q", filepath.Base(f), rep.Complete, rep.Truncated, len(rep.Marks), rep.Header.Period)
+		}
+		runs[rep.Header.Started]++
+		if i > 0 && rep.Header.Started.Equal(reports[i-1].Header.Started) {
+			prev := reports[i-1].Marks[len(reports[i-1].Marks)-1]
+			if journal.StateHash(rep.Header.Start) != prev.State || len(rep.Header.Start.Markets) == 0 {
+				t.Fatalf("%s does not start from the state %s closed with", filepath.Base(f), filepath.Base(files[i-1]))
+			}
+			cuts++
 		}
 		reports = append(reports, rep)
 	}
-	if periods := len(reports[0].Marks) + len(reports[1].Marks) - 2; periods == 0 {
-		t.Fatal("no period was marked in 4 s with SEASON_PERIOD=1s")
+	if len(runs) != 2 || cuts == 0 {
+		t.Fatalf("%d journals from %d runs, %d period cuts: want two runs and a journal per period (SEASON_PERIOD=1s)", len(files), len(runs), cuts)
+	}
+	var second int // the second run's first journal
+	for second = 1; reports[second].Header.Started.Equal(reports[0].Header.Started); second++ {
 	}
 	// The second run starts where the first ended (nothing was lost between).
-	end := reports[0].Marks[len(reports[0].Marks)-1]
-	start := reports[1].Header.Start
-	for i, a := range end.Accounts {
-		if i >= len(start.Accounts) || start.Accounts[i].Cash != a.Cash || start.Accounts[i].AccountID != a.AccountID {
-			t.Fatalf("run 2 starts from %+v, run 1 ended with %+v", start.Accounts, end.Accounts)
-		}
+	end := reports[second-1].Marks[len(reports[second-1].Marks)-1]
+	if end.Period != journal.PeriodEnd || !slices.Equal(journal.Ledgers(reports[second].Header.Start), end.Accounts) {
+		t.Fatalf("run 2 starts from %+v, run 1 ended (%s) with %+v", journal.Ledgers(reports[second].Header.Start), end.Period, end.Accounts)
 	}
 	// The closing mark's ledgers are the database's.
-	final := reports[1].Marks[len(reports[1].Marks)-1]
+	last := reports[len(reports)-1]
+	final := last.Marks[len(last.Marks)-1]
 	st, err := postgres.LoadState(t.Context(), pool)
 	if err != nil {
 		t.Fatal(err)
@@ -138,17 +150,35 @@ func TestLiveSeasonJournalVerifies(t *testing.T) {
 			t.Fatalf("journal ends with %+v, database has %+v", a, st.Accounts[i])
 		}
 	}
+	files = append(files[:0], files[len(files)-1])
+
+	// Every period exports as a bundle that verifies.
+	outDir := t.TempDir()
+	var ex bytes.Buffer
+	if err := season.Main(t.Context(), []string{"export", dir, "--out-dir", outDir}, &ex, os.Getenv); err != nil {
+		t.Fatalf("worker season export: %v\n%s", err, ex.String())
+	}
+	bundles, _ := filepath.Glob(filepath.Join(outDir, "live-*.tar.zst"))
+	if len(bundles) == 0 {
+		t.Fatalf("no bundle exported:\n%s", ex.String())
+	}
+	for _, b := range bundles {
+		var v bytes.Buffer
+		if err := season.Main(t.Context(), []string{"verify", b}, &v, os.Getenv); err != nil || !strings.Contains(v.String(), "verified ") {
+			t.Fatalf("worker season verify %s: %v\n%s", filepath.Base(b), err, v.String())
+		}
+	}
 
 	// The command a user runs.
 	var out bytes.Buffer
-	if err := season.Main(t.Context(), []string{"verify", files[1]}, &out, os.Getenv); err != nil {
+	if err := season.Main(t.Context(), []string{"verify", files[0]}, &out, os.Getenv); err != nil {
 		t.Fatalf("worker season verify: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "verified "+final.State) {
 		t.Fatalf("worker season verify printed:\n%s", out.String())
 	}
 
-	plain := decompress(t, files[1])
+	plain := decompress(t, files[0])
 	// A worker killed mid-run: the journal verifies up to the cut.
 	cut := compress(t, plain[:len(plain)*2/3])
 	rep, err := journal.Verify(bytes.NewReader(cut))

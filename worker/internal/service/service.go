@@ -94,7 +94,13 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	if exCfg.VenueAccounts, err = liveModelIDs(ctx, cfg, pool); err != nil {
 		return err
 	}
-	jw, err := openJournal(cfg, exCfg, started, log.With("part", "season"))
+	var seats []arena.Model
+	if cfg.SeasonDir != "" {
+		if seats, err = postgres.NewReader(pool).Models(ctx); err != nil {
+			return err
+		}
+	}
+	jw, err := openJournal(cfg, exCfg, seats, started, log.With("part", "season"))
 	if err != nil {
 		return err
 	}
@@ -164,7 +170,7 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	g.Go(func() error { defer close(simStopped); return sim.Run(gctx) })
 	if jw != nil {
 		g.Go(func() error {
-			return runJournal(gctx, jw, sim, cfg.SeasonPeriod, simStopped, log.With("part", "season"))
+			return runJournal(gctx, cfg, jw, sim, simStopped, log.With("part", "season"))
 		})
 	}
 	g.Go(func() error { return tick.Run(gctx) })
