@@ -306,6 +306,12 @@ func ExportLive(dir, id, period string) (Manifest, map[string][]byte, *LiveResul
 	return m, files, res, nil
 }
 
+// LiveID is the id of the live season's period starting at start (its
+// bundle is LiveID.tar.zst).
+func LiveID(season string, start time.Time) string {
+	return season + "-" + start.UTC().Format("20060102T150405Z")
+}
+
 // LivePeriods lists the periods of season id recorded in dir, oldest first.
 func LivePeriods(dir, id string) ([]string, error) {
 	names, err := filepath.Glob(filepath.Join(dir, id+"-*.journal.zst"))
@@ -330,7 +336,7 @@ func LivePeriods(dir, id string) ([]string, error) {
 // period's last segment.
 func liveConfig(h journal.Header, res *LiveResult) Config {
 	x := h.Exchange
-	c := Config{ID: res.Season + "-" + res.Start.UTC().Format("20060102T150405Z"), Start: res.Start, End: res.End,
+	c := Config{ID: LiveID(res.Season, res.Start), Start: res.Start, End: res.End,
 		Market: MarketSource{Source: cmp.Or(h.Settings["FEED"], "live")},
 		Exchange: ExchangeConfig{Markets: x.Markets, StartingCapital: x.StartingCapital, TakerLatency: Duration(x.TakerLatency),
 			MakerLatency: Duration(x.MakerLatency), SlippageBps: x.SlippageBps, Seed: x.Seed, StaleAfter: Duration(x.StaleAfter)},

@@ -79,13 +79,16 @@ func Import(ctx context.Context, pool *pgxpool.Pool, raw []byte, o Options) (Out
 // when it did not reproduce the result (the rows then hold the recorded
 // result, marked failed).
 func Build(ctx context.Context, b *season.Bundle, o Options) (im postgres.SeasonImport, verr error, err error) {
-	s, _, err := season.FromBundle(b)
-	if err != nil {
-		return im, nil, err
-	}
 	now := time.Now
 	if o.Now != nil {
 		now = o.Now
+	}
+	if b.Manifest.Kind == season.LiveKind {
+		return buildLive(b, o, now)
+	}
+	s, _, err := season.FromBundle(b)
+	if err != nil {
+		return im, nil, err
 	}
 	rec, err := recorded(b)
 	if err != nil {

@@ -4,14 +4,19 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/worker/internal/exchange"
 	"github.com/autonome-go/autonome/worker/internal/journal"
 	"github.com/autonome-go/autonome/worker/internal/season"
+	"github.com/autonome-go/autonome/worker/internal/seasonimport"
 	"github.com/autonome-go/autonome/worker/internal/simulator"
 )
 
@@ -42,6 +47,19 @@ func openJournal(cfg config.Worker, ex exchange.Config, models []arena.Model, no
 	return w, nil
 }
 
+// runExports runs exportPeriods at start and whenever due says so, one at
+// a time, until ctx ends.
+func runExports(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, due <-chan struct{}, log *slog.Logger) error {
+	for {
+		exportPeriods(ctx, cfg, pool, time.Now(), log)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-due:
+		}
+	}
+}
+
 // runJournal flushes the journal every second and, at each period's end
 // (every multiple of SEASON_PERIOD, UTC), closes the period's journal with
 // its mark and continues in SEASON_DIR/SEASON_ID-<boundary>.journal.zst,
@@ -49,7 +67,7 @@ func openJournal(cfg config.Worker, ex exchange.Config, models []arena.Model, no
 // ends it waits for the simulator to stop (stopped), writes the closing
 // mark and closes the file. A new file that cannot be created leaves the
 // journal stopped (logged): trading goes on.
-func runJournal(ctx context.Context, cfg config.Worker, w *journal.Writer, sim *simulator.Simulator, stopped <-chan struct{}, log *slog.Logger) error {
+func runJournal(ctx context.Context, cfg config.Worker, w *journal.Writer, sim *simulator.Simulator, stopped <-chan struct{}, exports chan<- struct{}, log *slog.Logger) error {
 	period := cfg.SeasonPeriod
 	flush := time.NewTicker(time.Second)
 	defer flush.Stop()
@@ -78,6 +96,10 @@ func runJournal(ctx context.Context, cfg config.Worker, w *journal.Writer, sim *
 				}
 			}
 			log.Info("season period marked", "period", label, "state", m.State, "batches", m.Batches, "next", path)
+			select {
+			case exports <- struct{}{}:
+			default: // an export is already due
+			}
 			next = next.Add(period)
 			boundary.Reset(time.Until(next))
 		}
@@ -134,4 +156,45 @@ func openCalls(cfg config.Worker, now time.Time, log *slog.Logger) (*season.Call
 		return nil, err
 	}
 	return r, nil
+}
+
+// exportPeriods writes SEASON_DIR/<period's id>.tar.zst (worker season
+// export's bundle) for every period of the live season that is over
+// (before the one now is in) and has no bundle yet, and imports it into
+// PostgreSQL, where the Seasons page lists it. It runs at start (catching
+// up on periods a stopped worker did not export) and after each period's
+// cut. A period that does not export (a journal that does not replay) is
+// logged and left for the next try; it never stops trading.
+func exportPeriods(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, now time.Time, log *slog.Logger) {
+	periods, err := season.LivePeriods(cfg.SeasonDir, cfg.SeasonID)
+	if err != nil {
+		log.Error("live season: listing the recorded periods", "err", err)
+		return
+	}
+	current := journal.PeriodOf(now, cfg.SeasonPeriod)
+	for _, p := range periods {
+		if p >= current || ctx.Err() != nil {
+			return // RFC 3339 UTC labels sort by time
+		}
+		start, _ := time.Parse(time.RFC3339, p)
+		path := filepath.Join(cfg.SeasonDir, season.LiveID(cfg.SeasonID, start)+".tar.zst")
+		if _, err := os.Stat(path); err == nil {
+			continue
+		}
+		m, files, res, err := season.ExportLive(cfg.SeasonDir, cfg.SeasonID, p)
+		if err == nil {
+			err = season.WriteFile(path, m, files)
+		}
+		if err != nil {
+			log.Error("live season: the period does not export", "period", p, "err", err)
+			continue
+		}
+		out, err := seasonimport.ImportFile(ctx, pool, path, seasonimport.Options{Parallel: 1})
+		if err != nil {
+			log.Error("live season: the period's bundle does not import", "period", p, "path", path, "err", err)
+			continue
+		}
+		log.Info("live season: period exported and imported", "period", p, "path", path, "result", m.ResultHash,
+			"complete", res.Complete, "season", out.Season.ID)
+	}
 }

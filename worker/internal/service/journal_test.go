@@ -152,6 +152,23 @@ func TestLiveSeasonJournalVerifies(t *testing.T) {
 	}
 	files = append(files[:0], files[len(files)-1])
 
+	// The worker exported the periods that were over as bundles beside the
+	// journals and imported them: the Seasons page lists them, replayed.
+	own, _ := filepath.Glob(filepath.Join(dir, "live-*.tar.zst"))
+	stored, err := postgres.NewReader(pool).Seasons(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayed := 0
+	for _, s := range stored {
+		if s.Source == postgres.SeasonLive && s.Status() == postgres.SeasonReplayed {
+			replayed++
+		}
+	}
+	if len(own) == 0 || replayed == 0 {
+		t.Fatalf("the worker exported %d periods and the database holds %d replayed live seasons (of %d)", len(own), replayed, len(stored))
+	}
+
 	// Every period exports as a bundle that verifies.
 	outDir := t.TempDir()
 	var ex bytes.Buffer

@@ -18,7 +18,7 @@ func createSeasonFile(cfg config.Worker, start time.Time, ext string) (*os.File,
 	if err := os.MkdirAll(cfg.SeasonDir, 0o755); err != nil {
 		return nil, "", fmt.Errorf("SEASON_DIR: %w", err)
 	}
-	path := filepath.Join(cfg.SeasonDir, fmt.Sprintf("%s-%s.%s", cfg.SeasonID, start.UTC().Format("20060102T150405Z"), ext))
+	path := filepath.Join(cfg.SeasonDir, fmt.Sprintf("%s-%s.%s", cfg.SeasonID, start.UTC().Format("20060102T150405.000Z"), ext))
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, "", fmt.Errorf("SEASON_DIR: %w", err)

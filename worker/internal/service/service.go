@@ -169,9 +169,11 @@ func runOnce(ctx context.Context, cfg config.Worker, log *slog.Logger, tel *tele
 	simStopped := make(chan struct{})
 	g.Go(func() error { defer close(simStopped); return sim.Run(gctx) })
 	if jw != nil {
+		exports := make(chan struct{}, 1)
 		g.Go(func() error {
-			return runJournal(gctx, cfg, jw, sim, simStopped, log.With("part", "season"))
+			return runJournal(gctx, cfg, jw, sim, simStopped, exports, log.With("part", "season"))
 		})
+		g.Go(func() error { return runExports(gctx, cfg, pool, exports, log.With("part", "season")) })
 	}
 	g.Go(func() error { return tick.Run(gctx) })
 	g.Go(func() error { return bc.Run(gctx) })

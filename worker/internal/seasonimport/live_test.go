@@ -1,0 +1,68 @@
+package seasonimport
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/testenv"
+	"github.com/autonome-go/autonome/worker/internal/journal/journaltest"
+	"github.com/autonome-go/autonome/worker/internal/season"
+)
+
+// A period of the live season, exported from SEASON_DIR, imports like a
+// season bundle: replayed from its journals to its hash, stored as source
+// "live" with its leaderboard (the roster's names) and equity curves, and
+// a journal that does not replay is stored marked failed.
+func TestImportLivePeriod(t *testing.T) {
+	pool, _ := testenv.Postgres(t)
+	ctx := testenv.Context(t, time.Minute)
+	dir := t.TempDir()
+	journaltest.Write(t, dir, 2)
+	period := journaltest.Start.Add(journaltest.Period).Format(time.RFC3339) // two segments, joined by a restart
+	m, files, res, err := season.ExportLive(dir, "live", period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw bytes.Buffer
+	if err := season.Write(&raw, m, files); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Import(ctx, pool, raw.Bytes(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Season.Source != postgres.SeasonLive || out.Season.Status() != postgres.SeasonReplayed || out.Season.ResultHash != m.ResultHash {
+		t.Fatalf("imported %+v", out.Season)
+	}
+	r := postgres.NewReader(pool)
+	s, err := r.Season(ctx, m.ID)
+	if err != nil || s.Entrants != len(journaltest.Entrants) || !bytes.Contains(s.Methodology, []byte("every account trades one exchange")) {
+		t.Fatalf("stored %+v: %v", s, err)
+	}
+	entrants, err := r.SeasonEntrants(ctx, m.ID)
+	if err != nil || len(entrants) != len(res.Leaderboard) || entrants[0].Name != res.Leaderboard[0].Name || entrants[0].Equity != res.Leaderboard[0].Equity {
+		t.Fatalf("entrants %+v: %v; leaderboard %+v", entrants, err, res.Leaderboard)
+	}
+	if again, err := Import(ctx, pool, raw.Bytes(), Options{}); err != nil || again.Changed {
+		t.Fatalf("a second import changed %v: %v", again.Changed, err)
+	}
+
+	// A result that the journals do not give: stored, marked failed.
+	b, err := season.Read(bytes.NewReader(raw.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Manifest.ID += "-forged"
+	b.Manifest.ResultHash = "00" + b.Manifest.ResultHash[2:]
+	var forged bytes.Buffer
+	if err := season.Write(&forged, b.Manifest, b.Files); err != nil {
+		t.Fatal(err)
+	}
+	out, err = Import(ctx, pool, forged.Bytes(), Options{})
+	if !errors.Is(err, ErrNotVerified) || out.Season.Status() != postgres.SeasonFailed {
+		t.Fatalf("a forged result hash: %v, %+v", err, out.Season)
+	}
+}
