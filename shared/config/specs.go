@@ -34,9 +34,9 @@ type Worker struct {
 	FeedTape        string        `envconfig:"FEED_TAPE" desc:"tape file for FEED=replay"`
 	FeedTick        time.Duration `envconfig:"FEED_TICK" default:"500ms" desc:"synthetic feed update interval"`
 	FeedReplaySpeed float64       `envconfig:"FEED_REPLAY_SPEED" default:"1" desc:"FEED=replay pace: 1 as recorded, 2 twice as fast, 0 as fast as possible"`
-	SeasonDir       string        `envconfig:"SEASON_DIR" desc:"record the live season into this folder, per worker run: the feed as consumed (SEASON_ID-start.tape) and the simulator's journal (SEASON_ID-start.journal.zst: its inputs, outputs and a mark per period; worker season verify checks it) and every model call (SEASON_ID-start.calls.jsonl.zst); empty: off"`
+	SeasonDir       string        `envconfig:"SEASON_DIR" desc:"record the live season into this folder: the feed as consumed (SEASON_ID-start.tape), the simulator's journal, one file per period and worker run (SEASON_ID-start.journal.zst), every model call (SEASON_ID-start.calls.jsonl.zst), and each finished period as a bundle (SEASON_ID-periodstart.tar.zst), also imported for the Seasons page; empty: off"`
 	SeasonID        string        `envconfig:"SEASON_ID" default:"live" desc:"the live season's id, naming its recordings"`
-	SeasonPeriod    time.Duration `envconfig:"SEASON_PERIOD" default:"24h" desc:"the live season's period: the journal marks the exchange's state and result hash at every multiple of it (UTC) and at shutdown"`
+	SeasonPeriod    time.Duration `envconfig:"SEASON_PERIOD" default:"24h" desc:"the live season's period: at every multiple of it (UTC) the journal is cut, with a mark of the exchange's state, and the finished period is exported as a bundle"`
 
 	LighterBaseURL     string `envconfig:"LIGHTER_BASE_URL" default:"https://mainnet.zklighter.elliot.ai" desc:"Lighter REST base URL (FEED=lighter and live mode)"`
 	LighterWSURL       string `envconfig:"LIGHTER_WS_URL" default:"wss://mainnet.zklighter.elliot.ai/stream" desc:"Lighter WebSocket URL (FEED=lighter and live mode account streams)"`

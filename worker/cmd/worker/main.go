@@ -4,7 +4,7 @@
 //	worker           run until SIGINT/SIGTERM
 //	worker migrate   apply the database migrations and exit
 //	worker seed      create the default roster (idempotent) and exit
-//	worker season …  run, replay, verify and repeat seasons (see season.Usage); needs no database
+//	worker season …  run, replay, verify, repeat and export seasons (see season.Usage); needs no database
 //	worker credentials NAME VARIANT   seal a seat's Lighter credentials (JSON on stdin) for live mode
 //	worker season import BUNDLE  verify a bundle and store it in PostgreSQL (see seasonimport.Usage)
 package main
