@@ -38,6 +38,19 @@ func buildLive(b *season.Bundle, o Options, now func() time.Time) (im postgres.S
 	if im, err = rows(b, c, res); err != nil {
 		return im, nil, err
 	}
+	// A period's figures run from each account's equity at its start (the
+	// ledgers carry on across periods), as the leaderboard's returns do.
+	opening := map[string]arena.Fixed{}
+	for _, s := range lr.Equity {
+		if len(s.Points) > 0 && s.Points[0].Equity > 0 {
+			opening[s.Entrant] = s.Points[0].Equity
+		}
+	}
+	for i := range im.Entrants {
+		if v, ok := opening[im.Entrants[i].EntrantID]; ok {
+			im.Entrants[i].Capital = v
+		}
+	}
 	card := Methodology(c)
 	liveCard(&card, c, &lr)
 	if im.Season.Methodology, err = json.Marshal(card); err != nil {

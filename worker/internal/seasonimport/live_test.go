@@ -46,6 +46,13 @@ func TestImportLivePeriod(t *testing.T) {
 	if err != nil || len(entrants) != len(res.Leaderboard) || entrants[0].Name != res.Leaderboard[0].Name || entrants[0].Equity != res.Leaderboard[0].Equity {
 		t.Fatalf("entrants %+v: %v; leaderboard %+v", entrants, err, res.Leaderboard)
 	}
+	for _, e := range entrants {
+		for _, s := range res.Equity {
+			if s.Entrant == e.EntrantID && e.Capital != s.Points[0].Equity {
+				t.Fatalf("entrant %s's period starts from %s, its first equity sample is %s", e.EntrantID, e.Capital, s.Points[0].Equity)
+			}
+		}
+	}
 	if again, err := Import(ctx, pool, raw.Bytes(), Options{}); err != nil || again.Changed {
 		t.Fatalf("a second import changed %v: %v", again.Changed, err)
 	}
