@@ -107,6 +107,13 @@ func (p Position) Signed() Fixed {
 	return p.Quantity
 }
 
+// ClosedTrade reports whether p is a finished trade: closed, and not by an
+// account reset (which discards positions: nothing was traded). Every
+// count of trades uses this rule; the SQL views that count trades
+// ("closeTrigger" IS DISTINCT FROM 'RESET', migrations 00006 and the
+// readers in shared/postgres) state the same one.
+func (p Position) ClosedTrade() bool { return p.Status == PositionClosed && p.CloseTrigger != TriggerReset }
+
 // NetPnL is the position's result so far after fees and funding:
 // RealizedPnL − Fees + Funding.
 func (p Position) NetPnL() Fixed { return p.RealizedPnL - p.Fees + p.Funding }

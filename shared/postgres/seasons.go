@@ -155,6 +155,7 @@ type SeasonImport struct {
 	Entrants  []SeasonEntrant
 	Equity    []SeasonEquity
 	Decisions []SeasonDecision
+	Trades    []arena.Position // closed trades; AccountID is the entrant's id
 }
 
 // ErrSeasonConflict is an import of a season id already stored with
@@ -234,7 +235,40 @@ func insertSeason(ctx context.Context, tx pgx.Tx, im SeasonImport) error {
 	if err := insertSeasonEquity(ctx, tx, s.ID, im.Equity); err != nil {
 		return err
 	}
-	return insertSeasonDecisions(ctx, tx, s.ID, im.Decisions)
+	if err := insertSeasonDecisions(ctx, tx, s.ID, im.Decisions); err != nil {
+		return err
+	}
+	return insertSeasonTrades(ctx, tx, s.ID, im.Trades)
+}
+
+func insertSeasonTrades(ctx context.Context, tx pgx.Tx, id string, ts []arena.Position) error {
+	n := len(ts)
+	var text [5][]string
+	var money [7][]string
+	conf := make([]*float64, n)
+	opened, closed := make([]time.Time, n), make([]time.Time, n)
+	for i, p := range ts {
+		for k, v := range []string{p.AccountID, p.ID, string(p.Symbol), string(p.Side), string(p.CloseTrigger)} {
+			text[k] = append(text[k], v)
+		}
+		for k, v := range []arena.Fixed{p.ClosedQuantity, p.EntryPrice, p.ExitPrice, p.Leverage, p.RealizedPnL, p.Fees, p.Funding} {
+			money[k] = append(money[k], v.String())
+		}
+		if c := p.ExitPlan.Confidence; c > 0 {
+			conf[i] = &c
+		}
+		opened[i], closed[i] = p.OpenedAt, p.ClosedAt
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO "SeasonTrades" ("seasonId", "entrantId", "positionId", "symbol", "side", "closeTrigger",
+		"quantity", "entryPrice", "exitPrice", "leverage", "realizedPnl", "fees", "funding", "confidence", "openedAt", "closedAt")
+		SELECT $1, r.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[],
+		$9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[], $13::numeric[], $14::float8[], $15::timestamptz[],
+		$16::timestamptz[]) AS r`, id, text[0], text[1], text[2], text[3], text[4], money[0], money[1], money[2], money[3],
+		money[4], money[5], money[6], conf, opened, closed)
+	if err != nil {
+		return fmt.Errorf("insert season trades: %w", err)
+	}
+	return nil
 }
 
 func insertSeasonEntrants(ctx context.Context, tx pgx.Tx, id string, es []SeasonEntrant) error {
@@ -330,6 +364,25 @@ func (r *Reader) SeasonEquity(ctx context.Context, id string, ids []string) ([]S
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonEquity, error) {
 		var p SeasonEquity
 		err := row.Scan(&p.EntrantID, &p.At, &p.Equity)
+		return p, err
+	})
+}
+
+// SeasonTrades reads a season's closed trades (of the entrants in ids;
+// all when empty), by entrant and close time. Each is an arena.Position
+// with AccountID the entrant's id, Status CLOSED and its lifetime totals.
+func (r *Reader) SeasonTrades(ctx context.Context, id string, ids []string) ([]arena.Position, error) {
+	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "positionId", "symbol", "side", "closeTrigger", "quantity", "entryPrice",
+		"exitPrice", "leverage", "realizedPnl", "fees", "funding", coalesce("confidence", 0), "openedAt", "closedAt"
+		FROM "SeasonTrades" WHERE "seasonId" = $1 AND (coalesce(cardinality($2::text[]), 0) = 0 OR "entrantId" = ANY($2))
+		ORDER BY "entrantId", "closedAt", "positionId"`, numericText, id, ids)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.Position, error) {
+		p := arena.Position{Status: arena.PositionClosed}
+		err := row.Scan(&p.AccountID, &p.ID, &p.Symbol, &p.Side, &p.CloseTrigger, &p.ClosedQuantity, &p.EntryPrice, &p.ExitPrice,
+			&p.Leverage, &p.RealizedPnL, &p.Fees, &p.Funding, &p.ExitPlan.Confidence, &p.OpenedAt, &p.ClosedAt)
 		return p, err
 	})
 }

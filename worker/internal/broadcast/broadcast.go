@@ -65,7 +65,7 @@ func (c *Changes) OnPersisted(batch arena.Batch) {
 	c.mu.Lock()
 	c.positions = true
 	for _, p := range batch.Positions {
-		if p.Status == arena.PositionClosed && p.CloseTrigger != arena.TriggerReset {
+		if p.ClosedTrade() {
 			c.closed = append(c.closed, p.ID)
 		}
 	}

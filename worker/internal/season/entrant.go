@@ -39,6 +39,7 @@ type entrant struct {
 	fills   map[string][]postgres.LedgerFill
 	ledger  hash.Hash // SHA-256 of every record batch, in order
 	nFills  int
+	trades  []arena.Position // closed trades, in order
 	past    []postgres.DecisionCall // newest first
 	samples []sample                // equity at each 5-minute slot
 	stats   entrantStats
@@ -99,6 +100,11 @@ func (e *entrant) Publish(b *arena.Batch) {
 	raw, _ := json.Marshal(b) // plain records: cannot fail
 	b.Seq = seq
 	e.ledger.Write(raw)
+	for _, p := range b.Positions {
+		if p.ClosedTrade() {
+			e.trades = append(e.trades, p)
+		}
+	}
 	for _, f := range b.Fills {
 		e.nFills++
 		e.fills[f.OrderID] = append(e.fills[f.OrderID], postgres.LedgerFill{Quantity: f.Quantity, Price: f.Price,

@@ -54,6 +54,8 @@ type LiveResult struct {
 	// Equity is each account's equity every 5 minutes of the period (the
 	// first at its start) and at its closing mark.
 	Equity []EquitySeries `json:"equity"`
+	// Trades are the trades each account closed in the period.
+	Trades []EntrantTrades `json:"trades"`
 }
 
 // LiveSegment is one journal file of the period and how it joins the one
@@ -87,6 +89,7 @@ func ReplayLive(segments []NamedFile) (*LiveResult, error) {
 	res := &LiveResult{}
 	var last *journal.Report
 	fills := map[string]int{}
+	trades := map[string][]arena.Position{}
 	series := map[string]*EquitySeries{}
 	var order []string
 	var next time.Time
@@ -111,6 +114,11 @@ func ReplayLive(segments []NamedFile) (*LiveResult, error) {
 		Batch: func(b *arena.Batch) {
 			for _, f := range b.Fills {
 				fills[f.AccountID]++
+			}
+			for _, p := range b.Positions {
+				if p.ClosedTrade() {
+					trades[p.AccountID] = append(trades[p.AccountID], p)
+				}
 			}
 		},
 	}
@@ -169,6 +177,7 @@ func ReplayLive(segments []NamedFile) (*LiveResult, error) {
 	res.Leaderboard = liveLeaderboard(last.Header.Entrants, final, fills, opening)
 	for _, id := range order {
 		res.Equity = append(res.Equity, *series[id])
+		res.Trades = append(res.Trades, EntrantTrades{Entrant: id, Trades: trades[id]})
 	}
 	return res, nil
 }

@@ -58,6 +58,12 @@ func leaderboard(es []*entrant) []Row {
 	return rows
 }
 
+// EntrantTrades are one entrant's closed trades.
+type EntrantTrades struct {
+	Entrant string           `json:"entrant"`
+	Trades  []arena.Position `json:"trades"`
+}
+
 // EquitySeries is one entrant's equity curve.
 type EquitySeries struct {
 	Entrant string        `json:"entrant"`

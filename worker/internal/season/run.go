@@ -55,6 +55,10 @@ type Result struct {
 	// Equity is each entrant's equity at every 5-minute boundary, in
 	// roster order (the curves a dashboard draws; not part of the hash).
 	Equity []EquitySeries `json:"equity,omitempty"`
+	// Trades are each entrant's closed trades (arena.Position.ClosedTrade),
+	// in roster order (for the dashboard's trade statistics; not part of
+	// the hash: the ledger hash covers every record they come from).
+	Trades []EntrantTrades `json:"trades,omitempty"`
 	Calls  []Call         `json:"-"`
 	// Timing splits the run's wall time (for benchmarks; not part of the
 	// result): bringing the exchanges to each slot, and deciding.
@@ -132,6 +136,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		res.Invocations = append(res.Invocations, e.invs...)
 	}
 	res.Leaderboard, res.Ledger, res.Equity = leaderboard(es), ledgers(es), equitySeries(es)
+	for _, e := range es {
+		res.Trades = append(res.Trades, EntrantTrades{Entrant: e.spec.ID, Trades: e.trades})
+	}
 	res.Hash, err = resultHash(res.Leaderboard, res.Ledger)
 	return res, err
 }

@@ -99,6 +99,25 @@ func TestImportIsVerifiedAndIdempotent(t *testing.T) {
 	if err != nil || len(ds) == 0 || len(ds) != len(res.Invocations) {
 		t.Fatalf("decisions: %d (%v), result %d", len(ds), err, len(res.Invocations))
 	}
+	// The closed trades, as the run closed them (resets excluded).
+	want := 0
+	for _, et := range res.Trades {
+		for _, p := range et.Trades {
+			if !p.ClosedTrade() || p.ClosedQuantity <= 0 {
+				t.Fatalf("%s: a recorded trade that is not a closed trade: %+v", et.Entrant, p)
+			}
+			want++
+		}
+	}
+	trades, err := r.SeasonTrades(ctx, "imp", nil)
+	if err != nil || len(trades) != want || want == 0 {
+		t.Fatalf("trades: %d stored (%v), %d in the result (the baselines must trade)", len(trades), err, want)
+	}
+	for _, p := range trades {
+		if p.ClosedAt.Before(p.OpenedAt) || p.ExitPrice <= 0 || p.EntryPrice <= 0 {
+			t.Fatalf("stored trade %+v", p)
+		}
+	}
 	again, err := Import(ctx, pool, b, Options{Now: func() time.Time { return now().Add(time.Hour) }, Parallel: 1})
 	if err != nil || again.Changed {
 		t.Fatalf("re-import: %+v %v", again, err)

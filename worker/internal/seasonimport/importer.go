@@ -167,6 +167,12 @@ func rows(b *season.Bundle, c season.Config, res *season.Result) (postgres.Seaso
 	for i := range res.Invocations {
 		im.Decisions = append(im.Decisions, Decision(&res.Invocations[i]))
 	}
+	for _, et := range res.Trades {
+		for _, p := range et.Trades {
+			p.AccountID = et.Entrant
+			im.Trades = append(im.Trades, p)
+		}
+	}
 	return im, nil
 }
 

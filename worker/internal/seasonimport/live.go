@@ -34,7 +34,7 @@ func buildLive(b *season.Bundle, o Options, now func() time.Time) (im postgres.S
 			verr = err
 		}
 	}
-	res := &season.Result{Leaderboard: lr.Leaderboard, Equity: lr.Equity, Hash: b.Manifest.ResultHash}
+	res := &season.Result{Leaderboard: lr.Leaderboard, Equity: lr.Equity, Trades: lr.Trades, Hash: b.Manifest.ResultHash}
 	if im, err = rows(b, c, res); err != nil {
 		return im, nil, err
 	}
