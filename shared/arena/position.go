@@ -112,7 +112,9 @@ func (p Position) Signed() Fixed {
 // count of trades uses this rule; the SQL views that count trades
 // ("closeTrigger" IS DISTINCT FROM 'RESET', migrations 00006 and the
 // readers in shared/postgres) state the same one.
-func (p Position) ClosedTrade() bool { return p.Status == PositionClosed && p.CloseTrigger != TriggerReset }
+func (p Position) ClosedTrade() bool {
+	return p.Status == PositionClosed && p.CloseTrigger != TriggerReset
+}
 
 // NetPnL is the position's result so far after fees and funding:
 // RealizedPnL − Fees + Funding.

@@ -39,7 +39,7 @@ type entrant struct {
 	fills   map[string][]postgres.LedgerFill
 	ledger  hash.Hash // SHA-256 of every record batch, in order
 	nFills  int
-	trades  []arena.Position // closed trades, in order
+	trades  []arena.Position        // closed trades, in order
 	past    []postgres.DecisionCall // newest first
 	samples []sample                // equity at each 5-minute slot
 	stats   entrantStats

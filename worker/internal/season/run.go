@@ -59,7 +59,7 @@ type Result struct {
 	// in roster order (for the dashboard's trade statistics; not part of
 	// the hash: the ledger hash covers every record they come from).
 	Trades []EntrantTrades `json:"trades,omitempty"`
-	Calls  []Call         `json:"-"`
+	Calls  []Call          `json:"-"`
 	// Timing splits the run's wall time (for benchmarks; not part of the
 	// result): bringing the exchanges to each slot, and deciding.
 	Timing      struct{ Feed, Decide time.Duration } `json:"-"`
