@@ -405,28 +405,52 @@ func (r *Reader) SeasonDecisions(ctx context.Context, id, entrant string, limit 
 	})
 }
 
-// SeasonCosts sums each entrant's LLM cost and tokens over a season.
-func (r *Reader) SeasonCosts(ctx context.Context, id string) (map[string]SeasonCost, error) {
-	rows, err := r.pool.Query(ctx, `SELECT "entrantId", sum("costUsd"), sum("inputTokens" + "outputTokens")::int8
-		FROM "SeasonDecisions" WHERE "seasonId" = $1 GROUP BY "entrantId"`, numericText, id)
+// SeasonActivity returns each entrant's activity over a season: its
+// decisions (as "ModelActivityTotals" counts an account's invocations: a
+// failed decision, one with a failed tool call, tokens, latency, LLM cost)
+// and its closed trades ("SeasonTrades": wins and losses by net PnL, longs,
+// net and gross PnL, fees, funding). Entrants with neither are absent.
+func (r *Reader) SeasonActivity(ctx context.Context, id string) (map[string]Activity, error) {
+	rows, err := r.pool.Query(ctx, `
+		WITH d AS (
+			SELECT "entrantId", count(*)::int AS inv, count(*) FILTER (WHERE "failure" <> '')::int AS failed,
+			       count(*) FILTER (WHERE tf.failed)::int AS tool_failed,
+			       count(*) FILTER (WHERE "failure" <> '' OR tf.failed)::int AS failed_any,
+			       sum("inputTokens")::int8 AS input_tokens, sum("outputTokens")::int8 AS output_tokens,
+			       sum("latencyMs")::int8 AS latency, sum("costUsd") AS cost
+			FROM "SeasonDecisions"
+			CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM jsonb_array_elements("actions") x
+			                                   WHERE (x->>'failed')::boolean) AS failed) tf
+			WHERE "seasonId" = $1 GROUP BY 1
+		), t AS (
+			SELECT "entrantId", count(*)::int AS trades, count(*) FILTER (WHERE net > 0)::int AS wins,
+			       count(*) FILTER (WHERE net < 0)::int AS losses, count(*) FILTER (WHERE "side" = 'LONG')::int AS longs,
+			       sum(net) AS net, sum("realizedPnl") AS gross, coalesce(sum(net) FILTER (WHERE net > 0), 0) AS win,
+			       coalesce(sum(net) FILTER (WHERE net < 0), 0) AS loss, sum("fees") AS fees, sum("funding") AS funding
+			FROM (SELECT *, "realizedPnl" - "fees" + "funding" AS net FROM "SeasonTrades" WHERE "seasonId" = $1) x
+			GROUP BY 1
+		)
+		SELECT coalesce(d."entrantId", t."entrantId"), coalesce(t.trades, 0), coalesce(t.wins, 0), coalesce(t.losses, 0),
+		       coalesce(t.longs, 0), coalesce(t.net, 0), coalesce(t.gross, 0), coalesce(t.win, 0), coalesce(t.loss, 0),
+		       coalesce(t.fees, 0), coalesce(t.funding, 0), coalesce(d.inv, 0), coalesce(d.failed, 0), coalesce(d.tool_failed, 0),
+		       coalesce(d.failed_any, 0), coalesce(d.input_tokens, 0), coalesce(d.output_tokens, 0), coalesce(d.latency, 0),
+		       coalesce(d.cost, 0)
+		FROM d FULL JOIN t ON t."entrantId" = d."entrantId"`, numericText, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]SeasonCost{}
+	out := map[string]Activity{}
 	for rows.Next() {
 		var e string
-		var c SeasonCost
-		if err := rows.Scan(&e, &c.CostUSD, &c.Tokens); err != nil {
+		var a Activity
+		if err := rows.Scan(&e, &a.Trades, &a.Wins, &a.Losses, &a.Longs, &a.NetPnL, &a.GrossPnL, &a.WinPnL, &a.LossPnL, &a.Fees,
+			&a.Funding, &a.Invocations, &a.FailedInvocations, &a.ToolFailedInvocations, &a.FailedAny, &a.InputTokens,
+			&a.OutputTokens, &a.Latency, &a.CostUSD); err != nil {
 			return nil, err
 		}
-		out[e] = c
+		out[e] = a
 	}
 	return out, rows.Err()
 }
 
-// SeasonCost is an entrant's inference cost over a season.
-type SeasonCost struct {
-	CostUSD arena.Fixed
-	Tokens  int64
-}

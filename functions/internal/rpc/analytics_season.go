@@ -21,7 +21,7 @@ type seasonRun struct {
 	id       string // the run's season id
 	entrants []postgres.SeasonEntrant
 	equity   map[string][]postgres.SeasonEquity
-	costs    map[string]postgres.SeasonCost
+	activity map[string]postgres.Activity // decisions and closed trades
 }
 
 // loadSeasonRun reads a stored season; NOT_FOUND when there is none.
@@ -37,8 +37,8 @@ func (a *api) loadSeasonRun(ctx context.Context, id string, ids []string) (seaso
 	if r.entrants, err = a.DB.SeasonEntrants(ctx, id); err != nil {
 		return r, dbErr(err, "the season's entrants")
 	}
-	if r.costs, err = a.DB.SeasonCosts(ctx, id); err != nil {
-		return r, dbErr(err, "the season's costs")
+	if r.activity, err = a.DB.SeasonActivity(ctx, id); err != nil {
+		return r, dbErr(err, "the season's activity")
 	}
 	eq, err := a.DB.SeasonEquity(ctx, id, ids)
 	if err != nil {
@@ -68,31 +68,41 @@ func (a *api) repeatsOf(ctx context.Context, id, entrant string) ([]postgres.Sea
 	return out, nil
 }
 
-// entry is a stored season entrant's leaderboard entry: its figures from
-// its 5-minute equity, with intervals, and the minimum record (fills stand
-// for trades: a season stores fills, not closed trades).
+// entry is a stored season entrant's leaderboard entry, computed as the
+// live arena's is (leaderboardEntry) from its 5-minute equity, its
+// decisions and its closed trades, with intervals and the minimum record.
 func (r *seasonRun) entry(b stats.Bootstrap, m stats.MinRecord, e postgres.SeasonEntrant) LeaderboardEntry {
-	cost := r.costs[e.EntrantID].CostUSD
-	out := LeaderboardEntry{ModelID: e.EntrantID, ModelName: e.Name, Variant: e.Variant, Kind: e.Kind, Rank: e.Rank,
-		StartValue: e.Capital, EndValue: e.Equity, PnlAbsolute: e.Equity - e.Capital, Trades: e.Fills, Decisions: e.Decisions,
-		LLMCostUsd: cost, PnlNetOfCost: e.Equity - e.Capital - cost, PnlPercent: pct((e.Equity - e.Capital).Float64(), e.Capital.Float64())}
-	out.PnlNetPercent = pct(out.PnlNetOfCost.Float64(), e.Capital.Float64())
 	ps := r.equity[e.EntrantID]
+	var c *curve
 	if len(ps) >= 2 {
-		c := &curve{first: fixedCents(ps[0].Equity), last: fixedCents(ps[len(ps)-1].Equity), points: len(ps)}
+		c = &curve{first: fixedCents(ps[0].Equity), last: fixedCents(ps[len(ps)-1].Equity), points: len(ps), firstAt: ps[0].At}
 		eq := make([]float64, len(ps))
 		for i, p := range ps {
 			c.closes = append(c.closes, fixedCents(p.Equity))
 			eq[i] = p.Equity.Float64()
 		}
-		out.MaxDrawdown = roundTo(100*stats.MaxDrawdown(eq), 4)
-		rs := returns(c.closes)
-		out.Sharpe, out.Sortino = sharpe(rs, periodsPerYear(seasonPeriod)), sortino(rs, periodsPerYear(seasonPeriod))
-		out.Intervals = entryIntervals(b, c, cost, seasonPeriod)
+		c.drawdown = stats.MaxDrawdown(eq)
+	}
+	out := leaderboardEntry(seasonModel(e), c, r.activity[e.EntrantID], e.Capital, seasonPeriod)
+	// The whole season: from the entrant's capital at its start to its
+	// final equity (the curve's last sample may come before the end).
+	out.Rank = e.Rank
+	out.StartValue, out.EndValue, out.PnlAbsolute = e.Capital, e.Equity, e.Equity-e.Capital
+	out.PnlPercent = pct(out.PnlAbsolute.Float64(), e.Capital.Float64())
+	out.PnlNetOfCost = out.PnlAbsolute - out.LLMCostUsd
+	out.PnlNetPercent = pct(out.PnlNetOfCost.Float64(), e.Capital.Float64())
+	if c != nil {
+		out.Intervals = entryIntervals(b, c, out.LLMCostUsd, seasonPeriod)
 		out.RecordDays = roundTo(ps[len(ps)-1].At.Sub(ps[0].At).Hours()/24, 4)
 	}
 	out.Immature = m.Immature(out.Trades, out.RecordDays)
 	return out
+}
+
+// seasonModel is a season entrant as the statistics see a model: its
+// entrant id stands for the model id.
+func seasonModel(e postgres.SeasonEntrant) arena.Model {
+	return arena.Model{ID: e.EntrantID, Name: e.Name, Variant: e.Variant, Kind: e.Kind, Provider: e.Provider, ProviderModel: e.Model}
 }
 
 func fixedCents(f arena.Fixed) int64 { return int64(f / (arena.FixedScale / 100)) }

@@ -101,6 +101,26 @@ func seasonImport(ab bool) postgres.SeasonImport {
 		im.Equity = append(im.Equity, postgres.SeasonEquity{EntrantID: SeasonLLM, At: at, Equity: llm},
 			postgres.SeasonEquity{EntrantID: SeasonBase, At: at, Equity: base})
 	}
+	// Closed trades: the trader three (two wins, one loss), momentum two.
+	trade := func(entrant, id string, side arena.Side, qty, entry, exit string, opened, held time.Duration) arena.Position {
+		p := arena.Position{ID: id, AccountID: entrant, Symbol: "BTC", Side: side, Status: arena.PositionClosed,
+			ClosedQuantity: arena.MustFixed(qty), EntryPrice: arena.MustFixed(entry), ExitPrice: arena.MustFixed(exit),
+			Leverage: arena.FixedInt(5), CloseTrigger: arena.TriggerTarget, OpenedAt: SeasonStart.Add(opened),
+			ClosedAt: SeasonStart.Add(opened + held), Fees: arena.MustFixed("1.25"), ExitPlan: arena.ExitPlan{Confidence: 0.7}}
+		move := p.ExitPrice - p.EntryPrice
+		if side == arena.Short {
+			move = -move
+		}
+		p.RealizedPnL = move.Mul(p.ClosedQuantity)
+		return p
+	}
+	im.Trades = []arena.Position{
+		trade(SeasonLLM, "t1", arena.Long, "0.1", "94000", "95000", 0, 40*time.Minute),
+		trade(SeasonLLM, "t2", arena.Short, "0.05", "95200", "95600", time.Hour, 25*time.Minute),
+		trade(SeasonLLM, "t3", arena.Long, "0.1", "95000", "95900", 2*time.Hour, 50*time.Minute),
+		trade(SeasonBase, "m1", arena.Long, "0.02", "94100", "96000", 10*time.Minute, 2*time.Hour),
+		trade(SeasonBase, "m2", arena.Long, "0.01", "96000", "95950", 2*time.Hour+20*time.Minute, 30*time.Minute),
+	}
 	for h := range 4 {
 		slot := SeasonStart.Add(time.Duration(h) * time.Hour)
 		act, digest, resp := `[{"name":"createPosition","arguments":"{\"decisions\":[{\"symbol\":\"BTC\",\"side\":\"LONG\",\"quantity\":0.01}]}"}]`, "open", "BTC looks strong."
