@@ -453,4 +453,3 @@ func (r *Reader) SeasonActivity(ctx context.Context, id string) (map[string]Acti
 	}
 	return out, rows.Err()
 }
-
