@@ -129,11 +129,17 @@ func (r *Reader) TradeStats(ctx context.Context, ids []string) (map[string]Trade
 	if err != nil {
 		return nil, fmt.Errorf("query trade stats: %w", err)
 	}
+	return collectTradeStats(rows)
+}
+
+// collectTradeStats reads rows of (id, trades, biggest win and loss ×1e8,
+// sizes, holds, leverages, confidences) keyed by their first column.
+func collectTradeStats(rows pgx.Rows) (map[string]TradeStats, error) {
 	out := map[string]TradeStats{}
 	var id string
 	var s TradeStats
 	var win, loss int64
-	_, err = pgx.ForEachRow(rows, []any{&id, &s.Trades, &win, &loss, &s.AvgSize, &s.MedianSize, &s.MaxSize,
+	_, err := pgx.ForEachRow(rows, []any{&id, &s.Trades, &win, &loss, &s.AvgSize, &s.MedianSize, &s.MaxSize,
 		&s.AvgHold, &s.MedianHold, &s.MaxHold, &s.LeverageCount, &s.AvgLeverage, &s.MedianLeverage, &s.MaxLeverage,
 		&s.ConfidenceCount, &s.AvgConfidence, &s.MedianConfidence, &s.MaxConfidence}, func() error {
 		s.BiggestWin, s.BiggestLoss = arena.Fixed(win), arena.Fixed(loss)
@@ -144,4 +150,28 @@ func (r *Reader) TradeStats(ctx context.Context, ids []string) (map[string]Trade
 		return nil, fmt.Errorf("read trade stats: %w", err)
 	}
 	return out, nil
+}
+
+// SeasonTradeStats returns the trade statistics of a stored season's
+// entrants that closed trades, computed from "SeasonTrades" as
+// arena_refresh_trade_stats computes the live accounts' (sizes are the
+// closed quantity at the entry price, USD; holds in minutes).
+func (r *Reader) SeasonTradeStats(ctx context.Context, id string) (map[string]TradeStats, error) {
+	rows, err := r.pool.Query(ctx, `
+		WITH t AS (
+			SELECT "entrantId", (("realizedPnl" - "fees" + "funding") * 100000000)::int8 AS net,
+			       ("quantity" * "entryPrice")::float8 AS size, extract(epoch FROM ("closedAt" - "openedAt"))::float8 / 60 AS hold,
+			       "leverage"::float8 AS lev, "confidence" AS conf
+			FROM "SeasonTrades" WHERE "seasonId" = $1
+		)
+		SELECT "entrantId", count(*)::int, coalesce(max(net) FILTER (WHERE net > 0), 0), coalesce(min(net) FILTER (WHERE net < 0), 0),
+		       avg(size), percentile_cont(0.5) WITHIN GROUP (ORDER BY size), max(size),
+		       avg(hold), percentile_cont(0.5) WITHIN GROUP (ORDER BY hold), max(hold),
+		       count(lev)::int, coalesce(avg(lev), 0), coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY lev), 0), coalesce(max(lev), 0),
+		       count(conf)::int, coalesce(avg(conf), 0), coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY conf), 0), coalesce(max(conf), 0)
+		FROM t GROUP BY 1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("query season trade stats: %w", err)
+	}
+	return collectTradeStats(rows)
 }

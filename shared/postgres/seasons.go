@@ -390,19 +390,37 @@ func (r *Reader) SeasonTrades(ctx context.Context, id string, ids []string) ([]a
 // SeasonDecisions reads an entrant's decisions in a season (every
 // entrant's when entrant is ""), in slot order, at most limit.
 func (r *Reader) SeasonDecisions(ctx context.Context, id, entrant string, limit int) ([]SeasonDecision, error) {
-	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "slot", "actions"::text, "digest", "response", "failure", "inputTokens",
-		"outputTokens", "costUsd", "latencyMs" FROM "SeasonDecisions" WHERE "seasonId" = $1 AND ($2 = '' OR "entrantId" = $2)
+	rows, err := r.pool.Query(ctx, `SELECT `+seasonDecisionColumns+` FROM "SeasonDecisions" WHERE "seasonId" = $1 AND ($2 = '' OR "entrantId" = $2)
 		ORDER BY "slot", "entrantId" LIMIT $3`, numericText, id, entrant, limit)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonDecision, error) {
-		var s SeasonDecision
-		var acts string
-		err := row.Scan(&s.EntrantID, &s.Slot, &acts, &s.Digest, &s.Response, &s.Failure, &s.InputTokens, &s.OutputTokens, &s.CostUSD, &s.LatencyMS)
-		s.Actions = json.RawMessage(acts)
-		return s, err
-	})
+	return pgx.CollectRows(rows, scanSeasonDecision)
+}
+
+// SeasonFailures reads a season's failed decisions (failed as a whole, or
+// with a failed tool call) of the entrants in ids (all when empty), the
+// latest first, at most limit.
+func (r *Reader) SeasonFailures(ctx context.Context, id string, ids []string, limit int) ([]SeasonDecision, error) {
+	rows, err := r.pool.Query(ctx, `SELECT `+seasonDecisionColumns+` FROM "SeasonDecisions"
+		WHERE "seasonId" = $1 AND (coalesce(cardinality($2::text[]), 0) = 0 OR "entrantId" = ANY($2))
+		  AND ("failure" <> '' OR EXISTS (SELECT 1 FROM jsonb_array_elements("actions") x WHERE (x->>'failed')::boolean))
+		ORDER BY "slot" DESC, "entrantId" LIMIT $3`, numericText, id, ids, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanSeasonDecision)
+}
+
+const seasonDecisionColumns = `"entrantId", "slot", "actions"::text, "digest", "response", "failure", "inputTokens",
+	"outputTokens", "costUsd", "latencyMs"`
+
+func scanSeasonDecision(row pgx.CollectableRow) (SeasonDecision, error) {
+	var s SeasonDecision
+	var acts string
+	err := row.Scan(&s.EntrantID, &s.Slot, &acts, &s.Digest, &s.Response, &s.Failure, &s.InputTokens, &s.OutputTokens, &s.CostUSD, &s.LatencyMS)
+	s.Actions = json.RawMessage(acts)
+	return s, err
 }
 
 // SeasonActivity returns each entrant's activity over a season: its

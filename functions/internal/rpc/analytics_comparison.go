@@ -15,7 +15,7 @@ import (
 const LiveSeason = "live"
 
 func unknownSeason(id string) error {
-	return arena.Errorf(arena.CodeNotFound, "season %q does not exist (only %q, the live arena, until seasons are recorded)", id, LiveSeason)
+	return arena.Errorf(arena.CodeNotFound, "season %q does not exist: seasons.list lists the stored seasons; %q is the live arena", id, LiveSeason)
 }
 
 // ComparisonInput is analytics.getComparison's input (beyond the reference).

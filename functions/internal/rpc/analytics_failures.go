@@ -12,8 +12,9 @@ import (
 
 // FailuresInput is analytics.getFailures' input.
 type FailuresInput struct {
-	Limit   *int   `json:"limit,omitempty"`   // 1..100, default 50
-	Variant string `json:"variant,omitempty"` // all (default) or a variant
+	SeasonID string `json:"seasonId,omitempty"` // absent or "live": the live arena; else a stored season's id
+	Limit    *int   `json:"limit,omitempty"`    // 1..100, default 50
+	Variant  string `json:"variant,omitempty"`  // all (default) or a variant
 }
 
 // Validate checks the bounds.
@@ -83,13 +84,16 @@ type ModelFailureStats struct {
 }
 
 func (a *api) getFailures(ctx context.Context, in FailuresInput) (FailuresOutput, error) {
-	s, err := a.scope(ctx, in.Variant)
-	if err != nil {
-		return FailuresOutput{}, err
-	}
 	limit := 50
 	if in.Limit != nil {
 		limit = *in.Limit
+	}
+	if !isLive(in.SeasonID) {
+		return a.seasonFailures(ctx, in, limit)
+	}
+	s, err := a.scope(ctx, in.Variant)
+	if err != nil {
+		return FailuresOutput{}, err
 	}
 	invs, err := a.DB.Invocations(ctx, postgres.InvocationFilter{ModelIDs: s.ids, Limit: limit, ToolLimit: maxToolCalls, FailedOnly: true,
 		TextLimit: modelTextLimit, PayloadLimit: modelPayloadLimit})
@@ -105,10 +109,7 @@ func (a *api) getFailures(ctx context.Context, in FailuresInput) (FailuresOutput
 		out.Failures = append(out.Failures, failureEntry(&invs[i], s.model(invs[i].ModelID)))
 	}
 	for _, m := range s.models {
-		t := totals[m.ID]
-		out.ModelStats = append(out.ModelStats, ModelFailureStats{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m),
-			FailedWorkflowCount: t.FailedInvocations, FailedToolCallCount: t.ToolFailedInvocations, FailedCount: t.FailedAny,
-			InvocationCount: t.Invocations, FailureRate: pct(float64(t.FailedAny), float64(t.Invocations)), Kind: m.Kind})
+		out.ModelStats = append(out.ModelStats, modelFailureStats(m, totals[m.ID]))
 	}
 	return out, nil
 }

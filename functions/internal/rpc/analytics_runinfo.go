@@ -3,12 +3,16 @@ package rpc
 import "context"
 
 // RunInfoOutput is analytics.getRunInfo's output: when the run began (the
-// first equity snapshot), a Date on the wire, null before it.
+// first equity snapshot; a stored season's start), a Date on the wire, null
+// before it.
 type RunInfoOutput struct {
 	RunStartTime *Date `json:"runStartTime"`
 }
 
-func (a *api) getRunInfo(ctx context.Context, _ EmptyInput) (RunInfoOutput, error) {
+func (a *api) getRunInfo(ctx context.Context, in SeasonScope) (RunInfoOutput, error) {
+	if !isLive(in.SeasonID) {
+		return a.seasonRunInfo(ctx, in.SeasonID)
+	}
 	t, ok, err := a.DB.RunStart(ctx)
 	if err != nil {
 		return RunInfoOutput{}, dbErr(err, "the run start")

@@ -11,8 +11,9 @@ import (
 
 // StatsInput is analytics.getModelStats' input.
 type StatsInput struct {
-	Mode    string `json:"mode,omitempty"`    // overall (default) or advanced
-	Variant string `json:"variant,omitempty"` // all (default) or a variant
+	SeasonID string `json:"seasonId,omitempty"` // absent or "live": the live arena; else a stored season's id (its whole run)
+	Mode     string `json:"mode,omitempty"`     // overall (default) or advanced
+	Variant  string `json:"variant,omitempty"`  // all (default) or a variant
 }
 
 // Validate checks the enums.
@@ -121,6 +122,9 @@ func (f *modelFacts) accountValue(id string) arena.Fixed {
 }
 
 func (a *api) getModelStats(ctx context.Context, in StatsInput) (StatsOutput, error) {
+	if !isLive(in.SeasonID) {
+		return a.seasonModelStats(ctx, in)
+	}
 	s, err := a.scope(ctx, in.Variant)
 	if err != nil {
 		return StatsOutput{}, err

@@ -49,7 +49,10 @@ type VariantStats struct {
 	Decisions   int           `json:"decisions"`
 }
 
-func (a *api) getVariantStats(ctx context.Context, _ EmptyInput) (VariantStatsOutput, error) {
+func (a *api) getVariantStats(ctx context.Context, in SeasonScope) (VariantStatsOutput, error) {
+	if !isLive(in.SeasonID) {
+		return a.seasonVariantStats(ctx, in.SeasonID)
+	}
 	s, err := a.scope(ctx, "")
 	if err != nil {
 		return VariantStatsOutput{}, err
@@ -58,12 +61,17 @@ func (a *api) getVariantStats(ctx context.Context, _ EmptyInput) (VariantStatsOu
 	if err != nil {
 		return VariantStatsOutput{}, dbErr(err, "activity")
 	}
+	return variantStats(s.models, totals), nil
+}
+
+// variantStats aggregates the activity of the LLM models by variant.
+func variantStats(models []arena.Model, totals map[string]postgres.Activity) VariantStatsOutput {
 	type acc struct {
 		trades, wins, models, decisions int
 		pnl, fees, cost                 arena.Fixed
 	}
 	by := map[arena.Variant]*acc{}
-	for _, m := range s.models {
+	for _, m := range models {
 		if m.Kind == arena.KindBaseline {
 			continue
 		}
@@ -95,12 +103,13 @@ func (a *api) getVariantStats(ctx context.Context, _ EmptyInput) (VariantStatsOu
 		}
 		out.Stats = append(out.Stats, st)
 	}
-	return out, nil
+	return out
 }
 
 // VariantHistoryInput is variants.getVariantHistory's input.
 type VariantHistoryInput struct {
-	Window string `json:"window,omitempty"` // 24h, 7d (default) or 30d
+	SeasonID string `json:"seasonId,omitempty"` // absent or "live": the live arena; else a stored season's id (its whole run)
+	Window   string `json:"window,omitempty"`   // 24h, 7d (default) or 30d
 }
 
 // Validate checks the window.
@@ -130,11 +139,20 @@ type HistoryPoint struct {
 }
 
 func (a *api) getVariantHistory(ctx context.Context, in VariantHistoryInput) (VariantHistoryOutput, error) {
+	if !isLive(in.SeasonID) {
+		return a.seasonVariantHistory(ctx, in.SeasonID)
+	}
 	w := windows[cmp.Or(in.Window, "7d")]
 	sums, err := a.DB.VariantHourlySums(ctx, a.Now().Add(-w.span))
 	if err != nil {
 		return VariantHistoryOutput{}, dbErr(err, "variant history")
 	}
+	return variantHistory(sums), nil
+}
+
+// variantHistory is each variant's hourly mean and their aggregate, from
+// per-variant hourly sums.
+func variantHistory(sums []postgres.HourlySum) VariantHistoryOutput {
 	byVariant := map[arena.Variant][]HistoryPoint{}
 	type acc struct{ sum, n int64 } // of the variants' means, in cents
 	hours := map[time.Time]*acc{}
@@ -164,5 +182,5 @@ func (a *api) getVariantHistory(ctx context.Context, in VariantHistoryInput) (Va
 		x := hours[t]
 		out.Aggregate = append(out.Aggregate, HistoryPoint{Timestamp: ISO(t), Value: postgres.Cents(meanCents(x.sum, x.n))})
 	}
-	return out, nil
+	return out
 }
