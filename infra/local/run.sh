@@ -27,6 +27,10 @@ export GATEWAY_CHAT_URL=${GATEWAY_CHAT_URL:-http://$CHAT_ADDR}
 # client in X-Forwarded-For: trust exactly that, so per-address limits count
 # each client, not the gateway.
 export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1/32,::1/128}
+# The live season records itself (journals, model calls, the feed) and
+# publishes each finished hour as a verifiable bundle on the Seasons page.
+export SEASON_DIR=${SEASON_DIR:-$root/.run/season}
+export SEASON_PERIOD=${SEASON_PERIOD:-1h}
 
 echo "run: building binaries into bin/"
 go build -o bin/ ./worker/cmd/worker ./worker/cmd/relay ./functions/rpc ./functions/chat ./infra/gateway
@@ -84,6 +88,8 @@ cat <<MSG
   Worker admin:  http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/health
   Job queues:    http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/monitoring/  (sign in with the admin token)
   Admin token:   $ADMIN_TOKEN  (Authorization: Bearer … for simulator.placeOrder / resetAccount)
+  Seasons:       $url/#/seasons  (each finished $SEASON_PERIOD of the live arena, from $SEASON_DIR;
+                 bin/worker season verify $SEASON_DIR/<bundle>.tar.zst checks one offline)
   Metrics:       http://${WORKER_ADMIN_ADDR:-127.0.0.1:8082}/metrics (worker; Bearer the admin token)
                  http://${RELAY_ADDR}/metrics (relay)   http://${API_ADDR}/metrics (API)
   Ctrl-C stops everything.
