@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"strings"
@@ -24,7 +23,7 @@ func TestLambdaFunctionURLStreams(t *testing.T) {
 	if err := config.Load(&cfg); err != nil {
 		t.Fatal(err)
 	}
-	h, closeFn, err := newHandler(context.Background(), cfg, func(string) string { return "" }, slog.New(slog.DiscardHandler))
+	h, closeFn, err := newHandler(t.Context(), cfg, func(string) string { return "" }, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +32,7 @@ func TestLambdaFunctionURLStreams(t *testing.T) {
 		Headers: map[string]string{"content-type": "application/json"},
 		RequestContext: events.LambdaFunctionURLRequestContext{DomainName: "abc.lambda-url.eu-west-1.on.aws",
 			HTTP: events.LambdaFunctionURLRequestContextHTTPDescription{Method: "POST", SourceIP: "203.0.113.9"}}}
-	resp, err := lambdaurl.Wrap(h)(context.Background(), req)
+	resp, err := lambdaurl.Wrap(h)(t.Context(), req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"os"
@@ -35,7 +34,7 @@ func TestServeFake(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := &http.Server{Handler: site(fake, Options{Title: os.Getenv("DASHBOARD_TITLE")}), ReadHeaderTimeout: 5 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(t.Context(), os.Interrupt)
 	defer stop()
 	go func() {
 		<-ctx.Done()

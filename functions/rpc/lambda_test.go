@@ -68,7 +68,7 @@ func TestFunctionURLEvent(t *testing.T) {
 	ev.RouteKey, ev.RequestContext.RouteKey = "$default", "$default"
 	ev.RequestContext.DomainName = "abcdefghij.lambda-url.eu-west-1.on.aws"
 	ev.Body, ev.IsBase64Encoded = "eyJqc29uIjp7fX0=", true // {"json":{}}, as function URLs may send bodies
-	resp, err := adapter.ProxyWithContext(context.Background(), ev)
+	resp, err := adapter.ProxyWithContext(t.Context(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -45,7 +44,7 @@ func TestWiringFromEnvironment(t *testing.T) {
 		default:
 			continue // the others depend on the fixture's clock
 		}
-		resp, err := adapter.ProxyWithContext(context.Background(), event(c))
+		resp, err := adapter.ProxyWithContext(t.Context(), event(c))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,12 +59,12 @@ func TestWiringFromEnvironment(t *testing.T) {
 	// CORS comes from CORS_ORIGINS.
 	ev := event(rpctest.Case{Path: "/api/rpc/variants/getVariants", Body: "{}"})
 	ev.Headers["origin"] = "https://arena.example.com"
-	resp, err := adapter.ProxyWithContext(context.Background(), ev)
+	resp, err := adapter.ProxyWithContext(t.Context(), ev)
 	if err != nil || resp.Headers["Access-Control-Allow-Origin"] != "https://arena.example.com" {
 		t.Fatalf("CORS: %v %v", err, resp.Headers)
 	}
 	// /health reads the worker's report (stale against the real clock).
-	resp, err = adapter.ProxyWithContext(context.Background(), event(rpctest.Case{Method: "GET", Path: "/health"}))
+	resp, err = adapter.ProxyWithContext(t.Context(), event(rpctest.Case{Method: "GET", Path: "/health"}))
 	if err != nil || resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("health: %v %d %s", err, resp.StatusCode, resp.Body)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -25,7 +24,7 @@ func TestLambdaServesDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	get := func(path string) events.APIGatewayV2HTTPResponse {
-		resp, err := httpadapter.NewV2(h).ProxyWithContext(context.Background(), events.APIGatewayV2HTTPRequest{
+		resp, err := httpadapter.NewV2(h).ProxyWithContext(t.Context(), events.APIGatewayV2HTTPRequest{
 			Version: "2.0", RawPath: path,
 			RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: path}},
 		})

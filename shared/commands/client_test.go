@@ -122,7 +122,7 @@ func TestPlaceOrderTimesOutAndNeverExecutesLate(t *testing.T) {
 	rdb, prefix := testenv.Redis(t)
 	queue := commandstest.Queue(prefix)
 	c := commands.NewClient(rdb, queue)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
 	o := order("late-1")
 	o.ExpiresAt = time.Now().Add(300 * time.Millisecond)

@@ -2,7 +2,6 @@ package redis
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"strings"
 	"testing"
@@ -17,9 +16,9 @@ func TestQuietLoggerUsesTheBinarysLogger(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&buf, nil)).With("component", "worker")
 	q := &quietLogger{log: log, seen: logdedup.New(1 << 62)}
 	for range 5 {
-		q.Printf(context.Background(), "dial tcp %s: connection refused", "127.0.0.1:6379")
+		q.Printf(t.Context(), "dial tcp %s: connection refused", "127.0.0.1:6379")
 	}
-	q.Printf(context.Background(), "another %d", 1)
+	q.Printf(t.Context(), "another %d", 1)
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if len(lines) != 2 {
 		t.Fatalf("want 2 lines, got %d:\n%s", len(lines), buf.String())

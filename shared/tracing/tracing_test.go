@@ -2,7 +2,6 @@ package tracing
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -41,7 +40,7 @@ func TestSpansReachTheCollectorAndTheLogs(t *testing.T) {
 	log.InfoContext(ctx, "inside")
 	log.Info("outside")
 	span.End()
-	if err := stop(context.Background()); err != nil {
+	if err := stop(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 

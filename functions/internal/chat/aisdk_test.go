@@ -57,7 +57,7 @@ func TestAISDKClientReadsTheStream(t *testing.T) {
 		}
 		return reply{Text: "I looked at the models overview."}
 	}, func(o *Options) { o.Token = "tok" })
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "client.mjs", hs.srv.URL, "tok")
 	cmd.Dir = dir

@@ -1,7 +1,6 @@
 package chat
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -212,7 +211,7 @@ func TestDailyTokenBudget(t *testing.T) {
 		t.Fatalf("second: %d %s", got.status, got.body)
 	}
 	var tokens, requests int
-	if err := hs.pool.QueryRow(context.Background(), `SELECT "tokens", "requests" FROM "ChatUsage"`).Scan(&tokens, &requests); err != nil || tokens != 120 || requests != 2 {
+	if err := hs.pool.QueryRow(t.Context(), `SELECT "tokens", "requests" FROM "ChatUsage"`).Scan(&tokens, &requests); err != nil || tokens != 120 || requests != 2 {
 		t.Fatalf("usage %d tokens %d requests (%v)", tokens, requests, err)
 	}
 }

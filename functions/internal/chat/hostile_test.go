@@ -1,7 +1,6 @@
 package chat
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -103,11 +102,11 @@ func TestHostileSQL(t *testing.T) {
 		t.Errorf("the database changed")
 	}
 	var free bool
-	if err := hs.pool.QueryRow(context.Background(), `SELECT pg_try_advisory_lock(4242)`).Scan(&free); err != nil || !free {
+	if err := hs.pool.QueryRow(t.Context(), `SELECT pg_try_advisory_lock(4242)`).Scan(&free); err != nil || !free {
 		t.Errorf("an advisory lock taken by the co-pilot outlived its query (%v)", err)
 	}
 	var alive int
-	if err := hs.pool.QueryRow(context.Background(), `SELECT 1`).Scan(&alive); err != nil {
+	if err := hs.pool.QueryRow(t.Context(), `SELECT 1`).Scan(&alive); err != nil {
 		t.Errorf("our own connections were terminated: %v", err)
 	}
 }

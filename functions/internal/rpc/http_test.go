@@ -1,7 +1,6 @@
 package rpc_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -24,7 +23,7 @@ func TestProceduresOverHTTP(t *testing.T) {
 // which would pin the proxy's connections).
 func TestProceduresBehindRDSProxyMode(t *testing.T) {
 	env := rpctest.Seed(t)
-	pool, err := postgres.Open(context.Background(), env.URL, postgres.Options{MaxConns: 2, NoStatementCache: true, Lazy: true})
+	pool, err := postgres.Open(t.Context(), env.URL, postgres.Options{MaxConns: 2, NoStatementCache: true, Lazy: true})
 	if err != nil {
 		t.Fatal(err)
 	}

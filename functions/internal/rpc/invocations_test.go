@@ -105,7 +105,7 @@ func TestInvocationsArePaged(t *testing.T) {
 // getFailures.
 func TestModelOutputBoundedInAnswers(t *testing.T) {
 	env := rpctest.Seed(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	const huge = 5 << 20
 	_, err := env.Pool.Exec(ctx, `INSERT INTO "Invocations" ("id", "modelId", "response", "responsePayload", "status", "failureReason", "createdAt", "updatedAt")
 		SELECT 'big-' || i, 'm-kimi-apex', repeat('é', $2 / 2), jsonb_build_object('prompt', repeat('p', $2)), 'failed', 'parse_error',

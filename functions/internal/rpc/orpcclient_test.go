@@ -92,7 +92,7 @@ func TestOfficialORPCClient(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "client.mjs", srv.URL, rpctest.AdminToken, casesFile)
 	cmd.Dir = dir

@@ -2,7 +2,6 @@ package rpc_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -43,7 +42,7 @@ func (s *syncBuffer) lines(level string) []string {
 // down) is "unavailable, retry", not an internal error.
 func TestDatabaseShuttingDownIsUnavailable(t *testing.T) {
 	env := rpctest.Seed(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	pool, err := postgres.Open(ctx, env.URL, postgres.Options{MaxConns: 1, ApplicationName: "api-under-test"})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +76,7 @@ func TestOutageLoggedOncePerInterval(t *testing.T) {
 	}
 	dead := ln.Addr().String()
 	ln.Close() // nothing listens there now: connections are refused
-	pool, err := postgres.Open(context.Background(), fmt.Sprintf("postgres://postgres@%s/x?connect_timeout=2", dead),
+	pool, err := postgres.Open(t.Context(), fmt.Sprintf("postgres://postgres@%s/x?connect_timeout=2", dead),
 		postgres.Options{MaxConns: 2, Lazy: true})
 	if err != nil {
 		t.Fatal(err)

@@ -104,7 +104,7 @@ func TestHealthDegraded(t *testing.T) {
 	check("reported", env.Deps.Health, 200, true, true)
 	check("never reported", redis.NewHealth(env.Redis, env.Prefix+"other:"), 503, false, false)
 	stale := redis.NewHealth(env.Redis, env.Prefix+"stale:")
-	if err := stale.Write(context.Background(), redis.SchedulerHealth{WorkerStartedAt: rpctest.Now.Add(-48 * time.Hour),
+	if err := stale.Write(t.Context(), redis.SchedulerHealth{WorkerStartedAt: rpctest.Now.Add(-48 * time.Hour),
 		Trade:     redis.TradeHealth{LastRun: rpctest.Now.Add(-2 * time.Minute), LastSuccess: rpctest.Now.Add(-16 * time.Minute)},
 		Portfolio: redis.PortfolioHealth{LastRun: rpctest.Now.Add(-30 * time.Second)},
 		Feed:      redis.FeedHealth{LastUpdate: rpctest.Now}}); err != nil {
@@ -112,19 +112,19 @@ func TestHealthDegraded(t *testing.T) {
 	}
 	check("no recent success", stale, 503, false, true)
 	// A live seat halted by reconciliation degrades the API's /health too.
-	good, _, err := env.Deps.Health.Read(context.Background())
+	good, _, err := env.Deps.Health.Read(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
 	good.Live = []redis.LiveHealth{{Model: "trader/Apex", State: "killed", Healthy: true, Reason: "kill switch on"}}
 	killed := redis.NewHealth(env.Redis, env.Prefix+"killed:")
-	if err := killed.Write(context.Background(), good); err != nil {
+	if err := killed.Write(t.Context(), good); err != nil {
 		t.Fatal(err)
 	}
 	check("live seat killed", killed, 200, true, true)
 	good.Live = append(good.Live, redis.LiveHealth{Model: "trader/Bold", State: "halted", Reason: "BTC position: venue 0.009, ours 0.002"})
 	halted := redis.NewHealth(env.Redis, env.Prefix+"halted:")
-	if err := halted.Write(context.Background(), good); err != nil {
+	if err := halted.Write(t.Context(), good); err != nil {
 		t.Fatal(err)
 	}
 	check("live seat halted", halted, 503, true, true)
@@ -190,7 +190,7 @@ func TestLeaderboardMatchesRawSnapshots(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range out.JSON.Entries {
-			rows, err := env.Pool.Query(context.Background(), `SELECT ("netPortfolio"*100)::int8 FROM "PortfolioSize"
+			rows, err := env.Pool.Query(t.Context(), `SELECT ("netPortfolio"*100)::int8 FROM "PortfolioSize"
 				WHERE "modelId" = $1 AND "createdAt" >= $2 ORDER BY "createdAt", "id"`, e.ModelID, rpctest.Now.Add(-w.span))
 			if err != nil {
 				t.Fatal(err)
@@ -247,7 +247,7 @@ func TestPositionsAtLiveMarks(t *testing.T) {
 	if got, want := *a.Positions[0].UnrealizedPnl, arena.MustFixed("105.3"); got != want { // short 1.2 ETH from 3400 to 3312.25
 		t.Fatalf("unrealized %s, want %s", got, want)
 	}
-	if err := redis.NewMarks(env.Redis, env.Prefix).Set(context.Background(), []arena.Price{{Symbol: "ETH", Price: arena.MustFixed("3500"), Time: rpctest.Now}}); err != nil {
+	if err := redis.NewMarks(env.Redis, env.Prefix).Set(t.Context(), []arena.Price{{Symbol: "ETH", Price: arena.MustFixed("3500"), Time: rpctest.Now}}); err != nil {
 		t.Fatal(err)
 	}
 	a = value()

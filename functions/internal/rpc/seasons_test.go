@@ -1,7 +1,6 @@
 package rpc_test
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
@@ -17,7 +16,7 @@ func TestSeasonLeaderboardFromSeasonTables(t *testing.T) {
 	env := rpctest.Seed(t)
 	h := rpc.NewHandler(env.Deps, env.Options())
 	lb, _ := leaderboard(t, env, env.Options(), `{"json":{"seasonId":"s-2025-01-ab"}}`)
-	eq, err := postgres.NewReader(env.Pool).SeasonEquity(context.Background(), rpctest.SeasonAB, nil)
+	eq, err := postgres.NewReader(env.Pool).SeasonEquity(t.Context(), rpctest.SeasonAB, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

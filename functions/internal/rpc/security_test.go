@@ -2,7 +2,6 @@ package rpc_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -192,7 +191,7 @@ func TestRateLimitUsesGatewaySourceIP(t *testing.T) {
 			RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
 				Method: "POST", Path: "/api/rpc/variants/getVariants", SourceIP: ip}}}
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	if r, _ := adapter.ProxyWithContext(ctx, event("198.51.100.1", "10.0.0.1")); r.StatusCode != 200 {
 		t.Fatalf("first: %d", r.StatusCode)
 	}
@@ -209,7 +208,7 @@ func TestRateLimitUsesGatewaySourceIP(t *testing.T) {
 func TestNoSecretsInAnswers(t *testing.T) {
 	env := rpctest.Seed(t)
 	const secret = "SEALED-SECRET-0xDEADBEEF"
-	if _, err := env.Pool.Exec(context.Background(), `INSERT INTO "ModelCredentials" ("modelId", "sealedApiKey") VALUES ('m-ds-apex', $1)`, []byte(secret)); err != nil {
+	if _, err := env.Pool.Exec(t.Context(), `INSERT INTO "ModelCredentials" ("modelId", "sealedApiKey") VALUES ('m-ds-apex', $1)`, []byte(secret)); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(rpc.NewHandler(env.Deps, env.Options()))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,7 +11,7 @@ import (
 
 func TestRecordThenReplaySynthetic(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "day.tape")
-	ctx := context.Background()
+	ctx := t.Context()
 	var out bytes.Buffer
 	args := []string{"record", "-feed", "synthetic", "-seed", "7", "-fast", "-start", "2026-05-05T12:00:00Z", "-duration", "10m", "-interval", "1s", "-out", path}
 	if err := run(ctx, args, &out); err != nil {
@@ -78,13 +77,13 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"record", "-start", "noon", "-out", filepath.Join(dir, "x")}, "-start"},
 	}
 	for _, tt := range tests {
-		err := run(context.Background(), tt.args, &bytes.Buffer{})
+		err := run(t.Context(), tt.args, &bytes.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("run(%q) = %v, want %q", tt.args, err, tt.want)
 		}
 	}
 	var help bytes.Buffer
-	if err := run(context.Background(), []string{"replay", "-h"}, &help); err != nil || !strings.Contains(help.String(), "-speed") {
+	if err := run(t.Context(), []string{"replay", "-h"}, &help); err != nil || !strings.Contains(help.String(), "-speed") {
 		t.Errorf("help: %v %q", err, help.String())
 	}
 }

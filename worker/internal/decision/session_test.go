@@ -129,7 +129,7 @@ func TestCreatePositionChecks(t *testing.T) {
 func TestAcceptedIntentIsExact(t *testing.T) {
 	exec := &recorder{}
 	s := newSession(flatAccount())
-	rec := s.Handle(context.Background(), exec, Call{Name: NameCreatePosition, Arguments: []byte(open(
+	rec := s.Handle(t.Context(), exec, Call{Name: NameCreatePosition, Arguments: []byte(open(
 		`"symbol":"SOL","side":"SHORT","quantity":2.5,"leverage":4,"stop_loss":155.5,"profit_target":140.25,"invalidation_price":153,"time_exit":"24h","cooldown_until":"2025-11-22T00:00:00Z"`))})
 	want := Intent{Kind: IntentOpen, Symbol: "SOL", Side: arena.Short, Quantity: arena.MustFixed("2.5"), Leverage: arena.FixedInt(4),
 		RefPrice: arena.FixedInt(150), CooldownUntil: time.Date(2025, 11, 22, 0, 0, 0, 0, time.UTC),
@@ -149,7 +149,7 @@ func TestOneActionPerSymbolAndCumulativeLimits(t *testing.T) {
 	a.Positions = []arena.PositionSnapshot{btcLong()}
 	a.Available = arena.FixedInt(8375) // 0.05 × 65000 / 2 of margin in use
 	s := newSession(a)
-	ctx := context.Background()
+	ctx := t.Context()
 	// Two ETH decisions in one call: the second is refused; SOL passes.
 	rec := s.Handle(ctx, exec, Call{Name: NameCreatePosition, Arguments: []byte(`{"decisions":[
 		{"symbol":"ETH","side":"LONG","quantity":2,"leverage":2,"stop_loss":3150,"profit_target":3400,"invalidation_condition":"x","confidence":50},
@@ -187,18 +187,18 @@ func TestExecutionFailureDoesNotUseTheAction(t *testing.T) {
 	exec := &recorder{err: arena.Errorf(arena.CodeRejected, "insufficient margin")}
 	s := newSession(flatAccount())
 	args := []byte(open(`"symbol":"ETH","side":"LONG","quantity":1,"leverage":2,"stop_loss":3150,"profit_target":3400`))
-	rec := s.Handle(context.Background(), exec, Call{Name: NameCreatePosition, Arguments: args})
+	rec := s.Handle(t.Context(), exec, Call{Name: NameCreatePosition, Arguments: args})
 	f := rec.Results[0].Failure
 	if f == nil || f.Reason != arena.FailureExecutionError || f.Code != string(arena.CodeRejected) || f.Message != "insufficient margin" {
 		t.Fatalf("failure %+v", f)
 	}
 	exec.err = errors.New("connection reset by peer: secret internals")
-	rec = s.Handle(context.Background(), exec, Call{Name: NameCreatePosition, Arguments: args})
+	rec = s.Handle(t.Context(), exec, Call{Name: NameCreatePosition, Arguments: args})
 	if f := rec.Results[0].Failure; f == nil || f.Message != "internal error" || strings.Contains(rec.Output, "secret") {
 		t.Fatalf("internal error leaked or missing: %+v %q", f, rec.Output)
 	}
 	exec.err = nil
-	rec = s.Handle(context.Background(), exec, Call{Name: NameCreatePosition, Arguments: args})
+	rec = s.Handle(t.Context(), exec, Call{Name: NameCreatePosition, Arguments: args})
 	if !rec.Results[0].Success {
 		t.Fatalf("retry after a failed execution was refused: %s", rec.Output)
 	}
@@ -209,7 +209,7 @@ func TestObserveReplacesProjections(t *testing.T) {
 	after.Available = arena.FixedInt(9000)
 	exec := &recorder{account: &after}
 	s := newSession(flatAccount())
-	s.Handle(context.Background(), exec, Call{Name: NameCreatePosition, Arguments: []byte(open(`"symbol":"ETH","side":"LONG","quantity":1,"leverage":2,"stop_loss":3150,"profit_target":3400`))})
+	s.Handle(t.Context(), exec, Call{Name: NameCreatePosition, Arguments: []byte(open(`"symbol":"ETH","side":"LONG","quantity":1,"leverage":2,"stop_loss":3150,"profit_target":3400`))})
 	if s.Account().Available != arena.FixedInt(9000) || s.pendMargin != 0 || s.pendGross != 0 {
 		t.Fatalf("account %+v pending %s/%s", s.Account(), s.pendGross, s.pendMargin)
 	}
@@ -245,7 +245,7 @@ func TestUpdateExitPlan(t *testing.T) {
 		})
 	}
 	exec := &recorder{}
-	newSession(a).Handle(context.Background(), exec, Call{Name: NameUpdateExitPlan, Arguments: []byte(`{"updates":[{"symbol":"BTC","new_stop_loss":64000,"reason":"trail under ema20"}]}`)})
+	newSession(a).Handle(t.Context(), exec, Call{Name: NameUpdateExitPlan, Arguments: []byte(`{"updates":[{"symbol":"BTC","new_stop_loss":64000,"reason":"trail under ema20"}]}`)})
 	plan := exec.intents[0].ExitPlan
 	if plan.Stop != arena.FixedInt(64000) || plan.Target != arena.FixedInt(68000) || plan.Invalidation != "4h close below ema20" || plan.Confidence != 0.6 || exec.intents[0].Reason != "trail under ema20" {
 		t.Fatalf("update intent %+v", exec.intents[0])
@@ -283,7 +283,7 @@ func TestMalformedCalls(t *testing.T) {
 
 func TestHoldingWithoutArguments(t *testing.T) {
 	for _, args := range []string{"", "{}", `{"reason":"nothing to do"}`} {
-		rec := newSession(flatAccount()).Handle(context.Background(), &recorder{}, Call{Name: NameHolding, Arguments: []byte(args)})
+		rec := newSession(flatAccount()).Handle(t.Context(), &recorder{}, Call{Name: NameHolding, Arguments: []byte(args)})
 		if rec.Type != arena.ToolHolding || rec.Failed() || len(rec.Results) != 1 || rec.Results[0].Action != arena.ActionHold {
 			t.Fatalf("args %q: %+v", args, rec)
 		}
@@ -338,7 +338,7 @@ func TestCooldown(t *testing.T) {
 		Cooldowns: map[arena.Symbol]time.Time{"ETH": fixedNow.Add(time.Minute), "SOL": fixedNow.Add(-time.Minute)},
 		Now:       func() time.Time { return fixedNow }}
 	s := NewSession(cfg)
-	rec := s.Handle(context.Background(), &recorder{}, Call{Name: NameCreatePosition, Arguments: []byte(`{"decisions":[
+	rec := s.Handle(t.Context(), &recorder{}, Call{Name: NameCreatePosition, Arguments: []byte(`{"decisions":[
 		{"symbol":"ETH","side":"LONG","quantity":1,"leverage":2,"stop_loss":3150,"profit_target":3400,"invalidation_condition":"x","confidence":50},
 		{"symbol":"SOL","side":"LONG","quantity":1,"leverage":2,"stop_loss":149,"profit_target":160,"invalidation_condition":"x","confidence":50}]}`)})
 	if c := resultCodes(rec); c[0] != CodeCooldown || c[1] != "ok" {

@@ -24,7 +24,7 @@ func TestConcurrentUse(t *testing.T) {
 		return now
 	}
 	h.ex.ApplyBook(tick(), arena.BookUpdate{Symbol: "BTC", Snapshot: true, Bids: levels("99.9:1000"), Asks: levels("100.1:1000")})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	stop := make(chan struct{})
 	var feed sync.WaitGroup

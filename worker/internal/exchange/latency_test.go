@@ -3,6 +3,7 @@ package exchange
 import (
 	"context"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
@@ -76,38 +77,44 @@ func TestCancelBeforeArrival(t *testing.T) {
 	}
 }
 
+// Wait returns once the exchange's clock reaches the order, not before,
+// and gives up with its context. In a synctest bubble "not before" is
+// exact: synctest.Wait returns only once the waiter is durably blocked.
 func TestWaitForDelayedOrder(t *testing.T) {
-	h := newHarness(t, withLatency)
-	h.now = t0
-	h.around("BTC", "100")
-	if _, err := h.ex.SubmitOrder(t0, arena.OrderRequest{AccountID: "a", OrderID: "o", Symbol: "BTC", Side: arena.Long, Type: arena.OrderMarket, Quantity: fx("1"), Leverage: fx("10")}); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	done := make(chan arena.Order, 1)
-	go func() {
-		o, err := h.ex.Wait(ctx, "a", "o")
-		if err != nil {
-			t.Error(err)
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t, withLatency)
+		h.now = t0
+		h.around("BTC", "100")
+		if _, err := h.ex.SubmitOrder(t0, arena.OrderRequest{AccountID: "a", OrderID: "o", Symbol: "BTC", Side: arena.Long, Type: arena.OrderMarket, Quantity: fx("1"), Leverage: fx("10")}); err != nil {
+			t.Fatal(err)
 		}
-		done <- o
-	}()
-	select {
-	case o := <-done:
-		t.Fatalf("returned before the clock reached the order: %+v", o)
-	case <-time.After(20 * time.Millisecond):
-	}
-	h.ex.Advance(t0.Add(time.Second))
-	if o := <-done; o.State != arena.OrderFilled {
-		t.Fatalf("waited for %+v", o)
-	}
-	short, cancel2 := context.WithTimeout(context.Background(), time.Millisecond)
-	defer cancel2()
-	h.ex.SubmitOrder(t0.Add(time.Second), arena.OrderRequest{AccountID: "a", OrderID: "o2", Symbol: "BTC", Side: arena.Long, Type: arena.OrderMarket, Quantity: fx("1"), Leverage: fx("10")})
-	if _, err := h.ex.Wait(short, "a", "o2"); err == nil {
-		t.Fatal("wait ignored its context")
-	}
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		done := make(chan arena.Order, 1)
+		go func() {
+			o, err := h.ex.Wait(ctx, "a", "o")
+			if err != nil {
+				t.Error(err)
+			}
+			done <- o
+		}()
+		synctest.Wait()
+		select {
+		case o := <-done:
+			t.Fatalf("returned before the clock reached the order: %+v", o)
+		default:
+		}
+		h.ex.Advance(t0.Add(time.Second))
+		if o := <-done; o.State != arena.OrderFilled {
+			t.Fatalf("waited for %+v", o)
+		}
+		short, cancel2 := context.WithTimeout(t.Context(), time.Millisecond)
+		defer cancel2()
+		h.ex.SubmitOrder(t0.Add(time.Second), arena.OrderRequest{AccountID: "a", OrderID: "o2", Symbol: "BTC", Side: arena.Long, Type: arena.OrderMarket, Quantity: fx("1"), Leverage: fx("10")})
+		if _, err := h.ex.Wait(short, "a", "o2"); err == nil {
+			t.Fatal("wait ignored its context")
+		}
+	})
 }
 
 func TestSameTapeSameRecordsWithLatency(t *testing.T) {

@@ -31,7 +31,7 @@ func TestMonitorRequiresTheAdminToken(t *testing.T) {
 
 	get := func(path string, auth func(*http.Request)) *http.Response {
 		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+path, nil)
 		if auth != nil {

@@ -27,7 +27,7 @@ func TestTwoSchedulersEnqueueEachSlotOnce(t *testing.T) {
 	p := periodic{typ: "test:tick", queue: queue, every: every, opts: func(time.Time) []asynq.Option {
 		return []asynq.Option{asynq.Retention(time.Minute)}
 	}}
-	ctx, cancel := context.WithTimeout(context.Background(), 3500*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 3500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
 	var wg sync.WaitGroup

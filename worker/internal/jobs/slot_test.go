@@ -1,7 +1,6 @@
 package jobs_test
 
 import (
-	"context"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -48,7 +47,7 @@ func TestRetriesPastTheSlotRecordTheProviderFailure(t *testing.T) {
 	}
 	waitFor(t, 30*time.Second, "the cycle to close", func() bool { return h.cycleClosed(t, h.slot) })
 	var outcome, detail string
-	if err := h.Pool.QueryRow(context.Background(), `SELECT "outcome", coalesce("detail", '') FROM "TradeCycleModels" WHERE "slot" = $1 AND "modelId" = $2`,
+	if err := h.Pool.QueryRow(t.Context(), `SELECT "outcome", coalesce("detail", '') FROM "TradeCycleModels" WHERE "slot" = $1 AND "modelId" = $2`,
 		h.slot, model).Scan(&outcome, &detail); err != nil {
 		t.Fatal(err)
 	}

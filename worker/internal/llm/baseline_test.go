@@ -193,7 +193,7 @@ func TestUnknownBaselineAndCancelledContext(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 	b, _ := NewBaseline(BaselineAlwaysFlat, 1)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	inv, err := b.Decide(ctx, testInput(), &fillAll{})
 	if err == nil || inv.Failure == nil || inv.Failure.Reason != arena.FailureTimeout {

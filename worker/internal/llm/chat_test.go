@@ -83,7 +83,7 @@ func TestChatHappyPath(t *testing.T) {
 			PromptTokens: 3500, OutputTokens: 50},
 	)
 	exec := &fillAll{}
-	inv, err := newAgent(t, srv, agentOpts{keys: []string{"k1", "k2"}}).Decide(context.Background(), testInput(), exec)
+	inv, err := newAgent(t, srv, agentOpts{keys: []string{"k1", "k2"}}).Decide(t.Context(), testInput(), exec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,13 +272,13 @@ func TestChatRetriesThenSucceeds(t *testing.T) {
 func TestChatStepLimitAndTextOnly(t *testing.T) {
 	bad := llmtest.Reply{Calls: []llmtest.Call{{Name: "closePosition", Arguments: `{"symbols":["BTC"]}`}}}
 	srv := llmtest.NewServer(t, bad, bad, bad)
-	inv, err := newAgent(t, srv, agentOpts{maxSteps: 3}).Decide(context.Background(), testInput(), &fillAll{})
+	inv, err := newAgent(t, srv, agentOpts{maxSteps: 3}).Decide(t.Context(), testInput(), &fillAll{})
 	if err != nil || inv.Finish != arena.FinishStepLimit || len(inv.Steps) != 3 || inv.FailedToolCalls() != 3 {
 		t.Fatalf("step limit: %v %+v", err, inv)
 	}
 
 	srv = llmtest.NewServer(t, llmtest.Reply{Content: llmtest.Text("<think>funding is neutral, trends unclear</think>No trade this turn.")})
-	inv, err = newAgent(t, srv, agentOpts{}).Decide(context.Background(), testInput(), &fillAll{})
+	inv, err = newAgent(t, srv, agentOpts{}).Decide(t.Context(), testInput(), &fillAll{})
 	if err != nil || inv.Finish != arena.FinishStop || inv.Response != "No trade this turn." || inv.Reasoning != "funding is neutral, trends unclear" {
 		t.Fatalf("text only: %v %+v", err, inv)
 	}
@@ -289,7 +289,7 @@ func TestChatObjectArgumentsAndMissingIDs(t *testing.T) {
 	body := `{"id":"x","choices":[{"finish_reason":"tool_calls","message":{"role":"assistant","content":"","tool_calls":[
 		{"type":"function","function":{"name":"holding","arguments":{"reason":"flat"}}}]}}],"usage":{"prompt_tokens":10,"completion_tokens":2}}`
 	srv := llmtest.NewServer(t, llmtest.Reply{Body: body})
-	inv, err := newAgent(t, srv, agentOpts{}).Decide(context.Background(), testInput(), &fillAll{})
+	inv, err := newAgent(t, srv, agentOpts{}).Decide(t.Context(), testInput(), &fillAll{})
 	if err != nil || inv.Finish != arena.FinishHolding || inv.ToolCalls[0].CallID != "call_1_0" || inv.ToolCalls[0].Results[0].Reason != "flat" {
 		t.Fatalf("%v %+v", err, inv)
 	}
@@ -300,7 +300,7 @@ func TestChatObjectArgumentsAndMissingIDs(t *testing.T) {
 
 func TestChatCallerDeadline(t *testing.T) {
 	srv := llmtest.NewServer(t, llmtest.Reply{Stall: 30 * time.Second})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
 	defer cancel()
 	inv, err := newAgent(t, srv, agentOpts{timeout: 10 * time.Second}).Decide(ctx, testInput(), &fillAll{})
 	var e *Error

@@ -2,7 +2,6 @@ package llm
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -19,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // provider receives.
 func TestRequestGolden(t *testing.T) {
 	srv := llmtest.NewServer(t, hold())
-	if _, err := newAgent(t, srv, agentOpts{}).Decide(context.Background(), testInput(), &fillAll{}); err != nil {
+	if _, err := newAgent(t, srv, agentOpts{}).Decide(t.Context(), testInput(), &fillAll{}); err != nil {
 		t.Fatal(err)
 	}
 	var pretty bytes.Buffer

@@ -2,7 +2,6 @@ package llm
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"strings"
 	"testing"
@@ -61,7 +60,7 @@ func TestLineupWithKeysAndLocalServer(t *testing.T) {
 	}
 	in := testInput()
 	in.Limits = guardian.Limits
-	inv, err := guardian.Agent.Decide(context.Background(), in, &fillAll{})
+	inv, err := guardian.Agent.Decide(t.Context(), in, &fillAll{})
 	if err != nil || inv.Finish != arena.FinishHolding {
 		t.Fatalf("%v %+v", err, inv)
 	}
@@ -109,7 +108,7 @@ func TestLineupConcurrentCycle(t *testing.T) {
 		go func() {
 			in := testInput()
 			in.Limits = s.Limits
-			_, err := s.Agent.Decide(context.Background(), in, &fillAll{})
+			_, err := s.Agent.Decide(t.Context(), in, &fillAll{})
 			errs <- err
 		}()
 	}

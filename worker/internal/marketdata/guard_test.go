@@ -43,7 +43,7 @@ func trade(sym arena.Symbol, price string) arena.TradePrint {
 // price (the one that made cash wrap) never reaches the ledger; a real move
 // across an outage gets through once enough messages agree on it.
 func TestPriceGuard(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for _, tt := range []struct {
 		name string

@@ -31,7 +31,7 @@ func TestTeeDeliversInOrderAndStops(t *testing.T) {
 			return nil
 		})
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	s := Tee(rec("a", false), rec("b", false))
 	must(t, TradeMessage(arena.TradePrint{Symbol: "BTC"}).Deliver(ctx, s))
 	must(t, StatsMessage(arena.MarketStats{Symbol: "ETH"}).Deliver(ctx, s))

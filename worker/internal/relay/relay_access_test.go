@@ -130,7 +130,7 @@ func TestHeartbeatsAndShutdown(t *testing.T) {
 func TestShutdownRefusesNewStreams(t *testing.T) {
 	log, _ := newLog(t, redis.EventLogOptions{})
 	srv := relay.New(log, relay.Options{Logger: quiet})
-	if err := srv.Shutdown(context.Background()); err != nil {
+	if err := srv.Shutdown(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	req, _ := http.NewRequest("GET", "/api/events/trades", nil)
@@ -230,7 +230,7 @@ func TestHTTP2StreamsThroughTheResponseWriter(t *testing.T) {
 	hs := httptest.NewUnstartedServer(srv.Handler())
 	hs.EnableHTTP2 = true
 	hs.StartTLS()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done; hs.Close() })
@@ -248,7 +248,7 @@ func TestHTTP2StreamsThroughTheResponseWriter(t *testing.T) {
 	for b := c.nextBlock(t); !b.Comment; b = c.nextBlock(t) {
 	}
 
-	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	sctx, scancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer scancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		t.Fatal(err)

@@ -327,7 +327,7 @@ func TestEventsFromManyPublishersArriveInIDOrder(t *testing.T) {
 	errs := make(chan error, publishers)
 	for p := range publishers {
 		go func() {
-			ctx := context.Background()
+			ctx := t.Context()
 			for i := range each {
 				if _, err := log.Publish(ctx, arena.ChannelTrades, arena.EventTradesUpdated, fmt.Sprintf("%d/%d", p, i)); err != nil {
 					errs <- err
@@ -363,7 +363,7 @@ func TestClientConnectedBeforeTheSubscriptionMissesNothing(t *testing.T) {
 	}
 	gap := publishPositions(t, log, 1, 3) // no subscription yet: nobody relays these live
 
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx) }()
 	t.Cleanup(func() {

@@ -2,7 +2,6 @@ package season
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,7 +21,7 @@ func TestCommands(t *testing.T) {
 	main := func(args ...string) string {
 		t.Helper()
 		var buf bytes.Buffer
-		if err := Main(context.Background(), args, &buf, env); err != nil {
+		if err := Main(t.Context(), args, &buf, env); err != nil {
 			t.Fatalf("season %s: %v\n%s", strings.Join(args, " "), err, buf.String())
 		}
 		return buf.String()
@@ -44,7 +43,7 @@ func TestCommands(t *testing.T) {
 		t.Errorf("the A/B bundle verifies to its parent's hash:\n%s", got)
 	}
 	var buf bytes.Buffer
-	if err := Main(context.Background(), []string{"replay", out, "--swap", "nobody/Apex=baseline:momentum"}, &buf, env); err == nil ||
+	if err := Main(t.Context(), []string{"replay", out, "--swap", "nobody/Apex=baseline:momentum"}, &buf, env); err == nil ||
 		!strings.Contains(err.Error(), "random/Guardian") {
 		t.Errorf("an unknown entrant: %v", err)
 	}

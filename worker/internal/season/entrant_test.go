@@ -1,7 +1,6 @@
 package season
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -43,7 +42,7 @@ func TestIdleSkipEqualsFullStream(t *testing.T) {
 			qty, _ := arena.ParseFixed(map[arena.Symbol]string{"BTC": "0.3", "ETH": "8", "SOL": "100"}[m.Symbol])
 			for _, e := range []*entrant{full, skip} {
 				e.clock.set(now)
-				o, err := e.PlaceOrder(context.Background(), arena.OrderRequest{AccountID: spec.ID, OrderID: string(m.Symbol) + at.String(),
+				o, err := e.PlaceOrder(t.Context(), arena.OrderRequest{AccountID: spec.ID, OrderID: string(m.Symbol) + at.String(),
 					Symbol: m.Symbol, Side: arena.Long, Type: arena.OrderMarket, Quantity: qty, Leverage: arena.FixedInt(10)})
 				if err != nil || o.Filled != qty {
 					t.Fatalf("%s order: %v (%+v)", m.Symbol, err, o)

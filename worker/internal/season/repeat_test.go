@@ -2,7 +2,6 @@ package season
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"math/rand/v2"
 	"os"
@@ -55,7 +54,7 @@ func TestRepeat(t *testing.T) {
 	b := readBundle(t, raw)
 	apex := "trader/Apex"
 	dir := t.TempDir()
-	runs, err := Repeat(context.Background(), b, RepeatOptions{Entrant: apex, N: 3, Parallel: 1,
+	runs, err := Repeat(t.Context(), b, RepeatOptions{Entrant: apex, N: 3, Parallel: 1,
 		Path: func(i int) string { return filepath.Join(dir, "run"+string(rune('0'+i))+".tar.zst") }})
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +78,7 @@ func TestRepeat(t *testing.T) {
 		if p := child.Manifest.Parent; p == nil || p.ID != parent.Config.ID || p.ResultHash != res.Hash || !strings.HasPrefix(p.Swap, "repeat:"+apex) {
 			t.Errorf("run %d names parent %+v", r.Run, p)
 		}
-		if got, err := Verify(context.Background(), child, 2); err != nil || got.Hash != r.Hash {
+		if got, err := Verify(t.Context(), child, 2); err != nil || got.Hash != r.Hash {
 			t.Fatalf("run %d's bundle replays to %v (%v), want %s", r.Run, hashOf(got), err, r.Hash)
 		}
 	}
@@ -112,7 +111,7 @@ func TestRepeatCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	err := Main(context.Background(), []string{"repeat", path, "--entrant", "trader/Guardian", "--n", "2", "--parallel", "2",
+	err := Main(t.Context(), []string{"repeat", path, "--entrant", "trader/Guardian", "--n", "2", "--parallel", "2",
 		"--export", filepath.Join(dir, "runs")}, &out, func(string) string { return "" })
 	if err != nil {
 		t.Fatalf("%v\n%s", err, &out)
@@ -134,7 +133,7 @@ func TestRepeatCommand(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "runs.json")); err != nil {
 		t.Fatal(err)
 	}
-	if err := Main(context.Background(), []string{"repeat", path, "--entrant", "nobody", "--n", "1"}, &out, nil); err == nil || !strings.Contains(err.Error(), "no entrant") {
+	if err := Main(t.Context(), []string{"repeat", path, "--entrant", "nobody", "--n", "1"}, &out, nil); err == nil || !strings.Contains(err.Error(), "no entrant") {
 		t.Errorf("unknown entrant: %v", err)
 	}
 }

@@ -122,7 +122,7 @@ func TestRecordReplaySwapVerify(t *testing.T) {
 	served := len(srv.Requests())
 
 	b := readBundle(t, raw)
-	got, err := Verify(context.Background(), b, 2)
+	got, err := Verify(t.Context(), b, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestRecordReplaySwapVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	delete(calls, apex)
-	ab, err := d.Run(context.Background(), RunOptions{Recorded: calls, Replay: true, Live: map[string]bool{apex: true}})
+	ab, err := d.Run(t.Context(), RunOptions{Recorded: calls, Replay: true, Live: map[string]bool{apex: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestRecordReplaySwapVerify(t *testing.T) {
 	if abBundle.Manifest.Parent == nil || abBundle.Manifest.Parent.ResultHash != res.Hash {
 		t.Errorf("the A/B bundle names parent %+v", abBundle.Manifest.Parent)
 	}
-	again, err := Verify(context.Background(), abBundle, 1)
+	again, err := Verify(t.Context(), abBundle, 1)
 	if err != nil || again.Hash != ab.Hash {
 		t.Fatalf("A/B replay: %v, hash %s want %s", err, hashOf(again), ab.Hash)
 	}
@@ -258,7 +258,7 @@ func TestTamperedBundles(t *testing.T) {
 	if bytes.Equal(eb.Files[CallsFile], b.Files[CallsFile]) {
 		t.Fatal("the test did not change a response")
 	}
-	_, err = Verify(context.Background(), eb, 2)
+	_, err = Verify(t.Context(), eb, 2)
 	var dv *Divergence
 	if !errors.As(err, &dv) || !strings.Contains(dv.Rebuilt, "filled 0.0007") || !strings.Contains(dv.Recorded, "filled 0.0005") {
 		t.Fatalf("a changed response: %v", err)
@@ -268,7 +268,7 @@ func TestTamperedBundles(t *testing.T) {
 	diverged := rewrite(t, b, func(f map[string][]byte) {
 		f[CallsFile] = bytes.Replace(f[CallsFile], []byte(`test/trader`), []byte(`test/tradeR`), 1)
 	}, false)
-	_, err = Verify(context.Background(), readBundle(t, diverged), 2)
+	_, err = Verify(t.Context(), readBundle(t, diverged), 2)
 	if !errors.As(err, &dv) || !strings.Contains(dv.Recorded, "test/tradeR") || !strings.Contains(dv.Rebuilt, "test/trader") || dv.Seq != 0 {
 		t.Fatalf("a changed request: %v", err)
 	}
@@ -283,7 +283,7 @@ func TestBaselineSeasonIsDeterministic(t *testing.T) {
 	}
 	var hashes []string
 	for _, p := range []int{1, 3} {
-		res, err := s.Run(context.Background(), RunOptions{Parallel: p})
+		res, err := s.Run(t.Context(), RunOptions{Parallel: p})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -331,7 +331,7 @@ func TestPromptSwap(t *testing.T) {
 		t.Fatal(err)
 	}
 	delete(calls, seat)
-	ab, err := d.Run(context.Background(), RunOptions{Recorded: calls, Replay: true, Live: map[string]bool{seat: true}})
+	ab, err := d.Run(t.Context(), RunOptions{Recorded: calls, Replay: true, Live: map[string]bool{seat: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +348,7 @@ func TestPromptSwap(t *testing.T) {
 	if n == 0 || abBundle.Files["prompts/"+strconv.Itoa(slices.IndexFunc(d.Config.Entrants, func(e Entrant) bool { return e.ID == seat }))+"/user.tmpl"] == nil {
 		t.Fatalf("%d swapped calls; bundle files %v", n, slices.Collect(maps.Keys(abBundle.Files)))
 	}
-	if got, err := Verify(context.Background(), abBundle, 2); err != nil || got.Hash != ab.Hash {
+	if got, err := Verify(t.Context(), abBundle, 2); err != nil || got.Hash != ab.Hash {
 		t.Fatalf("prompt A/B replay: %v", err)
 	}
 }

@@ -85,7 +85,7 @@ func TestLiveModeEndToEnd(t *testing.T) {
 			t.Fatalf("start-up summary lacks %q:\n%s", want, logs.String())
 		}
 	}
-	runCtx, stop := context.WithCancel(context.Background())
+	runCtx, stop := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- lives[0].Run(runCtx) }()
 	defer func() { stop(); <-done }()

@@ -30,7 +30,7 @@ func TestRecordSeasonWritesTheConsumedFeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	var consumed int
-	err = rec.feed.Run(context.Background(), marketdata.SinkFunc(func(context.Context, marketdata.Message) error { consumed++; return nil }))
+	err = rec.feed.Run(t.Context(), marketdata.SinkFunc(func(context.Context, marketdata.Message) error { consumed++; return nil }))
 	rec.close()
 	if err != nil {
 		t.Fatal(err)

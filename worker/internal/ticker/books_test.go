@@ -67,7 +67,7 @@ func TestBooksDepth(t *testing.T) {
 	for i := range 3 * BookDepth {
 		bids = append(bids, arena.Level{Price: arena.FixedInt(int64(1000 - i)), Size: arena.One})
 	}
-	must(t, books.OnBook(context.Background(), arena.BookUpdate{Symbol: "SOL", Snapshot: true, Bids: bids}))
+	must(t, books.OnBook(t.Context(), arena.BookUpdate{Symbol: "SOL", Snapshot: true, Bids: bids}))
 	got, _ := books.Snapshot()
 	if len(got) != 1 || len(got[0].Bids) != BookDepth || got[0].Bids[0].Price != arena.FixedInt(1000) || len(got[0].Asks) != 0 {
 		t.Fatalf("snapshot: %d books, %d bids, best %v", len(got), len(got[0].Bids), got[0].Bids[0])

@@ -73,13 +73,13 @@ func TestRetriesAfterFailure(t *testing.T) {
 	m, pub := &failingMarks{fail: true}, &countingPub{}
 	prices := []arena.Price{{Symbol: "ETH", Price: arena.FixedInt(3300)}}
 	tk := New(func() []arena.Price { return prices }, m, pub, time.Second, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	tk.publish(context.Background())
+	tk.publish(t.Context())
 	if pub.n != 0 || !tk.failing {
 		t.Fatalf("published during outage: n=%d failing=%v", pub.n, tk.failing)
 	}
 	m.fail = false
-	tk.publish(context.Background())
-	tk.publish(context.Background())
+	tk.publish(t.Context())
+	tk.publish(t.Context())
 	if pub.n != 1 || tk.failing {
 		t.Fatalf("after recovery: n=%d failing=%v", pub.n, tk.failing)
 	}

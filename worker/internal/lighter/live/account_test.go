@@ -153,7 +153,7 @@ func (e liveEnv) position(t *testing.T) arena.Fixed {
 
 func TestAccountOrderFillsFromTheVenueStreamIntoTheLedger(t *testing.T) {
 	e := liveSetup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	plan := arena.ExitPlan{Stop: arena.FixedInt(58000), Target: arena.FixedInt(65000)}
 	o, err := e.acct.PlaceOrder(ctx, open("0.002", plan))
 	if err != nil {
@@ -193,7 +193,7 @@ func TestAccountOrderFillsFromTheVenueStreamIntoTheLedger(t *testing.T) {
 
 func TestAccountStopLossFillsAndCancelsTarget(t *testing.T) {
 	e := liveSetup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000),
 		Target: arena.FixedInt(65000)})); err != nil {
 		t.Fatal(err)
@@ -220,7 +220,7 @@ func TestAccountStopLossFillsAndCancelsTarget(t *testing.T) {
 func TestAccountPartialFill(t *testing.T) {
 	e := liveSetup(t, false)
 	e.fake.SetDepth(1, 100) // 0.001 BTC
-	o, err := e.acct.PlaceOrder(context.Background(), open("0.002", arena.ExitPlan{}))
+	o, err := e.acct.PlaceOrder(t.Context(), open("0.002", arena.ExitPlan{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestAccountPartialFill(t *testing.T) {
 
 func TestAccountReconnectBooksMissedFills(t *testing.T) {
 	e := liveSetup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000)})); err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestAccountReconnectBooksMissedFills(t *testing.T) {
 func TestAccountNonceResync(t *testing.T) {
 	e := liveSetup(t, false)
 	e.fake.RejectNonces(1)
-	if _, err := e.acct.PlaceOrder(context.Background(), open("0.001", arena.ExitPlan{})); err != nil {
+	if _, err := e.acct.PlaceOrder(t.Context(), open("0.001", arena.ExitPlan{})); err != nil {
 		t.Fatalf("order after a nonce refusal: %v", err)
 	}
 	if got := e.position(t); got != arena.MustFixed("0.001") {
@@ -268,7 +268,7 @@ func TestAccountNonceResync(t *testing.T) {
 
 func TestAccountReconciliationMismatchHalts(t *testing.T) {
 	e := liveSetup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{})); err != nil {
 		t.Fatal(err)
 	}
@@ -288,8 +288,8 @@ func TestAccountForeignFillHalts(t *testing.T) {
 	e := liveSetup(t, false)
 	// Someone else uses the key: an order the arena never placed fills.
 	other := newTrader(t, e.fake, e.key, false, nil)
-	_ = other.LoadMarkets(context.Background())
-	if _, err := other.Place(context.Background(), market("0.001", false)); err != nil {
+	_ = other.LoadMarkets(t.Context())
+	if _, err := other.Place(t.Context(), market("0.001", false)); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the foreign fill halts the model", func() bool { return e.acct.Status().Halted != "" })
@@ -303,7 +303,7 @@ func TestAccountForeignFillHalts(t *testing.T) {
 
 func TestAccountKillSwitch(t *testing.T) {
 	e := liveSetup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000)})); err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func TestAccountKillSwitch(t *testing.T) {
 
 func TestAccountDryRun(t *testing.T) {
 	e := liveSetup(t, true)
-	o, err := e.acct.PlaceOrder(context.Background(), open("0.001", arena.ExitPlan{}))
+	o, err := e.acct.PlaceOrder(t.Context(), open("0.001", arena.ExitPlan{}))
 	if arena.ErrorCode(err) != arena.CodeRejected || o.State != arena.OrderRejected || !strings.Contains(o.Reason, "dry run") {
 		t.Fatalf("dry run order = %+v, %v", o, err)
 	}
@@ -345,7 +345,7 @@ func TestAccountDryRun(t *testing.T) {
 
 func TestAccountTakesPlainMarketOrdersOnly(t *testing.T) {
 	e := liveSetup(t, false)
-	if _, err := e.acct.PlaceOrder(context.Background(), arena.OrderRequest{AccountID: model, OrderID: "x", Symbol: "BTC",
+	if _, err := e.acct.PlaceOrder(t.Context(), arena.OrderRequest{AccountID: model, OrderID: "x", Symbol: "BTC",
 		Side: arena.Long, Type: arena.OrderLimit, Price: arena.FixedInt(1), Quantity: arena.FixedInt(1)}); arena.ErrorCode(err) != arena.CodeInvalid {
 		t.Fatalf("limit order on a live account: %v", err)
 	}
@@ -365,7 +365,7 @@ func equal(a, b []int) bool {
 
 func TestAccountRestartAdoptsItsRestingExits(t *testing.T) {
 	e := liveSetup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000),
 		Target: arena.FixedInt(65000)})); err != nil {
 		t.Fatal(err)
@@ -384,7 +384,7 @@ func TestAccountRestartAdoptsItsRestingExits(t *testing.T) {
 
 func TestAccountDailyLossTripsTheKillSwitch(t *testing.T) {
 	e := liveSetup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{Stop: arena.FixedInt(58000)})); err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +406,7 @@ func TestAccountDailyLossTripsTheKillSwitch(t *testing.T) {
 func TestAccountRefusesExitsOnTheWrongSide(t *testing.T) {
 	e := liveSetup(t, false)
 	for _, plan := range []arena.ExitPlan{{Stop: arena.FixedInt(61000)}, {Target: arena.FixedInt(59000)}} {
-		if _, err := e.acct.PlaceOrder(context.Background(), open("0.001", plan)); arena.ErrorCode(err) != arena.CodeInvalid {
+		if _, err := e.acct.PlaceOrder(t.Context(), open("0.001", plan)); arena.ErrorCode(err) != arena.CodeInvalid {
 			t.Fatalf("long with %+v: %v", plan, err)
 		}
 	}
@@ -417,7 +417,7 @@ func TestAccountRefusesExitsOnTheWrongSide(t *testing.T) {
 
 func TestAccountRefusesInvalidationPricesAndTimeExits(t *testing.T) {
 	e := liveSetup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, plan := range []arena.ExitPlan{
 		{Stop: arena.FixedInt(59000), InvalidationPrice: arena.FixedInt(59500)},
 		{Target: arena.FixedInt(61000), TimeExit: time.Now().Add(time.Hour)},
@@ -445,7 +445,7 @@ func TestAccountRefusesInvalidationPricesAndTimeExits(t *testing.T) {
 // ledger's cash then agree, so nothing halts.
 func TestAccountBooksVenueFundingOnce(t *testing.T) {
 	e := liveSetup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := e.acct.PlaceOrder(ctx, open("0.002", arena.ExitPlan{})); err != nil {
 		t.Fatal(err)
 	}
@@ -504,7 +504,7 @@ func TestAccountBooksVenueFundingOnce(t *testing.T) {
 // a difference beyond the tolerance halts the model and says both values.
 func TestReconciliationCatchesACollateralDifference(t *testing.T) {
 	e := liveSetup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	e.fake.SetCollateral(account, "1000.005") // within the 0.01 tolerance
 	if st := e.acct.ReconcileNow(ctx); st.Halted != "" {
 		t.Fatalf("a difference within the tolerance halted: %+v", st)

@@ -78,7 +78,7 @@ func market(size string, sell bool) live.Order {
 
 func TestLeverageBeforeFirstOrderThenMarketOrderFills(t *testing.T) {
 	e := setup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := e.trader.Place(ctx, market("0.0012345", false)); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestLeverageBeforeFirstOrderThenMarketOrderFills(t *testing.T) {
 
 func TestLimitTriggersReduceOnlyAndUniqueClientIndexes(t *testing.T) {
 	e := setup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := e.trader.Place(ctx, market("0.005", false)); err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestLimitTriggersReduceOnlyAndUniqueClientIndexes(t *testing.T) {
 
 func TestNonceResyncAfterRefusal(t *testing.T) {
 	e := setup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := e.trader.Place(ctx, market("0.001", false)); err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestNonceResyncAfterRefusal(t *testing.T) {
 
 func TestBrakesAndKillSwitch(t *testing.T) {
 	e := setup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := e.trader.Place(ctx, market("0.01", false)); !errors.Is(err, live.ErrBrake) { // 610 > 500
 		t.Fatalf("notional brake: %v", err)
 	}
@@ -201,7 +201,7 @@ func TestBrakesAndKillSwitch(t *testing.T) {
 
 func TestDryRunSignsButNeverSends(t *testing.T) {
 	e := setup(t, true)
-	p, err := e.trader.Place(context.Background(), market("0.001", false))
+	p, err := e.trader.Place(t.Context(), market("0.001", false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestReconciliationMismatchHalts(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	count := live.MismatchCounter(reg)
 	e.trader.SetOnMismatch(func(a int64, d []live.Diff) { reported = append(reported, d...); count(a, d) })
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := e.trader.Place(ctx, market("0.002", false)); err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestReconciliationMismatchHalts(t *testing.T) {
 
 func TestReconciliationCatchesUnknownOpenOrder(t *testing.T) {
 	e := setup(t, false)
-	ctx := context.Background()
+	ctx := t.Context()
 	p, err := e.trader.Place(ctx, live.Order{Symbol: "BTC", Type: signer.OrderLimit, Size: arena.MustFixed("0.001"),
 		Price: arena.MustFixed("50000"), Leverage: 2})
 	if err != nil {
@@ -276,7 +276,7 @@ func TestFakeVenueRejectsForeignSignature(t *testing.T) {
 	tx := signer.CancelAll{Header: signer.Header{AccountIndex: account, ApiKeyIndex: 3, Nonce: 17,
 		ExpiredAt: time.Now().Add(time.Minute).UnixMilli()}}
 	info, _, _ := other.SignTx(lightertest.Chain, tx)
-	_, err := venue.NewClient(e.fake.Server.URL, nil).SendTx(context.Background(), signer.TxTypeCancelAll, info)
+	_, err := venue.NewClient(e.fake.Server.URL, nil).SendTx(t.Context(), signer.TxTypeCancelAll, info)
 	if err == nil || !strings.Contains(err.Error(), "invalid signature") {
 		t.Fatalf("foreign signature: %v", err)
 	}

@@ -157,7 +157,7 @@ func TestOracle(t *testing.T) {
 	dir, _ := filepath.Abs("oracle")
 	installOracle(t, dir)
 	seed := time.Now().UnixNano() % 1_000_000_007
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "sign.cjs", strconv.Itoa(*oracleCount), strconv.FormatInt(seed, 10))
 	cmd.Dir = dir

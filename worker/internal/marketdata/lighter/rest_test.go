@@ -15,7 +15,7 @@ import (
 func TestMarketsFromOrderBookDetails(t *testing.T) {
 	_, srv := newRESTVenue(t)
 	c := NewClient(srv.URL, http.DefaultClient, 6000)
-	got, err := c.Markets(context.Background(), []arena.Symbol{"BTC", "ETH", "SOL"}, arena.DefaultMarkets())
+	got, err := c.Markets(t.Context(), []arena.Symbol{"BTC", "ETH", "SOL"}, arena.DefaultMarkets())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,12 +33,12 @@ func TestMarketsFromOrderBookDetails(t *testing.T) {
 		t.Errorf("markets (-want +got):\n%s", diff)
 	}
 	// Without defaults the venue's fees (percent) become basis points.
-	got, err = c.Markets(context.Background(), []arena.Symbol{"ETH"}, nil)
+	got, err = c.Markets(t.Context(), []arena.Symbol{"ETH"}, nil)
 	if err != nil || got[0].TakerFeeBps != 0 || got[0].LiquidationFeeBps != fx("100") {
 		t.Errorf("venue fees: %+v, %v", got, err)
 	}
 	for _, sym := range []arena.Symbol{"DOGE", "XRP"} { // inactive, unlisted
-		if _, err := c.Markets(context.Background(), []arena.Symbol{sym}, nil); arena.ErrorCode(err) != arena.CodeNotFound {
+		if _, err := c.Markets(t.Context(), []arena.Symbol{sym}, nil); arena.ErrorCode(err) != arena.CodeNotFound {
 			t.Errorf("%s: %v", sym, err)
 		}
 	}
@@ -67,7 +67,7 @@ func TestRESTErrorsAreCoded(t *testing.T) {
 			}
 		})
 	}
-	_, err := NewClient("http://127.0.0.1:1", http.DefaultClient, 6000).details(context.Background())
+	_, err := NewClient("http://127.0.0.1:1", http.DefaultClient, 6000).details(t.Context())
 	if arena.ErrorCode(err) != arena.CodeUnavailable {
 		t.Errorf("connection refused: %v", err)
 	}
@@ -76,7 +76,7 @@ func TestRESTErrorsAreCoded(t *testing.T) {
 func TestRateLimiterWaits(t *testing.T) {
 	_, srv := newRESTVenue(t)
 	c := NewClient(srv.URL, http.DefaultClient, 60) // one a second after a burst of 5
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
 	n := 0
 	for ; n < 10; n++ {
@@ -103,7 +103,7 @@ func TestCandlesCacheAndLiveExtension(t *testing.T) {
 	cfg := testConfig(srv.URL, "ws://unused.invalid/stream")
 	cfg.Now = clk.now
 	f := newTestFeed(t, cfg)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	bars, err := f.Candles(ctx, "BTC", marketdata.Resolution5m, 3)
 	if err != nil {
@@ -184,7 +184,7 @@ func TestStatsFromStreamThenREST(t *testing.T) {
 	cfg := testConfig(srv.URL, "ws://unused.invalid/stream")
 	cfg.Now = clk.now
 	f := newTestFeed(t, cfg)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	// No streamed stats yet: REST. The latest funding was paid by shorts.
 	got, err := f.Stats(ctx, "BTC")

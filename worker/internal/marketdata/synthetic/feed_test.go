@@ -196,7 +196,7 @@ func checkBook(t *testing.T, m arena.Market, b *marketdata.Book, depth int) {
 
 func TestHistoryAtStart(t *testing.T) {
 	f := newFeed(t, Config{Seed: 1})
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, m := range arena.DefaultMarkets() {
 		p, _ := DefaultParams(m.Symbol)
 		for _, c := range []struct {
@@ -247,7 +247,7 @@ func TestHistoryFollowsTheStream(t *testing.T) {
 			lastTime = m.Book.Time
 		}
 	}
-	bars, err := f.Candles(context.Background(), "ETH", marketdata.Resolution5m, 10)
+	bars, err := f.Candles(t.Context(), "ETH", marketdata.Resolution5m, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +280,7 @@ func TestRealisedVolatility(t *testing.T) {
 	count := map[arena.Symbol]int{}
 	books := map[arena.Symbol]*marketdata.Book{}
 	n := 0
-	err := f.Run(context.Background(), marketdata.SinkFunc(func(_ context.Context, m marketdata.Message) error {
+	err := f.Run(t.Context(), marketdata.SinkFunc(func(_ context.Context, m marketdata.Message) error {
 		if m.Kind != marketdata.KindBook {
 			return nil
 		}
@@ -379,14 +379,14 @@ func TestPacedOnTheClock(t *testing.T) {
 func TestRunStops(t *testing.T) {
 	f := newFeed(t, Config{})
 	boom := errors.New("boom")
-	err := f.Run(context.Background(), marketdata.SinkFunc(func(context.Context, marketdata.Message) error { return boom }))
+	err := f.Run(t.Context(), marketdata.SinkFunc(func(context.Context, marketdata.Message) error { return boom }))
 	if !errors.Is(err, boom) {
 		t.Errorf("sink error: %v", err)
 	}
-	if err := f.Run(context.Background(), marketdata.SinkFunc(nil)); err == nil {
+	if err := f.Run(t.Context(), marketdata.SinkFunc(nil)); err == nil {
 		t.Error("second Run accepted")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	g := newFeed(t, Config{})
 	n := 0
 	err = g.Run(ctx, marketdata.SinkFunc(func(context.Context, marketdata.Message) error {

@@ -21,10 +21,10 @@ func TestBinaryRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	markets, _ := f.Markets(context.Background())
+	markets, _ := f.Markets(t.Context())
 	var buf bytes.Buffer
 	rec := NewRecorder(f, &buf, Options{Source: "synthetic", Markets: markets, History: f})
-	if err := rec.Run(context.Background(), marketdata.SinkFunc(func(context.Context, marketdata.Message) error { return nil })); err != nil {
+	if err := rec.Run(t.Context(), marketdata.SinkFunc(func(context.Context, marketdata.Message) error { return nil })); err != nil {
 		t.Fatal(err)
 	}
 	text, err := Load(bytes.NewReader(buf.Bytes()))

@@ -54,7 +54,7 @@ func record(t testing.TB, seed uint64, ticks int) ([]byte, []marketdata.Message,
 
 func TestRecordThenReplayIsIdentical(t *testing.T) {
 	tape, recorded, feed := record(t, 5, 400) // 800 s of stream: crosses 5m bars
-	ctx := context.Background()
+	ctx := t.Context()
 	p, err := NewReplay(bytes.NewReader(tape), ReplayOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -230,7 +230,7 @@ func TestReplayStatsAndRunOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := p.Stats(ctx, "ETH"); arena.ErrorCode(err) != arena.CodeUnavailable {
 		t.Errorf("stats before replay: %v", err)
 	}
@@ -261,7 +261,7 @@ func TestRecorderStopsOnWriteError(t *testing.T) {
 	feed := newSynthetic(t, 1, 0) // endless
 	n := 0
 	rec := NewRecorder(feed, &failingWriter{after: 20}, Options{Source: "synthetic"})
-	err := rec.Run(context.Background(), marketdata.SinkFunc(func(context.Context, marketdata.Message) error { n++; return nil }))
+	err := rec.Run(t.Context(), marketdata.SinkFunc(func(context.Context, marketdata.Message) error { n++; return nil }))
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("err = %v", err)
 	}
