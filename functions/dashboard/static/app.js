@@ -1,3 +1,4 @@
+// @ts-check
 // Entry point: wires the RPC client, the live (SSE) connections and the
 // shared store, keeps the header (price ticker, model filter, connection
 // status) current, and routes #/, #/leaderboard, #/compare, #/seasons, #/analytics,
@@ -22,7 +23,7 @@ const ROUTES = { "": ["arena", arena], leaderboard: ["leaderboard", leaderboard]
 const SYMBOL_ORDER = ["BTC", "ETH", "SOL"];
 const SPARK_POINTS = 120;
 
-const statusEl = document.querySelector("[data-testid=sse-status]");
+const statusEl = /** @type {HTMLElement} */ (document.querySelector("[data-testid=sse-status]"));
 function setStatus(s) {
   statusEl.textContent = s;
   statusEl.className = `sse-status ${s}`;
@@ -98,7 +99,7 @@ live.subscribe("prices", (ev) => {
 });
 
 // ---- models, variants, model filter ----------------------------------------
-const filterEl = document.getElementById("model-filter");
+const filterEl = /** @type {HTMLSelectElement} */ (document.getElementById("model-filter"));
 function drawFilter() {
   const names = [...store.modelNames];
   if (store.filter && !names.includes(store.filter)) names.unshift(store.filter);
@@ -135,7 +136,7 @@ function onRoute() {
   if (current && current.route === route) return current.page?.update?.(query);
   current?.page?.destroy?.();
   current = null;
-  for (const a of document.querySelectorAll(".nav a")) a.classList.toggle("on", a.dataset.route === (ROUTES[route]?.[0] ?? ""));
+  for (const a of document.querySelectorAll(/** @type {"a"} */ (".nav a"))) a.classList.toggle("on", a.dataset.route === (ROUTES[route]?.[0] ?? ""));
   const entry = ROUTES[route];
   pageEl.replaceChildren();
   if (!entry) {

@@ -1,3 +1,4 @@
+// @ts-check
 // Hand-written SVG line chart for equity curves: time on x, value on y,
 // end-of-line labels, a dashed reference line (starting capital) and a
 // hover crosshair with a tooltip. No library; redraws on resize.
@@ -88,6 +89,14 @@ function el(name, attrs = {}, parent) {
 
 // createLineChart draws into host (whose CSS gives it a height). Series are
 // {key, label, color, dashed?, points: [[ms, value], ...] sorted by time}.
+/**
+ * @typedef {{key: string, label: string, color: string, dashed?: boolean, points: number[][]}} Series
+ * @typedef {{yFormat?: (v: number) => string, baseline?: number | null, empty?: string}} ChartOptions
+ */
+/**
+ * @param {Element} host
+ * @param {ChartOptions} [options]
+ */
 export function createLineChart(host, { yFormat = String, baseline = null, empty = "No data yet" } = {}) {
   let series = [];
   let hidden = new Set();

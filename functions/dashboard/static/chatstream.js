@@ -1,3 +1,4 @@
+// @ts-check
 // The co-pilot's wire: reading the AI SDK's UI message stream (SSE, one JSON
 // chunk per event, ended by [DONE]) into a UI message, and seeing tables and
 // time series in tool results. Pure functions, unit-tested in Node.

@@ -1,3 +1,4 @@
+// @ts-check
 // Number, money and time formatting. The API may send numbers as JSON
 // numbers or as decimal strings (money is fixed-point on the server), and
 // timestamps as ISO strings or Dates; everything here accepts all of them.

@@ -1,3 +1,4 @@
+// @ts-check
 // Safe HTML building. Every value interpolated into html`` is escaped unless
 // it is itself the result of html`` (or raw()); server strings (model output
 // above all) are hostile and must never reach innerHTML unescaped.

@@ -1,3 +1,4 @@
+// @ts-check
 // Intervals: a figure's 95% interval drawn as a whisker (a line from the
 // lower to the upper end, capped, with a dot at the estimate), on a scale
 // shared by every row of a column so rows compare at a glance, and the
@@ -30,6 +31,12 @@ export function domain(rows, key) {
 
 // whisker draws e's interval of key on the domain [d0, d1] (a dashed tick
 // marks zero); nothing when e has no interval for it.
+/**
+ * @param {Record<string, any>} e
+ * @param {string} key
+ * @param {number[]} domain the axis, [low, high]
+ * @param {{width?: number, digits?: number, unit?: string}} [options]
+ */
 export function whisker(e, key, [d0, d1], { width = 90, digits = 2, unit = "" } = {}) {
   const iv = interval(e, key);
   if (!iv) return "";

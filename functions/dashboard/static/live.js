@@ -1,3 +1,4 @@
+// @ts-check
 // Live updates over SSE. One EventSource per channel
 // ({base}/api/events/{channel}), opened while at least one subscriber wants
 // it and closed when the last one leaves, because browsers allow only six
@@ -120,6 +121,10 @@ class Stream {
 // createLive returns {subscribe(channel, fn) -> unsubscribe, status()}.
 // onStatus(status) fires with "live" when every open channel is connected
 // and "reconnecting" otherwise.
+/**
+ * @param {string} base
+ * @param {(status: string) => void} [onStatus]
+ */
 export function createLive(base, onStatus = () => {}) {
   const streams = new Map();
   let last = "";

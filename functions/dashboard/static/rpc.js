@@ -1,3 +1,4 @@
+// @ts-check
 // A minimal oRPC client speaking the RPC wire format of @orpc/client 1.x:
 // POST {base}/api/rpc/{namespace}/{procedure} with {"json": input}, answered
 // by {"json": output, "meta": [[type, ...path], ...]} or, on error,
@@ -18,6 +19,11 @@ const TIMEOUT_MS = 20000;
 // createClient returns call(path, input, {signal}) resolving to the
 // procedure's output with meta-typed values (Dates, ...) restored.
 export function createClient(base) {
+  /**
+   * @param {string} path
+   * @param {unknown} [input]
+   * @param {{signal?: AbortSignal}} [options]
+   */
   return async function call(path, input, { signal } = {}) {
     const timeout = AbortSignal.timeout(TIMEOUT_MS);
     const sig = signal && AbortSignal.any ? AbortSignal.any([signal, timeout]) : signal || timeout;

@@ -1,3 +1,4 @@
+// @ts-check
 // Shared client state: the variant table, what we know about each account
 // (model id -> name, variant, kind) learned from any payload that carries
 // it, and the global model filter.
@@ -71,6 +72,10 @@ export function createStore() {
     },
 
     // learn records facts about accounts from any payload that has them.
+    /**
+     * @param {string} modelId
+     * @param {{name?: string, variant?: string, kind?: string, runStatus?: string, runHint?: string, initialCapital?: number | string}} [facts]
+     */
     learn(modelId, { name, variant, kind, runStatus, runHint, initialCapital } = {}) {
       if (!modelId) return;
       const a = accounts.get(modelId) || { id: modelId };

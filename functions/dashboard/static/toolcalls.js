@@ -1,3 +1,4 @@
+// @ts-check
 // Rendering of an invocation's tool calls (createPosition, closePosition,
 // updateExitPlan, holding) and its telemetry, shared by the model chat and
 // the failures page. Metadata arrives as an object or as a JSON string.

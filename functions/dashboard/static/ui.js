@@ -1,3 +1,4 @@
+// @ts-check
 // Pieces shared by the pages: a self-retrying RPC resource, controls that
 // write to the URL query, and small renderers (model chip, badges, errors).
 import { html, color } from "./html.js";
@@ -12,6 +13,11 @@ import * as f from "./format.js";
 // backoff, 2 s doubling to 60 s. onData(data, startedAt) gets the
 // performance.now() at which the fetch began, so a caller can drop an
 // answer older than a live update.
+/**
+ * @template T
+ * @param {(signal: AbortSignal) => Promise<T>} fetcher
+ * @param {{onData: (data: T, startedAt: number) => void, onError?: (err: unknown) => void}} handlers
+ */
 export function resource(fetcher, { onData, onError = () => {} }) {
   let ctrl = null, timer = 0, retry = 0, failures = 0, dead = false, busy = false, again = false;
   async function load() {

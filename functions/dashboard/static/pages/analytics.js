@@ -1,3 +1,4 @@
+// @ts-check
 // Analytics: per-variant comparison (stats and equity history) and the
 // overall and advanced per-model statistics tables, for one variant or all.
 //
@@ -171,6 +172,7 @@ export default function analytics(root, { rpc, live, store, navigate }, query) {
     render($("vh-error"), errorBox(st.err.history, "variant history"));
     const h = st.history || {};
     const pts = (arr) => (Array.isArray(arr) ? arr : []).map((p) => [f.ms(p?.timestamp), f.num(p?.value)]).filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v)).sort((a, b) => a[0] - b[0]);
+    /** @type {import("../chart.js").Series[]} */
     const series = (list(h, "variants") || [])
       .filter((v) => v && (q.variant === "all" || v.variantId === q.variant))
       .map((v) => ({ key: v.variantId, label: v.variantId, color: color(v.color, store.variant(v.variantId).color), points: pts(v.history) }));

@@ -1,3 +1,4 @@
+// @ts-check
 // The arena's equity series: the portfolio history (one point per account
 // and snapshot) turned into chart lines, one per account in a variant tab
 // and one per model name (the mean of its accounts) in the aggregate tab,

@@ -1,3 +1,4 @@
+// @ts-check
 // The arena: equity curves per model (variant tabs plus an aggregate that
 // averages each model over its variants), and a sidebar with open
 // positions (with exit plans), closed trades and the model chat.
@@ -65,6 +66,7 @@ export default function arena(root, { rpc, live, store, navigate }, query) {
   // ---- equity chart -------------------------------------------------------
   const history = resource(
     (signal) => {
+      /** @type {Record<string, unknown>} */
       const input = { ...variantInput(), maxPoints: 2000 };
       if (RANGE_MS[q.range]) input.startDate = new Date(Date.now() - RANGE_MS[q.range]).toISOString();
       return rpc("trading/getPortfolioHistory", input, { signal });

@@ -1,3 +1,4 @@
+// @ts-check
 // Chat: the co-pilot. Questions go to POST {apiBase}/api/chat with the
 // conversation so far; the answer streams back in the AI SDK's UI message
 // stream (chatstream.js) and is drawn as it arrives: text, reasoning (folded),

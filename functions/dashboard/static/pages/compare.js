@@ -1,3 +1,4 @@
+// @ts-check
 // Compare: entrant A against entrant B on the same periods: both equity
 // curves, the probability that A's return beats B's from a paired
 // bootstrap of their returns over the periods they share, and whether that

@@ -1,3 +1,4 @@
+// @ts-check
 // Failures: failed invocations (aborted runs and failed tool calls) with
 // their structured reason, response, tool calls and step telemetry, and the
 // per-model failure statistics, for one variant or all.

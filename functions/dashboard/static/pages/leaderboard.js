@@ -1,3 +1,4 @@
+// @ts-check
 // Leaderboard: PnL over a window (24h/7d/30d) within a competition (one
 // variant, or all), sorted by PnL %, PnL $, drawdown, net PnL % or Sharpe,
 // with an option to average each model over its variants, baselines marked,
@@ -16,6 +17,7 @@ const WINDOWS = [["24h", "24h"], ["7d", "7d"], ["30d", "30d"]];
 const SORTS = [["pnlPercent", "PnL %"], ["pnlAbsolute", "PnL $"], ["maxDrawdown", "Drawdown"], ["pnlNetPercent", "Net %"], ["sharpe", "Sharpe"]];
 
 // Extra columns beyond the reference, shown when any entry has them.
+/** @type {Array<[string, string, (v: any) => unknown]>} */
 const EXTRAS = [
   ["sharpe", "Sharpe", (v) => f.fixed(v, 2)],
   ["sortino", "Sortino", (v) => f.fixed(v, 2)],

@@ -1,3 +1,4 @@
+// @ts-check
 // Seasons: recorded runs imported from bundles (worker season import) or
 // recorded by the live worker. The list shows each season's result hash and
 // how it was verified; a season (#/seasons?id=ID) shows its methodology
