@@ -21,6 +21,7 @@ type config struct {
 	maxPerConn  int // bytes of relay memory per client
 	cpuProfile  string
 
+	plain      bool   // the relay serves plain streams (relay.Options.PlainStreams)
 	serveRelay bool   // child mode: run the relay
 	prefix     string // child mode: event log key prefix
 }
@@ -39,6 +40,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.DurationVar(&c.maxP99, "max-p99", 250*time.Millisecond, "latency p99 target")
 	fs.IntVar(&c.maxPerConn, "max-bytes-per-client", 30<<10, "relay memory per client target (bytes)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write the load generator's CPU profile while publishing to this file")
+	fs.BoolVar(&c.plain, "plain", false, "the relay serves every stream through http.ResponseWriter on its own goroutine (no connection takeover): the comparison")
 	fs.BoolVar(&c.serveRelay, "serve-relay", false, "internal: run the relay (child process)")
 	fs.StringVar(&c.prefix, "prefix", "", "event log key prefix (default: a random one, deleted afterwards; with -relay: the relay's)")
 	if err := fs.Parse(args); err != nil {

@@ -56,7 +56,7 @@ func serveRelay(ctx context.Context, cfg config, stdin io.Reader, stdout io.Writ
 	defer rdb.Close()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	log := redis.NewEventLog(rdb, redis.EventLogOptions{Prefix: cfg.prefix, Logger: logger})
-	srv := relay.New(log, relay.Options{MaxClients: cfg.clients + 1024, MaxClientsPerIP: -1, Logger: logger})
+	srv := relay.New(log, relay.Options{MaxClients: cfg.clients + 1024, MaxClientsPerIP: -1, Logger: logger, PlainStreams: cfg.plain})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -156,7 +156,7 @@ func startRelay(ctx context.Context, cfg config, prefix string) (*relayProc, err
 	if err != nil {
 		return nil, fmt.Errorf("start relay: %w", err)
 	}
-	cmd := exec.Command(exe, "-serve-relay", "-redis", cfg.redisURL, "-prefix", prefix, "-clients", strconv.Itoa(cfg.clients))
+	cmd := exec.Command(exe, "-serve-relay", "-redis", cfg.redisURL, "-prefix", prefix, "-clients", strconv.Itoa(cfg.clients), "-plain="+strconv.FormatBool(cfg.plain))
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

@@ -42,6 +42,12 @@ type Options struct {
 	Retry time.Duration
 	// Logger receives stream errors. Default slog.Default().
 	Logger *slog.Logger
+	// PlainStreams serves every stream through its http.ResponseWriter on
+	// its own handler goroutine, with ResponseController write deadlines
+	// (as HTTP/2 streams always are), instead of taking HTTP/1.1
+	// connections over for the shard writers' non-blocking writes. For the
+	// comparison `make bench-sse` runs (ssebench -plain); see doc.go.
+	PlainStreams bool
 }
 
 // Defaults.

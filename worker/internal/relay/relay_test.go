@@ -3,6 +3,7 @@ package relay_test
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -39,6 +40,10 @@ type testRelay struct {
 	stop func()
 }
 
+// plainStreams runs the whole suite against plain streams (every stream
+// through its http.ResponseWriter, the HTTP/2 path): go test -relay.plain.
+var plainStreams = flag.Bool("relay.plain", false, "serve every stream plain (relay.Options.PlainStreams)")
+
 // startRelay serves a relay over log until the test ends (or stop) and waits
 // until it follows every channel.
 func startRelay(t *testing.T, log relay.Log, opts relay.Options) *testRelay {
@@ -46,6 +51,7 @@ func startRelay(t *testing.T, log relay.Log, opts relay.Options) *testRelay {
 	if opts.Logger == nil {
 		opts.Logger = quiet
 	}
+	opts.PlainStreams = opts.PlainStreams || *plainStreams
 	srv := relay.New(log, opts)
 	hs := httptest.NewUnstartedServer(srv.Handler())
 	hs.Config.ReadHeaderTimeout = 5 * time.Second
@@ -143,6 +149,29 @@ func TestNewClientGetsRetrySnapshotThenLiveEventsInOrder(t *testing.T) {
 	live := publishPositions(t, log, 3, 30)
 	expectEvents(t, c, live, false)
 	expectEvents(t, named, live, true)
+}
+
+// Plain streams (HTTP/2's path, and the design make bench-sse compares)
+// send the same bytes: retry hint, snapshot, live events in order, and a
+// resume with exactly what was missed. (go test -relay.plain runs every
+// test of the package this way.)
+func TestPlainStreamsSendTheSameEvents(t *testing.T) {
+	log, _ := newLog(t, redis.EventLogOptions{})
+	first := publishPositions(t, log, 0, 3)
+	r := startRelay(t, log, relay.Options{PlainStreams: true})
+	c := dial(t, eventsURL(r.url, arena.ChannelPositions), nil)
+	if b := c.nextBlock(t); b.Retry != "2000" {
+		t.Errorf("first block %+v, want the retry hint", b)
+	}
+	if snap := c.next(t); snap.ID != first[2].ID || snap.Data != `[{"n":2}]` {
+		t.Errorf("snapshot %+v", snap)
+	}
+	live := publishPositions(t, log, 3, 10)
+	expectEvents(t, c, live, false)
+	c.Close()
+	missed := publishPositions(t, log, 13, 5)
+	c2 := dial(t, eventsURL(r.url, arena.ChannelPositions), resumeHeader(live[9].ID))
+	expectEvents(t, c2, missed, false)
 }
 
 func TestChannelWithoutStateSendsItsPositionOnly(t *testing.T) {

@@ -3,6 +3,7 @@ package relay
 import (
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -37,7 +38,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "relay shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	sk, header, err := openSink(w)
+	sk, header, err := openSink(w, s.opts.PlainStreams)
 	if err != nil {
 		s.admit.release(addr)
 		s.leave()
@@ -58,15 +59,19 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 // openSink takes the connection over (HTTP/1.1) and returns the response
-// header to write first, or, where that is not possible (HTTP/2), streams
-// through the ResponseWriter.
-func openSink(w http.ResponseWriter) (sink, []byte, error) {
+// header to write first, or, where that is not possible (HTTP/2) or plain
+// is set, streams through the ResponseWriter.
+func openSink(w http.ResponseWriter, plain bool) (sink, []byte, error) {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	rc := http.NewResponseController(w)
-	conn, _, err := rc.Hijack() // bytes the client sent after its request are not needed
+	var conn net.Conn
+	var err error = http.ErrNotSupported
+	if !plain {
+		conn, _, err = rc.Hijack() // bytes the client sent after its request are not needed
+	}
 	if errors.Is(err, http.ErrNotSupported) {
 		_ = rc.SetReadDeadline(time.Time{}) // the server's ReadTimeout would end the stream
 		w.WriteHeader(http.StatusOK)
