@@ -21,8 +21,10 @@ test: ## run every test with the race detector against real PostgreSQL and Redis
 bench: ## run the benchmarks (exchange, feeds, prompts, API) and print the figures
 	@$(SERVICES) && $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
-bench-sse: ## hold 10 000 SSE clients at 20 events/s and report latency and memory
-	@$(SERVICES) && $(GO) run ./worker/cmd/ssebench -clients 10000 -rate 20 -duration 30s
+bench-sse: ## hold 10 000 SSE clients at 20 events/s and report latency and memory (the relay, then the plain design it is compared with)
+	@$(SERVICES) && $(GO) run ./worker/cmd/ssebench -clients 10000 -rate 20 -duration 30s && \
+		echo "--- the plain design (a goroutine per client through http.ResponseWriter), for comparison:" && \
+		$(GO) run ./worker/cmd/ssebench -clients 10000 -rate 20 -duration 30s -plain -check=false
 
 build: ## build every binary into bin/
 	$(GO) build -o bin/ ./...
