@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/autonome-go/autonome/shared/testenv"
 )
 
 // privateRedis is a Redis of this test's own, without persistence: a
@@ -127,16 +129,11 @@ func (p *privatePostgres) restart(t *testing.T) {
 
 func waitTCP(t *testing.T, addr string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testenv.WaitFor(t, 20*time.Second, func() error {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			return
+		if err != nil {
+			return fmt.Errorf("%s does not accept connections: %w", addr, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s never accepted connections: %v", addr, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return c.Close()
+	})
 }

@@ -128,11 +128,12 @@ func TestFundingRateArrivingAloneSurvivesARestart(t *testing.T) {
 	_, stop2 := startAt(t, open)
 	var n int
 	var amount string
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if pool.QueryRow(ctx, `SELECT count(*) FROM "LedgerEntries" WHERE "kind" = 'FUNDING'`).Scan(&n); n > 0 {
-			break
+	testenv.WaitFor(t, 5*time.Second, func() error {
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM "LedgerEntries" WHERE "kind" = 'FUNDING'`).Scan(&n); err != nil || n == 0 {
+			return fmt.Errorf("no funding entry yet (%v)", err)
 		}
-	}
+		return nil
+	})
 	stop2()
 	if err := pool.QueryRow(ctx, `SELECT count(*), COALESCE(SUM("amount"), 0)::text FROM "LedgerEntries" WHERE "kind" = 'FUNDING'`).Scan(&n, &amount); err != nil {
 		t.Fatal(err)

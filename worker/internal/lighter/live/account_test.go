@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
+	"github.com/autonome-go/autonome/shared/testenv"
 	"github.com/autonome-go/autonome/worker/internal/exchange"
 	"github.com/autonome-go/autonome/worker/internal/lighter/lightertest"
 	"github.com/autonome-go/autonome/worker/internal/lighter/live"
@@ -125,11 +126,12 @@ func liveSetup(t *testing.T, dry bool) liveEnv {
 // asynchronously; it fails the test after 10 s.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for end := time.Now().Add(10 * time.Second); !cond(); time.Sleep(2 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatalf("timed out waiting until %s", what)
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		if !cond() {
+			return fmt.Errorf("waiting until %s", what)
 		}
-	}
+		return nil
+	})
 }
 
 func open(qty string, plan arena.ExitPlan) arena.OrderRequest {
