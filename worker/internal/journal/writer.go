@@ -65,9 +65,7 @@ func (w *Writer) open(dst io.WriteCloser) error {
 func (w *Writer) Rotate(dst io.WriteCloser, period, next string, st arena.ExchangeState) (Mark, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	m := mark(period, st, w.inputs, w.batches, w.chain, w.input)
-	w.last = &m
-	w.write(Line{Mark: &m})
+	m := w.mark(period, st)
 	w.closeFile()
 	if err := w.open(dst); err != nil {
 		w.fail(err)
@@ -129,10 +127,16 @@ func (w *Writer) Output(b *arena.Batch) {
 func (w *Writer) Mark(period string, st arena.ExchangeState) Mark {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	m := w.mark(period, st)
+	w.flush()
+	return m
+}
+
+// mark writes the mark of period at st; w.mu is held.
+func (w *Writer) mark(period string, st arena.ExchangeState) Mark {
 	m := mark(period, st, w.inputs, w.batches, w.chain, w.input)
 	w.last = &m
 	w.write(Line{Mark: &m})
-	w.flush()
 	return m
 }
 

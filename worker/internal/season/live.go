@@ -218,11 +218,7 @@ func liveLeaderboard(entrants []journal.Entrant, final []arena.AccountSnapshot, 
 		}
 		rows = append(rows, r)
 	}
-	slices.SortStableFunc(rows, func(a, b Row) int { return cmp.Or(cmp.Compare(b.Equity, a.Equity), cmp.Compare(a.Entrant, b.Entrant)) })
-	for i := range rows {
-		rows[i].Rank = i + 1
-	}
-	return rows
+	return ranked(rows)
 }
 
 // NamedFile is a file's name and bytes.

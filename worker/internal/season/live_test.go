@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -12,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/autonome-go/autonome/worker/internal/journal"
 	"github.com/autonome-go/autonome/worker/internal/journal/journaltest"
@@ -102,7 +99,7 @@ func TestLivePeriodsExportAndVerify(t *testing.T) {
 			break
 		}
 	}
-	plain := unzstd(t, b.Files[name])
+	plain := journaltest.Decompress(t, b.Files[name])
 	i := bytes.Index(plain[len(plain)/2:], []byte(`"size":`))
 	if i < 0 {
 		t.Fatal("no book level in the journal")
@@ -114,7 +111,7 @@ func TestLivePeriodsExportAndVerify(t *testing.T) {
 	} else {
 		tampered[i]++
 	}
-	b.Files[name] = rezstd(t, tampered)
+	b.Files[name] = journaltest.Compress(t, tampered)
 	var rewritten bytes.Buffer
 	if err := Write(&rewritten, b.Manifest, b.Files); err != nil {
 		t.Fatal(err)
@@ -138,29 +135,4 @@ func TestLivePeriodsExportAndVerify(t *testing.T) {
 	if _, err := Read(&damaged); !errors.As(err, &ce) || !strings.Contains(err.Error(), name) {
 		t.Fatalf("a changed journal under the old manifest: %v", err)
 	}
-}
-
-func unzstd(t *testing.T, b []byte) []byte {
-	t.Helper()
-	zr, err := zstd.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func rezstd(t *testing.T, b []byte) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw, _ := zstd.NewWriter(&buf)
-	_, _ = zw.Write(b)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }

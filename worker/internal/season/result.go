@@ -51,6 +51,12 @@ func leaderboard(es []*entrant) []Row {
 		}
 		rows = append(rows, r)
 	}
+	return ranked(rows)
+}
+
+// ranked orders rows by equity, highest first (ties by entrant id), and
+// numbers them.
+func ranked(rows []Row) []Row {
 	slices.SortStableFunc(rows, func(a, b Row) int { return cmp.Or(cmp.Compare(b.Equity, a.Equity), cmp.Compare(a.Entrant, b.Entrant)) })
 	for i := range rows {
 		rows[i].Rank = i + 1

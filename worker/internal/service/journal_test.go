@@ -15,14 +15,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
-
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/testenv"
 	"github.com/autonome-go/autonome/worker/internal/journal"
+	"github.com/autonome-go/autonome/worker/internal/journal/journaltest"
 	"github.com/autonome-go/autonome/worker/internal/season"
 	"github.com/autonome-go/autonome/worker/internal/service"
 )
@@ -195,9 +194,9 @@ func TestLiveSeasonJournalVerifies(t *testing.T) {
 		t.Fatalf("worker season verify printed:\n%s", out.String())
 	}
 
-	plain := decompress(t, files[0])
+	plain := journaltest.Decompress(t, mustRead(t, files[0]))
 	// A worker killed mid-run: the journal verifies up to the cut.
-	cut := compress(t, plain[:len(plain)*2/3])
+	cut := journaltest.Compress(t, plain[:len(plain)*2/3])
 	rep, err := journal.Verify(bytes.NewReader(cut))
 	if err != nil || !rep.Truncated || rep.Complete {
 		t.Fatalf("cut journal: %v (truncated %v, complete %v)", err, rep != nil && rep.Truncated, rep != nil && rep.Complete)
@@ -209,7 +208,7 @@ func TestLiveSeasonJournalVerifies(t *testing.T) {
 	}
 	tampered := bytes.Clone(plain)
 	tampered[i+len(`"quantity":0.00`)] = '3'
-	_, err = journal.Verify(bytes.NewReader(compress(t, tampered)))
+	_, err = journal.Verify(bytes.NewReader(journaltest.Compress(t, tampered)))
 	var mm *journal.Mismatch
 	if !errors.As(err, &mm) {
 		t.Fatalf("a changed order size verified: %v", err)
@@ -240,32 +239,11 @@ func postgresStrings(rows interface {
 	return out, rows.Err()
 }
 
-func decompress(t *testing.T, path string) []byte {
+func mustRead(t *testing.T, path string) []byte {
 	t.Helper()
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	zr, err := zstd.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return raw
-}
-
-func compress(t *testing.T, raw []byte) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw, _ := zstd.NewWriter(&buf)
-	_, _ = zw.Write(raw)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return b
 }

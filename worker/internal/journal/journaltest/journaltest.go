@@ -4,12 +4,16 @@
 package journaltest
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/worker/internal/exchange"
@@ -162,4 +166,35 @@ func (j journalTo) Input(in *exchange.Input) {
 	if *j.w != nil {
 		(*j.w).Input(in)
 	}
+}
+
+// Decompress returns the JSON lines of a zstd-compressed journal.
+func Decompress(t testing.TB, b []byte) []byte {
+	t.Helper()
+	zr, err := zstd.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Compress compresses journal lines as a journal file holds them (to write
+// back a changed or cut journal).
+func Compress(t testing.TB, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw, err := zstd.NewWriter(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = zw.Write(b)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
