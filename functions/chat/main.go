@@ -6,13 +6,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdaurl"
@@ -22,15 +19,11 @@ import (
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/httpserver"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/process"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "chat:", err)
-		os.Exit(1)
-	}
+	process.Main("chat", func(ctx context.Context) error { return run(ctx, os.Getenv, os.Stdout) })
 }
 
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {

@@ -5,13 +5,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -21,6 +18,7 @@ import (
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/httpserver"
 	"github.com/autonome-go/autonome/shared/metrics"
+	"github.com/autonome-go/autonome/shared/process"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/shared/tracing"
 )
@@ -29,12 +27,7 @@ import (
 var started = time.Now()
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "rpc:", err)
-		os.Exit(1)
-	}
+	process.Main("rpc", func(ctx context.Context) error { return run(ctx, os.Stdout) })
 }
 
 func run(ctx context.Context, stdout io.Writer) error {

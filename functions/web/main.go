@@ -6,12 +6,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -20,15 +17,11 @@ import (
 	"github.com/autonome-go/autonome/functions/dashboard"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/httpserver"
+	"github.com/autonome-go/autonome/shared/process"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "web:", err)
-		os.Exit(1)
-	}
+	process.Main("web", func(ctx context.Context) error { return run(ctx, os.Stdout) })
 }
 
 func run(ctx context.Context, stdout io.Writer) error {

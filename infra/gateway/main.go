@@ -15,22 +15,16 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/autonome-go/autonome/functions/dashboard"
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/httpserver"
+	"github.com/autonome-go/autonome/shared/process"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "gateway:", err)
-		os.Exit(1)
-	}
+	process.Main("gateway", func(ctx context.Context) error { return run(ctx, os.Stdout) })
 }
 
 func run(ctx context.Context, stdout io.Writer) error {

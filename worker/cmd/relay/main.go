@@ -11,8 +11,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -21,18 +19,14 @@ import (
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/httpserver"
 	"github.com/autonome-go/autonome/shared/metrics"
+	"github.com/autonome-go/autonome/shared/process"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/shared/tracing"
 	"github.com/autonome-go/autonome/worker/internal/relay"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "relay:", err)
-		os.Exit(1)
-	}
+	process.Main("relay", func(ctx context.Context) error { return run(ctx, os.Stdout) })
 }
 
 func run(ctx context.Context, stdout io.Writer) error {

@@ -11,18 +11,11 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/autonome-go/autonome/shared/process"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "tape:", err)
-		os.Exit(1)
-	}
+	process.Main("tape", func(ctx context.Context) error { return run(ctx, os.Args[1:], os.Stdout) })
 }

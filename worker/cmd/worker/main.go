@@ -14,12 +14,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/autonome-go/autonome/shared/config"
 	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/process"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/shared/tracing"
 	"github.com/autonome-go/autonome/worker/internal/season"
@@ -28,12 +27,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "worker:", err)
-		os.Exit(1)
-	}
+	process.Main("worker", func(ctx context.Context) error { return run(ctx, os.Args[1:], os.Stdin, os.Stdout) })
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
