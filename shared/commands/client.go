@@ -58,25 +58,10 @@ func (c *Client) PlaceOrder(ctx context.Context, p PlaceOrder) (OrderResult, err
 	if err != nil {
 		return OrderResult{}, err
 	}
-	raw, err := c.run(ctx, task, p.TaskID(), true, func(payload []byte) bool {
+	return call[OrderResult, PlaceOrderResult](ctx, c, task, p.TaskID(), true, func(payload []byte) bool {
 		var q PlaceOrder
 		return json.Unmarshal(payload, &q) == nil && sameOrder(p, q)
 	})
-	if err != nil {
-		return OrderResult{}, err
-	}
-	var res PlaceOrderResult
-	if err := json.Unmarshal(raw, &res); err != nil {
-		return OrderResult{}, arena.WrapError(arena.CodeInternal, err, "the worker's answer is unreadable")
-	}
-	switch {
-	case res.Failure != nil:
-		c.forgetTransient(res.Failure, p.TaskID(), true)
-		return OrderResult{}, res.Failure.Err()
-	case res.Order == nil:
-		return OrderResult{}, arena.Errorf(arena.CodeInternal, "the worker's answer is empty")
-	}
-	return *res.Order, nil
 }
 
 // forgetTransient drops a finished task whose answer is not an outcome:
@@ -106,25 +91,10 @@ func (c *Client) ResetAccount(ctx context.Context, r ResetAccount) (ResetOutcome
 	if err != nil {
 		return ResetOutcome{}, err
 	}
-	raw, err := c.run(ctx, task, r.TaskID(), false, func(payload []byte) bool {
+	return call[ResetOutcome, ResetAccountResult](ctx, c, task, r.TaskID(), false, func(payload []byte) bool {
 		var q ResetAccount
 		return json.Unmarshal(payload, &q) == nil && q.AccountID == r.AccountID
 	})
-	if err != nil {
-		return ResetOutcome{}, err
-	}
-	var res ResetAccountResult
-	if err := json.Unmarshal(raw, &res); err != nil {
-		return ResetOutcome{}, arena.WrapError(arena.CodeInternal, err, "the worker's answer is unreadable")
-	}
-	switch {
-	case res.Failure != nil:
-		c.forgetTransient(res.Failure, r.TaskID(), false)
-		return ResetOutcome{}, res.Failure.Err()
-	case res.Reset == nil:
-		return ResetOutcome{}, arena.Errorf(arena.CodeInternal, "the worker's answer is empty")
-	}
-	return *res.Reset, nil
 }
 
 // KillLive enqueues k and returns the worker's result, with the errors
@@ -138,25 +108,40 @@ func (c *Client) KillLive(ctx context.Context, k LiveKill) (LiveKillOutcome, err
 	if err != nil {
 		return LiveKillOutcome{}, err
 	}
-	raw, err := c.run(ctx, task, k.TaskID(), true, func(payload []byte) bool {
+	return call[LiveKillOutcome, LiveKillResult](ctx, c, task, k.TaskID(), true, func(payload []byte) bool {
 		var q LiveKill
 		return json.Unmarshal(payload, &q) == nil && q.Model == k.Model
 	})
+}
+
+// result is a command's answer as the worker stores it: its outcome or
+// its failure.
+type result[T any] interface {
+	outcome() (*T, *Failure)
+}
+
+// call runs a command (see run) and reads its answer R: the outcome, or
+// the failure as an error (forgetting a transient one, see
+// forgetTransient); an answer that is unreadable or empty is INTERNAL.
+func call[T any, R result[T]](ctx context.Context, c *Client, task *asynq.Task, id string, idempotent bool, same func([]byte) bool) (T, error) {
+	var zero T
+	raw, err := c.run(ctx, task, id, idempotent, same)
 	if err != nil {
-		return LiveKillOutcome{}, err
+		return zero, err
 	}
-	var res LiveKillResult
+	var res R
 	if err := json.Unmarshal(raw, &res); err != nil {
-		return LiveKillOutcome{}, arena.WrapError(arena.CodeInternal, err, "the worker's answer is unreadable")
+		return zero, arena.WrapError(arena.CodeInternal, err, "the worker's answer is unreadable")
 	}
+	out, failure := res.outcome()
 	switch {
-	case res.Failure != nil:
-		c.forgetTransient(res.Failure, k.TaskID(), true)
-		return LiveKillOutcome{}, res.Failure.Err()
-	case res.Kill == nil:
-		return LiveKillOutcome{}, arena.Errorf(arena.CodeInternal, "the worker's answer is empty")
+	case failure != nil:
+		c.forgetTransient(failure, id, idempotent)
+		return zero, failure.Err()
+	case out == nil:
+		return zero, arena.Errorf(arena.CodeInternal, "the worker's answer is empty")
 	}
-	return *res.Kill, nil
+	return *out, nil
 }
 
 // run enqueues task under id, or joins the existing task with that id when

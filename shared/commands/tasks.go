@@ -176,12 +176,16 @@ type PlaceOrderResult struct {
 	Failure *Failure     `json:"failure,omitempty"`
 }
 
+func (r PlaceOrderResult) outcome() (*OrderResult, *Failure) { return r.Order, r.Failure }
+
 // ResetAccountResult is the result a TypeResetAccount task writes: exactly
 // one of Reset and Failure is set.
 type ResetAccountResult struct {
 	Reset   *ResetOutcome `json:"reset,omitempty"`
 	Failure *Failure      `json:"failure,omitempty"`
 }
+
+func (r ResetAccountResult) outcome() (*ResetOutcome, *Failure) { return r.Reset, r.Failure }
 
 // NewPlaceOrderTask encodes p as a task.
 func NewPlaceOrderTask(p PlaceOrder) (*asynq.Task, error) {
@@ -269,6 +273,8 @@ type LiveKillResult struct {
 	Kill    *LiveKillOutcome `json:"kill,omitempty"`
 	Failure *Failure         `json:"failure,omitempty"`
 }
+
+func (r LiveKillResult) outcome() (*LiveKillOutcome, *Failure) { return r.Kill, r.Failure }
 
 // NewLiveKillTask encodes k as a task.
 func NewLiveKillTask(k LiveKill) (*asynq.Task, error) {
