@@ -35,7 +35,7 @@ func TestRecordSeasonWritesTheConsumedFeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, "live-20260102T030405Z.tape"))
+	raw, err := os.ReadFile(filepath.Join(dir, "live-20260102T030405.000Z.tape"))
 	if err != nil {
 		t.Fatal(err)
 	}
