@@ -268,7 +268,7 @@ func cmdExport(args []string, stdout io.Writer, getenv func(string) string) erro
 		}
 	}
 	for _, p := range periods {
-		m, files, res, err := ExportLive(dir, *id, p)
+		m, files, res, err := ExportLive(dir, *id, p, LiveOptions{})
 		if err != nil {
 			return fmt.Errorf("season export: period %s: %w", p, err)
 		}

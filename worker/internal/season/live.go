@@ -35,6 +35,41 @@ const LiveKind = "live"
 // liveJournalDir holds a live bundle's journal segments.
 const liveJournalDir = "journal/"
 
+// LiveDecisionsFile is a live bundle's decisions: the agents' turns of the
+// period as they recorded them in PostgreSQL (JSON lines of LiveDecision,
+// oldest first), for the Seasons page. They are recorded data, like the
+// model calls: the checksum covers them, the replay does not re-derive
+// them.
+const LiveDecisionsFile = "decisions.jsonl"
+
+// LiveDecision is one agent turn of a live period.
+type LiveDecision struct {
+	Entrant      string       `json:"entrant"` // the account (model) id
+	At           time.Time    `json:"at"`
+	Response     string       `json:"response"`
+	Failure      string       `json:"failure,omitempty"` // the failure reason of a turn that failed
+	ToolCalls    []LiveAction `json:"toolCalls"`
+	InputTokens  int64        `json:"inputTokens"`
+	OutputTokens int64        `json:"outputTokens"`
+	CostUSD      arena.Fixed  `json:"costUsd"`
+	LatencyMS    int64        `json:"latencyMs"`
+}
+
+// LiveAction is a tool call of a live turn: its type and its stored
+// metadata (bounded).
+type LiveAction struct {
+	Type     string `json:"type"`
+	Metadata string `json:"metadata"`
+	Failed   bool   `json:"failed,omitempty"`
+}
+
+// LiveOptions are where a live period's export finds what the journals do
+// not hold.
+type LiveOptions struct {
+	// Decisions, when set, returns the agents' turns in [start, end).
+	Decisions func(start, end time.Time) ([]LiveDecision, error)
+}
+
 // LiveResult is what replaying a live period's journals gives: result.json
 // of a live bundle.
 type LiveResult struct {
@@ -262,7 +297,7 @@ func LiveHash(res *LiveResult) (string, []byte, error) {
 // names the period, in file-name (time) order, and the model calls made in
 // the period. It replays the journals first, so a bundle that does not
 // verify is never written.
-func ExportLive(dir, id, period string) (Manifest, map[string][]byte, *LiveResult, error) {
+func ExportLive(dir, id, period string, o LiveOptions) (Manifest, map[string][]byte, *LiveResult, error) {
 	var m Manifest
 	names, err := filepath.Glob(filepath.Join(dir, id+"-*.journal.zst"))
 	if err != nil {
@@ -303,6 +338,20 @@ func ExportLive(dir, id, period string) (Manifest, map[string][]byte, *LiveResul
 		return m, nil, nil, err
 	}
 	files := map[string][]byte{ConfigFile: append(season, '\n'), ResultFile: result, CallsFile: calls}
+	if o.Decisions != nil {
+		ds, err := o.Decisions(res.Start, res.End)
+		if err != nil {
+			return m, nil, nil, fmt.Errorf("live season: the period's decisions: %w", err)
+		}
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		for i := range ds {
+			if err := enc.Encode(&ds[i]); err != nil {
+				return m, nil, nil, err
+			}
+		}
+		files[LiveDecisionsFile] = b.Bytes()
+	}
 	for _, s := range segs {
 		files[s.Name] = s.Data
 	}

@@ -1,7 +1,10 @@
 package seasonimport
 
 import (
+	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -36,6 +39,9 @@ func buildLive(b *season.Bundle, o Options, now func() time.Time) (im postgres.S
 	}
 	res := &season.Result{Leaderboard: lr.Leaderboard, Equity: lr.Equity, Trades: lr.Trades, Hash: b.Manifest.ResultHash}
 	if im, err = rows(b, c, res); err != nil {
+		return im, nil, err
+	}
+	if im.Decisions, err = liveDecisions(b.Files[season.LiveDecisionsFile]); err != nil {
 		return im, nil, err
 	}
 	// A period's figures run from each account's equity at its start (the
@@ -82,4 +88,34 @@ func liveCard(card *Card, c season.Config, lr *season.LiveResult) {
 			card.Data.Source += fmt.Sprintf(" (gap before segment %d: the worker stopped and its ledgers changed unseen)", i+1)
 		}
 	}
+}
+
+// liveDecisions converts a live bundle's decisions.jsonl (absent: none) to
+// the rows the Seasons page reads, as Decision does a season's turns.
+func liveDecisions(raw []byte) ([]postgres.SeasonDecision, error) {
+	var out []postgres.SeasonDecision
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	for dec.More() {
+		var d season.LiveDecision
+		if err := dec.Decode(&d); err != nil {
+			return nil, fmt.Errorf("bundle: bad %s: %w", season.LiveDecisionsFile, err)
+		}
+		h := sha256.New()
+		acts := make([]Action, 0, len(d.ToolCalls))
+		for _, tc := range d.ToolCalls {
+			fmt.Fprintf(h, "%s\x00%s\x00", tc.Type, tc.Metadata)
+			meta, _ := arena.Excerpt(tc.Metadata, maxArgs)
+			acts = append(acts, Action{Name: tc.Type, Arguments: meta, Failed: tc.Failed})
+		}
+		sd := postgres.SeasonDecision{EntrantID: d.Entrant, Slot: d.At, InputTokens: d.InputTokens, OutputTokens: d.OutputTokens,
+			CostUSD: d.CostUSD, LatencyMS: d.LatencyMS, Failure: d.Failure}
+		if d.Failure != "" {
+			fmt.Fprintf(h, "failure\x00%s", d.Failure)
+		}
+		sd.Response, _ = arena.Excerpt(d.Response, maxResponse)
+		sd.Actions, _ = json.Marshal(acts)
+		sd.Digest = hex.EncodeToString(h.Sum(nil))
+		out = append(out, sd)
+	}
+	return out, nil
 }

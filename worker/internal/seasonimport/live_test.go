@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/testenv"
 	"github.com/autonome-go/autonome/worker/internal/journal/journaltest"
@@ -22,7 +23,13 @@ func TestImportLivePeriod(t *testing.T) {
 	dir := t.TempDir()
 	journaltest.Write(t, dir, 2)
 	period := journaltest.Start.Add(journaltest.Period).Format(time.RFC3339) // two segments, joined by a restart
-	m, files, res, err := season.ExportLive(dir, "live", period)
+	m, files, res, err := season.ExportLive(dir, "live", period, season.LiveOptions{Decisions: func(start, end time.Time) ([]season.LiveDecision, error) {
+		return []season.LiveDecision{
+			{Entrant: "m-apex", At: start.Add(5 * time.Minute), Response: "Buying BTC.", ToolCalls: []season.LiveAction{{Type: "create_position", Metadata: `{"symbol":"BTC"}`}},
+				InputTokens: 900, OutputTokens: 60, CostUSD: arena.MustFixed("0.002"), LatencyMS: 1200},
+			{Entrant: "m-guard", At: start.Add(10 * time.Minute), Failure: "timeout", ToolCalls: []season.LiveAction{}, LatencyMS: 30000},
+		}, nil
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,6 +59,10 @@ func TestImportLivePeriod(t *testing.T) {
 				t.Fatalf("entrant %s's period starts from %s, its first equity sample is %s", e.EntrantID, e.Capital, s.Points[0].Equity)
 			}
 		}
+	}
+	ds, err := r.SeasonDecisions(ctx, m.ID, "", 100)
+	if err != nil || len(ds) != 2 || ds[0].EntrantID != "m-apex" || ds[1].Failure == "" || !bytes.Contains(ds[0].Actions, []byte("create_position")) {
+		t.Fatalf("decisions %+v: %v", ds, err)
 	}
 	if again, err := Import(ctx, pool, raw.Bytes(), Options{}); err != nil || again.Changed {
 		t.Fatalf("a second import changed %v: %v", again.Changed, err)

@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/config"
+	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/exchange"
 	"github.com/autonome-go/autonome/worker/internal/journal"
 	"github.com/autonome-go/autonome/worker/internal/season"
@@ -181,7 +183,7 @@ func exportPeriods(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, n
 		if _, err := os.Stat(path); err == nil {
 			continue
 		}
-		m, files, res, err := season.ExportLive(cfg.SeasonDir, cfg.SeasonID, p)
+		m, files, res, err := season.ExportLive(cfg.SeasonDir, cfg.SeasonID, p, season.LiveOptions{Decisions: periodDecisions(ctx, pool)})
 		if err == nil {
 			err = season.WriteFile(path, m, files)
 		}
@@ -196,5 +198,45 @@ func exportPeriods(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, n
 		}
 		log.Info("live season: period exported and imported", "period", p, "path", path, "result", m.ResultHash,
 			"complete", res.Complete, "season", out.Season.ID)
+	}
+}
+
+// periodDecisions reads the agents' turns in [start, end) from PostgreSQL
+// for a live period's bundle, oldest first: responses and tool call
+// metadata cut to 4 KiB, at most 50 tool calls a turn.
+func periodDecisions(ctx context.Context, pool *pgxpool.Pool) func(start, end time.Time) ([]season.LiveDecision, error) {
+	r := postgres.NewReader(pool)
+	return func(start, end time.Time) ([]season.LiveDecision, error) {
+		var out []season.LiveDecision
+		before := &postgres.InvocationCursor{CreatedAt: end}
+		for {
+			page, err := r.Invocations(ctx, postgres.InvocationFilter{Limit: 500, ToolLimit: 50, Before: before, TextLimit: 4 << 10,
+				PayloadLimit: 1}) // PayloadLimit 1: the payload is not kept
+			if err != nil {
+				return nil, err
+			}
+			for _, inv := range page {
+				if inv.CreatedAt.Before(start) {
+					slices.Reverse(out)
+					return out, nil
+				}
+				d := season.LiveDecision{Entrant: inv.ModelID, At: inv.CreatedAt, Response: inv.Response, Failure: inv.FailureReason,
+					ToolCalls: make([]season.LiveAction, 0, len(inv.ToolCalls)), InputTokens: inv.InputTokens,
+					OutputTokens: inv.OutputTokens, CostUSD: inv.CostUSD, LatencyMS: inv.LatencyMS}
+				if inv.Status == postgres.StatusFailed && d.Failure == "" {
+					d.Failure = "failed"
+				}
+				for _, tc := range inv.ToolCalls {
+					d.ToolCalls = append(d.ToolCalls, season.LiveAction{Type: tc.Type, Metadata: tc.Metadata, Failed: !tc.Success})
+				}
+				out = append(out, d)
+			}
+			if len(page) < 500 {
+				slices.Reverse(out)
+				return out, nil
+			}
+			last := page[len(page)-1]
+			before = &postgres.InvocationCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+		}
 	}
 }

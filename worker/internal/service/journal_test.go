@@ -167,6 +167,19 @@ func TestLiveSeasonJournalVerifies(t *testing.T) {
 	if len(own) == 0 || replayed == 0 {
 		t.Fatalf("the worker exported %d periods and the database holds %d replayed live seasons (of %d)", len(own), replayed, len(stored))
 	}
+	// The agents' turns of each period go into its bundle (the baselines
+	// decided when each run started).
+	turns := 0
+	for _, b := range own {
+		bundle, err := season.ReadFile(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		turns += bytes.Count(bundle.Files[season.LiveDecisionsFile], []byte("\n"))
+	}
+	if turns == 0 {
+		t.Fatal("no agent turn in any exported period")
+	}
 
 	// Every period exports as a bundle that verifies.
 	outDir := t.TempDir()
