@@ -256,7 +256,7 @@ func (r *Runner) Decide(ctx context.Context, d Decision) (Outcome, error) {
 	dctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	exec := &executor{trader: r.trader, fills: r.store, log: r.log, account: d.ModelID, tag: orderTag(d)}
 	agentStart := r.now()
-	tctx, tspan := phase(dctx, "turn")
+	tctx, tspan := phase(llm.WithTurn(dctx, llm.Turn{Account: d.ModelID, Invocation: id}), "turn")
 	inv, turnErr := st.Agent.Decide(tctx, in, exec)
 	tspan.End()
 	cancel()

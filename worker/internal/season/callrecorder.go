@@ -10,12 +10,16 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/autonome-go/autonome/worker/internal/llm"
 )
 
 // CallRecorder is the live worker's model-call recording: an
 // http.RoundTripper for the agents' provider clients that records every
-// call as a Call (Entrant is the provider model id as called, Slot the
-// wall-clock start, Seq the order of the run) into a zstd stream of JSON
+// call as a Call (Entrant the deciding account and Invocation its turn,
+// from the request's llm.Turn, else the provider model id; Model the
+// provider model id as called, Slot the wall-clock start, Seq the order of
+// the run) into a zstd stream of JSON
 // lines, flushed after each call. The Authorization header is never
 // recorded. A write error stops the recording (logged once), never a call.
 type CallRecorder struct {
@@ -53,7 +57,10 @@ func (r *CallRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		Model string `json:"model"`
 	}
 	_ = json.Unmarshal(body, &m)
-	c := Call{Entrant: m.Model, Slot: time.Now().UTC()}
+	c := Call{Entrant: m.Model, Model: m.Model, Slot: time.Now().UTC()}
+	if t, ok := llm.TurnOf(req.Context()); ok { // the seat's account and its turn
+		c.Entrant, c.Invocation = t.Account, t.Invocation
+	}
 	resp, err := liveCall(r.next, req, body, &c)
 	r.write(&c)
 	return resp, err

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/autonome-go/autonome/worker/internal/llm"
 )
 
 type closer struct{ bytes.Buffer }
@@ -50,7 +52,9 @@ func TestCallRecorderRecordsExactBytes(t *testing.T) {
 	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "7" || string(got) != `{"echo":`+reqBody+`}` {
 		t.Fatalf("client got %d %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), got)
 	}
-	bad, _ := http.NewRequestWithContext(t.Context(), "POST", "http://127.0.0.1:1/v1", strings.NewReader(`{"model":"m2"}`))
+	// A call made in an agent's turn is recorded under the seat's account and turn.
+	bad, _ := http.NewRequestWithContext(llm.WithTurn(t.Context(), llm.Turn{Account: "acct-7", Invocation: "inv-9"}), "POST",
+		"http://127.0.0.1:1/v1", strings.NewReader(`{"model":"m2"}`))
 	if _, err := client.Do(bad); err == nil {
 		t.Fatal("a refused connection succeeded")
 	}
@@ -84,7 +88,7 @@ func TestCallRecorderRecordsExactBytes(t *testing.T) {
 		string(c.body()) != string(got) || c.LatencyNs <= 0 || c.Slot.IsZero() {
 		t.Fatalf("recorded %+v", c)
 	}
-	if e := calls[1]; e.Seq != 1 || e.Entrant != "m2" || !strings.HasPrefix(e.Error, "network:") {
+	if e := calls[1]; e.Seq != 1 || e.Entrant != "acct-7" || e.Invocation != "inv-9" || e.Model != "m2" || !strings.HasPrefix(e.Error, "network:") {
 		t.Fatalf("failed call recorded as %+v", e)
 	}
 }

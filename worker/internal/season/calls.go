@@ -20,13 +20,18 @@ import (
 // client waited before it (a retry's backoff). The Authorization header is
 // never recorded.
 type Call struct {
-	Entrant string            `json:"entrant"`
-	Seq     int               `json:"seq"` // per entrant, from 0
-	Slot    time.Time         `json:"slot"`
-	URL     string            `json:"url"`
-	Request string            `json:"request"` // the body (JSON the client built: always UTF-8)
-	Status  int               `json:"status,omitempty"`
-	Header  map[string]string `json:"header,omitempty"` // Content-Type, Retry-After
+	Entrant string `json:"entrant"`
+	// Model and Invocation are set in the live season's recording: the
+	// provider model id as called and the agent turn (Entrant is then the
+	// account) that made the call.
+	Model      string            `json:"model,omitempty"`
+	Invocation string            `json:"invocation,omitempty"`
+	Seq        int               `json:"seq"` // per entrant, from 0
+	Slot       time.Time         `json:"slot"`
+	URL        string            `json:"url"`
+	Request    string            `json:"request"` // the body (JSON the client built: always UTF-8)
+	Status     int               `json:"status,omitempty"`
+	Header     map[string]string `json:"header,omitempty"` // Content-Type, Retry-After
 	// Response is the body when it is UTF-8; ResponseBytes otherwise.
 	Response      string `json:"response,omitempty"`
 	ResponseBytes []byte `json:"responseBytes,omitempty"`

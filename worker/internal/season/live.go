@@ -44,7 +44,8 @@ const LiveDecisionsFile = "decisions.jsonl"
 
 // LiveDecision is one agent turn of a live period.
 type LiveDecision struct {
-	Entrant      string       `json:"entrant"` // the account (model) id
+	Entrant      string       `json:"entrant"`    // the account (model) id
+	Invocation   string       `json:"invocation"` // the turn's id: its model calls in calls.jsonl carry it
 	At           time.Time    `json:"at"`
 	Response     string       `json:"response"`
 	Failure      string       `json:"failure,omitempty"` // the failure reason of a turn that failed

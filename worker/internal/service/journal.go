@@ -220,7 +220,7 @@ func periodDecisions(ctx context.Context, pool *pgxpool.Pool) func(start, end ti
 					slices.Reverse(out)
 					return out, nil
 				}
-				d := season.LiveDecision{Entrant: inv.ModelID, At: inv.CreatedAt, Response: inv.Response, Failure: inv.FailureReason,
+				d := season.LiveDecision{Entrant: inv.ModelID, Invocation: inv.ID, At: inv.CreatedAt, Response: inv.Response, Failure: inv.FailureReason,
 					ToolCalls: make([]season.LiveAction, 0, len(inv.ToolCalls)), InputTokens: inv.InputTokens,
 					OutputTokens: inv.OutputTokens, CostUSD: inv.CostUSD, LatencyMS: inv.LatencyMS}
 				if inv.Status == postgres.StatusFailed && d.Failure == "" {
