@@ -120,9 +120,9 @@ var postgresImporters = map[string]bool{
 	"shared/testenv": true, "functions/internal/rpc/rpctest": true, "worker/internal/agent/agenttest": true, // test support
 	"worker/internal/jobs": true, "worker/internal/simulator": true, "worker/internal/season": true,
 	"worker/internal/seasonimport": true,
-	// postgres.Invocation, InvocationFilter, AgentModel and the season and
-	// equity reads still travel through these.
-	"functions/internal/rpc": true, "shared/views": true, "worker/internal/agent": true,
+	// The reader (postgres.Reader, InvocationFilter, AgentModel) and the
+	// season and equity reads still travel through these.
+	"functions/internal/rpc": true, "worker/internal/agent": true,
 }
 
 // The Postgres adapter's types stay at its edge: a package outside

@@ -12,35 +12,6 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-// Invocation is one finished "Invocations" row with its tool calls.
-type Invocation struct {
-	ID            string
-	ModelID       string
-	Response      string          // at most InvocationFilter.TextLimit bytes
-	ResponseBytes int             // the stored response's size
-	Payload       json.RawMessage // responsePayload; nil when absent or over InvocationFilter.PayloadLimit
-	PayloadBytes  int             // the stored responsePayload's size as JSON text; 0 when absent
-	Status        string          // success or failed
-	FailureReason string          // one of arena.FailureReasons, "" when none
-	LatencyMS     int64
-	InputTokens   int64
-	OutputTokens  int64
-	CostUSD       arena.Fixed
-	CreatedAt     time.Time
-	ToolCalls     []ToolCall
-}
-
-// ToolCall is one "ToolCalls" row. Metadata is the stored text, cut to
-// InvocationFilter.TextLimit bytes.
-type ToolCall struct {
-	ID            string
-	Type          string
-	Metadata      string
-	MetadataBytes int // the stored metadata's size
-	Success       bool
-	CreatedAt     time.Time
-}
-
 // InvocationFilter selects invocations.
 type InvocationFilter struct {
 	ModelIDs  []string // nil: every model
@@ -65,8 +36,10 @@ type InvocationCursor struct {
 }
 
 // Invocations returns the newest finished invocations matching f, newest
-// first, each with its first f.ToolLimit tool calls in creation order.
-func (r *Reader) Invocations(ctx context.Context, f InvocationFilter) ([]Invocation, error) {
+// first, each with its first f.ToolLimit tool calls in creation order:
+// Response and each call's Metadata at most f.TextLimit bytes, a payload
+// over f.PayloadLimit left out.
+func (r *Reader) Invocations(ctx context.Context, f InvocationFilter) ([]arena.InvocationRecord, error) {
 	var beforeAt *time.Time
 	var beforeID string
 	if f.Before != nil {
@@ -89,8 +62,8 @@ func (r *Reader) Invocations(ctx context.Context, f InvocationFilter) ([]Invocat
 	if err != nil {
 		return nil, fmt.Errorf("query invocations: %w", err)
 	}
-	invs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Invocation, error) {
-		var inv Invocation
+	invs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.InvocationRecord, error) {
+		var inv arena.InvocationRecord
 		var payload []byte
 		err := row.Scan(&inv.ID, &inv.ModelID, &inv.Response, &inv.ResponseBytes, &payload, &inv.PayloadBytes, &inv.Status,
 			&inv.FailureReason, &inv.LatencyMS, &inv.InputTokens, &inv.OutputTokens, &inv.CostUSD, &inv.CreatedAt)
@@ -109,7 +82,7 @@ func (r *Reader) Invocations(ctx context.Context, f InvocationFilter) ([]Invocat
 	return invs, r.attachToolCalls(ctx, invs, f.ToolLimit, f.TextLimit)
 }
 
-func (r *Reader) attachToolCalls(ctx context.Context, invs []Invocation, limit, textLimit int) error {
+func (r *Reader) attachToolCalls(ctx context.Context, invs []arena.InvocationRecord, limit, textLimit int) error {
 	ids := make([]string, len(invs))
 	at := make(map[string]int, len(invs))
 	for i, inv := range invs {
@@ -127,7 +100,7 @@ func (r *Reader) attachToolCalls(ctx context.Context, invs []Invocation, limit, 
 		return fmt.Errorf("query tool calls: %w", err)
 	}
 	var invID string
-	var tc ToolCall
+	var tc arena.ToolCallRecord
 	_, err = pgx.ForEachRow(rows, []any{&invID, &tc.ID, &tc.Type, &tc.Metadata, &tc.MetadataBytes, &tc.Success, &tc.CreatedAt}, func() error {
 		i := at[invID]
 		tc.Metadata = cutText(tc.Metadata, textLimit)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // Conversation is one finished decision in the shape of an item of the
@@ -25,7 +24,7 @@ type Conversation struct {
 	OutputTokens    int64              `json:"outputTokens"`
 	CostUSD         arena.Fixed        `json:"costUsd"`
 	LatencyMS       int64              `json:"latencyMs"`
-	// Set only when a reader bounded what it read (postgres.InvocationFilter):
+	// Set only when a reader bounded what it read (arena.InvocationRecord):
 	// the response was cut to its first bytes, or a payload too large was
 	// left out; the *Bytes fields give the stored sizes.
 	ResponseTruncated      bool `json:"responseTruncated,omitempty"`
@@ -57,7 +56,7 @@ type CallMetadata struct {
 
 // ConversationFromRow shapes a stored invocation of model m; payload is the
 // responsePayload to show (the stored one, or a trimmed copy).
-func ConversationFromRow(inv *postgres.Invocation, m arena.Model, payload json.RawMessage) Conversation {
+func ConversationFromRow(inv *arena.InvocationRecord, m arena.Model, payload json.RawMessage) Conversation {
 	c := Conversation{ID: inv.ID, ModelID: inv.ModelID, ModelName: m.Name, ModelVariant: Variant(m),
 		ModelLogo: m.ProviderModel, Response: inv.Response, ResponsePayload: payload, Timestamp: ISO(inv.CreatedAt),
 		ToolCalls: make([]ConversationCall, 0, len(inv.ToolCalls)), Status: inv.Status, FailureReason: inv.FailureReason,

@@ -114,7 +114,7 @@ func (a *api) getFailures(ctx context.Context, in FailuresInput) (FailuresOutput
 	return out, nil
 }
 
-func failureEntry(inv *postgres.Invocation, m arena.Model) FailureEntry {
+func failureEntry(inv *arena.InvocationRecord, m arena.Model) FailureEntry {
 	e := FailureEntry{InvocationID: inv.ID, ModelID: inv.ModelID, ModelName: m.Name, Variant: views.Variant(m),
 		Response: inv.Response, ResponsePayload: inv.Payload, CreatedAt: Date(inv.CreatedAt),
 		ToolCalls: make([]FailureToolCall, 0, len(inv.ToolCalls)), FailureSource: "tool_call",

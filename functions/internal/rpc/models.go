@@ -155,7 +155,7 @@ func (a *api) getInvocations(ctx context.Context, in InvocationsInput) (Invocati
 
 // modelOutputSize estimates the bytes a conversation adds to a page (tool
 // call metadata appears twice: raw, and split into decisions and results).
-func modelOutputSize(inv *postgres.Invocation) int {
+func modelOutputSize(inv *arena.InvocationRecord) int {
 	n := conversationOverhead + len(inv.Response) + len(inv.Payload)
 	for _, tc := range inv.ToolCalls {
 		n += 2*len(tc.Metadata) + 200
@@ -164,7 +164,7 @@ func modelOutputSize(inv *postgres.Invocation) int {
 }
 
 // A cursor is the last conversation's time and id, opaque to clients.
-func formatCursor(inv *postgres.Invocation) string {
+func formatCursor(inv *arena.InvocationRecord) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(inv.CreatedAt.UTC().Format(time.RFC3339Nano) + " " + inv.ID))
 }
 

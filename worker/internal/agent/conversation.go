@@ -210,7 +210,7 @@ func joinArray(items []json.RawMessage) json.RawMessage {
 
 // conversationsFromRows rebuilds the feed's state from stored invocations,
 // newest first, with the prompts left out as in published conversations.
-func conversationsFromRows(invs []postgres.Invocation, models map[string]postgres.AgentModel) []json.RawMessage {
+func conversationsFromRows(invs []arena.InvocationRecord, models map[string]postgres.AgentModel) []json.RawMessage {
 	out := make([]json.RawMessage, 0, len(invs))
 	for _, inv := range invs {
 		m := models[inv.ModelID]

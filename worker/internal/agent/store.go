@@ -56,5 +56,5 @@ type Store interface {
 // ConversationReader reads the latest recorded conversations, which seed
 // the conversations channel's state.
 type ConversationReader interface {
-	Invocations(ctx context.Context, f postgres.InvocationFilter) ([]postgres.Invocation, error)
+	Invocations(ctx context.Context, f postgres.InvocationFilter) ([]arena.InvocationRecord, error)
 }
