@@ -174,11 +174,15 @@ func TestTransientProviderErrorIsRetried(t *testing.T) {
 	if n := len(srv.Requests()); n != 2 {
 		t.Fatalf("%d provider requests", n)
 	}
-	info, err := h.insp.GetTaskInfo(h.jobs.Queues().Trade, jobs.TypeDecide+":"+strconv.FormatInt(h.slot.Unix(), 10)+":"+model)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.State != asynq.TaskStateCompleted || info.Retried != 1 || !strings.Contains(string(info.Result), `"status":"success"`) {
+	// The cycle closes when the decision's result is written; asynq marks
+	// the task completed just after.
+	var info *asynq.TaskInfo
+	waitFor(t, 10*time.Second, "the decision task to complete", func() bool {
+		var err error
+		info, err = h.insp.GetTaskInfo(h.jobs.Queues().Trade, jobs.TypeDecide+":"+strconv.FormatInt(h.slot.Unix(), 10)+":"+model)
+		return err == nil && info.State == asynq.TaskStateCompleted
+	})
+	if info.Retried != 1 || !strings.Contains(string(info.Result), `"status":"success"`) {
 		t.Fatalf("task %s retried %d, result %s", info.State, info.Retried, info.Result)
 	}
 }
