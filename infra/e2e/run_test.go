@@ -42,7 +42,8 @@ func TestMakeRunDrainsOnCtrlC(t *testing.T) {
 	root := filepath.Join(filepath.Dir(file), "..", "..")
 	cmd := exec.Command("bash", "infra/local/run.sh")
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "REDIS_URL="+testenv.RedisURL(), "REDIS_PREFIX="+prefix,
+	seasonDir := t.TempDir() // not the checkout's .run/season, which make run shows on its Seasons page
+	cmd.Env = append(os.Environ(), "SEASON_DIR="+seasonDir, "DATABASE_URL="+dbURL, "REDIS_URL="+testenv.RedisURL(), "REDIS_PREFIX="+prefix,
 		"GATEWAY_ADDR="+gw, "API_ADDR="+api, "RELAY_ADDR="+relay, "WORKER_ADMIN_ADDR="+admin, "ADMIN_TOKEN="+token,
 		"TRADE_INTERVAL=24h", "FEED_TICK=200ms", "SIM_TAKER_LATENCY=1s", "LOG_LEVEL=debug")
 	logFile, err := os.Create(filepath.Join(t.TempDir(), "run.log"))
@@ -153,6 +154,9 @@ func TestMakeRunDrainsOnCtrlC(t *testing.T) {
 	}
 	if !strings.Contains(output(), "run: stopped") {
 		t.Error("run.sh did not report that it stopped")
+	}
+	if js, _ := filepath.Glob(filepath.Join(seasonDir, "live-*.journal.zst")); len(js) == 0 {
+		t.Error("make run did not record the live season's journal")
 	}
 	var filled int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM "SimOrders" WHERE "id" LIKE 'drain-0%' AND "filledQty" > 0`).Scan(&filled); err != nil || filled != n {
