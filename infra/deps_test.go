@@ -111,18 +111,18 @@ func TestDependencyRules(t *testing.T) {
 
 // postgresImporters are the packages that may import the Postgres adapter
 // directly: the wiring, the jobs and recorders that write through it, and
-// (until the stored invocation has its domain type) the readers that shape
-// its rows. Everything else takes domain types (arena.Model, Account,
-// Position, ExitPlan) and declares the interfaces it needs; a package added
-// here should say why in its commit.
+// the API's procedures (until its row types have domain homes). Everything
+// else takes domain types (arena.Model, Account, Position, ExitPlan,
+// InvocationRecord, AgentModel, ...) and declares the interfaces it needs; a
+// package added here should say why in its commit.
 var postgresImporters = map[string]bool{
 	"functions/chat": true, "worker/cmd/worker": true, "worker/internal/service": true, // wiring
 	"shared/testenv": true, "functions/internal/rpc/rpctest": true, "worker/internal/agent/agenttest": true, // test support
 	"worker/internal/jobs": true, "worker/internal/simulator": true, "worker/internal/season": true,
 	"worker/internal/seasonimport": true,
-	// The reader (postgres.Reader, InvocationFilter, AgentModel) and the
-	// season and equity reads still travel through these.
-	"functions/internal/rpc": true, "worker/internal/agent": true,
+	// The reader (postgres.Reader) and its season, activity and equity row
+	// types still travel through the API's procedures.
+	"functions/internal/rpc": true,
 }
 
 // The Postgres adapter's types stay at its edge: a package outside

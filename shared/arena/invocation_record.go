@@ -7,7 +7,7 @@ import (
 
 // InvocationRecord is a finished decision as it was stored and is read
 // back for display: the outcome of an Invocation, with its tool calls. A
-// reader may bound what it reads (postgres.InvocationFilter): Response and
+// reader may bound what it reads (arena.InvocationFilter): Response and
 // each call's Metadata then hold their first bytes, a Payload too large is
 // left out, and the *Bytes fields give the stored sizes.
 type InvocationRecord struct {
@@ -31,7 +31,7 @@ type InvocationRecord struct {
 // the stored document (JSON text), possibly cut.
 type ToolCallRecord struct {
 	ID            string
-	Type          string
+	Type          ToolCallType
 	Metadata      string
 	MetadataBytes int // the stored metadata's size
 	Success       bool

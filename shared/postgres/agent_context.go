@@ -53,20 +53,13 @@ func (s *Agents) EquityCloses(ctx context.Context, ids []string, from time.Time)
 	return out, nil
 }
 
-// DecisionCall is a recorded createPosition tool call: its metadata
-// document ({decisions, results}) and when it was made.
-type DecisionCall struct {
-	Metadata string
-	At       time.Time
-}
-
 // RecentDecisions returns the createPosition tool calls of model made since
 // `since`, newest first: its latest `limit` calls (the decision index the
 // next prompt shows) and, however old within the window, the latest `limit`
 // that recorded a cooldown (what the next decisions must respect). One
 // statement; the first part walks the model's invocations newest first,
 // the second reads the partial index of cooldown calls.
-func (s *Agents) RecentDecisions(ctx context.Context, model string, since time.Time, limit int) ([]DecisionCall, error) {
+func (s *Agents) RecentDecisions(ctx context.Context, model string, since time.Time, limit int) ([]arena.DecisionCall, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT "metadata", "createdAt" FROM (
 			(SELECT tc."id", tc."metadata", tc."createdAt"
@@ -83,8 +76,8 @@ func (s *Agents) RecentDecisions(ctx context.Context, model string, since time.T
 	if err != nil {
 		return nil, fmt.Errorf("query recent decisions: %w", err)
 	}
-	var out []DecisionCall
-	var c DecisionCall
+	var out []arena.DecisionCall
+	var c arena.DecisionCall
 	_, err = pgx.ForEachRow(rows, []any{&c.Metadata, &c.At}, func() error { out = append(out, c); return nil })
 	if err != nil {
 		return nil, fmt.Errorf("read recent decisions: %w", err)

@@ -44,19 +44,19 @@ func TestDecisionContextReads(t *testing.T) {
 
 	cooldown := `{"decisions":[{"symbol":"BTC","cooldownUntil":"2026-03-02T13:00:00Z"}],"results":[{"symbol":"BTC","success":true}]}`
 	plain, later := `{"decisions":[]}`, `{"decisions":[{"symbol":"ETH"}]}`
-	finish := func(slot string, at time.Time, calls ...postgres.ToolCallRecord) {
+	finish := func(slot string, at time.Time, calls ...arena.ToolCallRecord) {
 		t.Helper()
 		inv := uuid.NewString()
 		if err := s.BeginInvocation(ctx, inv, b, slot, at, at.Add(-time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.FinishInvocation(ctx, postgres.FinishedInvocation{ID: inv, ModelID: b, Payload: []byte(`{}`), FinishedAt: at,
+		if err := s.FinishInvocation(ctx, arena.FinishedInvocation{ID: inv, ModelID: b, Payload: []byte(`{}`), FinishedAt: at,
 			ToolCalls: calls}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	call := func(typ arena.ToolCallType, meta string, at time.Time) postgres.ToolCallRecord {
-		return postgres.ToolCallRecord{ID: uuid.NewString(), Type: typ, Metadata: meta, Success: true, CreatedAt: at}
+	call := func(typ arena.ToolCallType, meta string, at time.Time) arena.ToolCallRecord {
+		return arena.ToolCallRecord{ID: uuid.NewString(), Type: typ, Metadata: meta, Success: true, CreatedAt: at}
 	}
 	t1 := t0.Add(5 * time.Minute)
 	finish("s1", t0, call(arena.ToolCreatePosition, cooldown, t0), call(arena.ToolCreatePosition, plain, t0.Add(time.Second)),
@@ -67,12 +67,12 @@ func TestDecisionContextReads(t *testing.T) {
 		model string
 		since time.Time
 		limit int
-		want  []postgres.DecisionCall
+		want  []arena.DecisionCall
 	}{
-		{"all, newest first", b, t0.Add(-time.Hour), 100, []postgres.DecisionCall{{later, t1}, {plain, t0.Add(time.Second)}, {cooldown, t0}}},
+		{"all, newest first", b, t0.Add(-time.Hour), 100, []arena.DecisionCall{{Metadata: later, At: t1}, {Metadata: plain, At: t0.Add(time.Second)}, {Metadata: cooldown, At: t0}}},
 		// Cooldowns are read beyond the latest calls.
-		{"latest and cooldowns", b, t0.Add(-time.Hour), 1, []postgres.DecisionCall{{later, t1}, {cooldown, t0}}},
-		{"since", b, t0.Add(time.Minute), 100, []postgres.DecisionCall{{later, t1}}},
+		{"latest and cooldowns", b, t0.Add(-time.Hour), 1, []arena.DecisionCall{{Metadata: later, At: t1}, {Metadata: cooldown, At: t0}}},
+		{"since", b, t0.Add(time.Minute), 100, []arena.DecisionCall{{Metadata: later, At: t1}}},
 		{"another model's", a, t0.Add(-time.Hour), 100, nil},
 	} {
 		got, err := s.RecentDecisions(ctx, tc.model, tc.since, tc.limit)
@@ -94,7 +94,7 @@ func TestDecisionContextReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []postgres.LedgerFill{
+	want := []arena.LedgerFill{
 		{Quantity: arena.MustFixed("0.01"), Price: arena.FixedInt(97000), Amount: arena.MustFixed("-0.2716"), At: t0},
 		{Quantity: arena.MustFixed("0.02"), Price: arena.MustFixed("97001.5"), Amount: arena.MustFixed("1.5"), At: t0},
 	}

@@ -25,26 +25,6 @@ type Agents struct {
 // NewAgents returns the store on pool.
 func NewAgents(pool *pgxpool.Pool) *Agents { return &Agents{pool: pool} }
 
-// Errors of BeginInvocation.
-var (
-	// ErrDecisionRecorded means the model already has an invocation for
-	// this cycle slot: the decision ran (or is running) and must not run
-	// again.
-	ErrDecisionRecorded = errors.New("a decision is already recorded for this model and cycle slot")
-	// ErrModelBusy means another decision of the model is running.
-	ErrModelBusy = errors.New("another decision of this model is running")
-	// ErrNotRunning means the invocation is no longer running: it was
-	// failed as abandoned while it ran past the decision timeout.
-	ErrNotRunning = errors.New("the invocation is no longer running")
-)
-
-// Invocation statuses.
-const (
-	StatusRunning = "running"
-	StatusSuccess = "success"
-	StatusFailed  = "failed"
-)
-
 // abandonedFailure is what a decision left running by a dead worker is
 // recorded as.
 const abandonedFailure = `{"failureReason": "timeout", "failure": {"reason": "timeout", "code": "abandoned",
@@ -52,14 +32,14 @@ const abandonedFailure = `{"failureReason": "timeout", "failure": {"reason": "ti
 
 // BeginInvocation records that a decision of modelID for cycleSlot starts:
 // a 'running' row with id, created at startedAt. It returns
-// ErrDecisionRecorded when the slot already has a row and ErrModelBusy when
+// arena.ErrDecisionRecorded when the slot already has a row and arena.ErrModelBusy when
 // another decision of the model is running. A running row of the model
 // last touched before staleBefore is a decision whose worker died: it is
 // failed as abandoned (and counted as a failed workflow) and the new
 // decision starts.
 func (s *Agents) BeginInvocation(ctx context.Context, id, modelID, cycleSlot string, startedAt, staleBefore time.Time) error {
 	err := s.insertRunning(ctx, id, modelID, cycleSlot, startedAt)
-	if !errors.Is(err, ErrModelBusy) {
+	if !errors.Is(err, arena.ErrModelBusy) {
 		return err
 	}
 	abandoned, aerr := s.abandon(ctx, modelID, staleBefore)
@@ -77,9 +57,9 @@ func (s *Agents) insertRunning(ctx context.Context, id, modelID, cycleSlot strin
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		switch pe.ConstraintName {
 		case "Invocations_modelId_cycleSlot_key":
-			return ErrDecisionRecorded
+			return arena.ErrDecisionRecorded
 		case "Invocations_one_running_per_model":
-			return ErrModelBusy
+			return arena.ErrModelBusy
 		}
 	}
 	if err != nil {
@@ -126,42 +106,17 @@ func (s *Agents) InvocationStatus(ctx context.Context, modelID, cycleSlot string
 	return status, true, nil
 }
 
-// FinishedInvocation is what a decision recorded when it ended.
-type FinishedInvocation struct {
-	ID              string
-	ModelID         string
-	Failure         *arena.FailureReason // nil: success
-	Response        string
-	Payload         []byte // responsePayload (JSON)
-	LatencyMS       int64
-	InputTokens     int64
-	OutputTokens    int64
-	CostUSD         arena.Fixed
-	FinishedAt      time.Time
-	ToolCalls       []ToolCallRecord
-	FailedToolCalls int // tool calls that failed wholly or in part
-}
-
-// ToolCallRecord is one "ToolCalls" row to insert. Metadata is JSON text.
-type ToolCallRecord struct {
-	ID        string
-	Type      arena.ToolCallType
-	Metadata  string
-	Success   bool
-	CreatedAt time.Time
-}
-
 // FinishInvocation stores a decision's outcome in one statement (so
 // atomically, in one round trip): the invocation row (which must still be
 // running), its tool calls, and the model's counters. A success adds one
 // invocation and the real minutes since the model's previous decision
 // started (0 for its first); a failure adds one failed workflow and is
 // never counted as an invocation. Failed tool calls are counted either way.
-func (s *Agents) FinishInvocation(ctx context.Context, f FinishedInvocation) error {
-	status, reason := StatusSuccess, (*string)(nil)
+func (s *Agents) FinishInvocation(ctx context.Context, f arena.FinishedInvocation) error {
+	status, reason := arena.StatusSuccess, (*string)(nil)
 	if f.Failure != nil {
 		r := string(*f.Failure)
-		status, reason = StatusFailed, &r
+		status, reason = arena.StatusFailed, &r
 	}
 	n := len(f.ToolCalls)
 	ids, types, metas := make([]string, n), make([]string, n), make([]string, n)
@@ -203,7 +158,7 @@ func (s *Agents) FinishInvocation(ctx context.Context, f FinishedInvocation) err
 		return fmt.Errorf("record invocation: %w", err)
 	}
 	if !done {
-		return ErrNotRunning
+		return arena.ErrNotRunning
 	}
 	return nil
 }
@@ -217,7 +172,7 @@ func clampInt32(v int64) int64 {
 // FailInvocation closes a running invocation as failed with only f (its
 // tool calls and payload left out), counting a failed workflow on the
 // model: the fallback when the decision's full record could not be stored,
-// so a row is never left running. It returns ErrNotRunning when the row is
+// so a row is never left running. It returns arena.ErrNotRunning when the row is
 // no longer running.
 func (s *Agents) FailInvocation(ctx context.Context, id, modelID string, f arena.Failure, at time.Time) error {
 	payload, err := json.Marshal(map[string]any{"failureReason": f.Reason, "failure": f, "error": f.Message})
@@ -241,7 +196,7 @@ func (s *Agents) FailInvocation(ctx context.Context, id, modelID string, f arena
 		return fmt.Errorf("fail invocation: %w", err)
 	}
 	if !done {
-		return ErrNotRunning
+		return arena.ErrNotRunning
 	}
 	return nil
 }

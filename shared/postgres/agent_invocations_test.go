@@ -42,10 +42,10 @@ func TestInvocationLifecycle(t *testing.T) {
 	if err := s.BeginInvocation(ctx, first, m, "slot-1", t0, never); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.BeginInvocation(ctx, uuid.NewString(), m, "slot-1", t0, never); !errors.Is(err, postgres.ErrDecisionRecorded) {
+	if err := s.BeginInvocation(ctx, uuid.NewString(), m, "slot-1", t0, never); !errors.Is(err, arena.ErrDecisionRecorded) {
 		t.Fatalf("same slot again: %v, want ErrDecisionRecorded", err)
 	}
-	if err := s.BeginInvocation(ctx, uuid.NewString(), m, "slot-2", t0, never); !errors.Is(err, postgres.ErrModelBusy) {
+	if err := s.BeginInvocation(ctx, uuid.NewString(), m, "slot-2", t0, never); !errors.Is(err, arena.ErrModelBusy) {
 		t.Fatalf("second running decision: %v, want ErrModelBusy", err)
 	}
 	// Another model is not affected.
@@ -54,12 +54,12 @@ func TestInvocationLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	calls := []postgres.ToolCallRecord{
+	calls := []arena.ToolCallRecord{
 		{ID: uuid.NewString(), Type: arena.ToolCreatePosition, Metadata: `{"decisions":[],"results":[]}`, Success: true, CreatedAt: t0},
 		{ID: uuid.NewString(), Type: arena.ToolUnknown, Metadata: `{"name":"buyEverything"}`, Success: false, CreatedAt: t0.Add(time.Second)},
 		{ID: uuid.NewString(), Type: arena.ToolHolding, Metadata: `{"action":"holding"}`, Success: true, CreatedAt: t0.Add(2 * time.Second)},
 	}
-	err := s.FinishInvocation(ctx, postgres.FinishedInvocation{ID: first, ModelID: m, Response: "done", Payload: []byte(`{"a":1}`),
+	err := s.FinishInvocation(ctx, arena.FinishedInvocation{ID: first, ModelID: m, Response: "done", Payload: []byte(`{"a":1}`),
 		LatencyMS: 1200, InputTokens: 100, OutputTokens: 20, CostUSD: arena.MustFixed("0.0123"), FinishedAt: t0.Add(2 * time.Second),
 		ToolCalls: calls, FailedToolCalls: 1})
 	if err != nil {
@@ -68,7 +68,7 @@ func TestInvocationLifecycle(t *testing.T) {
 	if got, want := counters(t, s, m), (modelCounters{1, 0, 0, 1}); got != want {
 		t.Fatalf("after first success: %+v, want %+v", got, want)
 	}
-	if err := s.FinishInvocation(ctx, postgres.FinishedInvocation{ID: first, ModelID: m, FinishedAt: t0}); !errors.Is(err, postgres.ErrNotRunning) {
+	if err := s.FinishInvocation(ctx, arena.FinishedInvocation{ID: first, ModelID: m, FinishedAt: t0}); !errors.Is(err, arena.ErrNotRunning) {
 		t.Fatalf("finishing twice: %v, want ErrNotRunning", err)
 	}
 	var n int
@@ -87,7 +87,7 @@ func TestInvocationLifecycle(t *testing.T) {
 	if err := s.BeginInvocation(ctx, second, m, "slot-2", t0.Add(7*time.Minute+40*time.Second), never); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.FinishInvocation(ctx, postgres.FinishedInvocation{ID: second, ModelID: m, Payload: []byte(`{}`), FinishedAt: t0.Add(8 * time.Minute)}); err != nil {
+	if err := s.FinishInvocation(ctx, arena.FinishedInvocation{ID: second, ModelID: m, Payload: []byte(`{}`), FinishedAt: t0.Add(8 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := counters(t, s, m), (modelCounters{2, 8, 0, 1}); got != want {
@@ -100,7 +100,7 @@ func TestInvocationLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	reason := arena.FailureProviderError
-	if err := s.FinishInvocation(ctx, postgres.FinishedInvocation{ID: third, ModelID: m, Failure: &reason, Payload: []byte(`{}`),
+	if err := s.FinishInvocation(ctx, arena.FinishedInvocation{ID: third, ModelID: m, Failure: &reason, Payload: []byte(`{}`),
 		FinishedAt: t0.Add(16 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestAbandonedInvocationIsTakenOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Not yet stale: the model is busy.
-	if err := s.BeginInvocation(ctx, uuid.NewString(), m, "slot-b", time.Now(), t0.Add(-time.Minute)); !errors.Is(err, postgres.ErrModelBusy) {
+	if err := s.BeginInvocation(ctx, uuid.NewString(), m, "slot-b", time.Now(), t0.Add(-time.Minute)); !errors.Is(err, arena.ErrModelBusy) {
 		t.Fatalf("got %v, want ErrModelBusy", err)
 	}
 	// Stale: taken over.
@@ -145,7 +145,7 @@ func TestAbandonedInvocationIsTakenOver(t *testing.T) {
 	if got := counters(t, s, m); got.failedWorkflows != 1 || got.invocations != 0 {
 		t.Fatalf("counters %+v", got)
 	}
-	if err := s.FinishInvocation(ctx, postgres.FinishedInvocation{ID: dead, ModelID: m, FinishedAt: time.Now()}); !errors.Is(err, postgres.ErrNotRunning) {
+	if err := s.FinishInvocation(ctx, arena.FinishedInvocation{ID: dead, ModelID: m, FinishedAt: time.Now()}); !errors.Is(err, arena.ErrNotRunning) {
 		t.Fatalf("late finish of the abandoned decision: %v, want ErrNotRunning", err)
 	}
 }

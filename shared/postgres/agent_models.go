@@ -3,32 +3,22 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-// AgentModel is a "Models" row with the counters a decision shows the model.
-type AgentModel struct {
-	arena.Model
-	InvocationCount     int
-	TotalMinutes        int
-	FailedWorkflowCount int
-	FailedToolCallCount int
-}
-
 // AgentModels returns every model (active or not) ordered by name, then
 // variant.
-func (s *Agents) AgentModels(ctx context.Context) ([]AgentModel, error) {
+func (s *Agents) AgentModels(ctx context.Context) ([]arena.AgentModel, error) {
 	rows, err := s.pool.Query(ctx, modelsQuery(`, "invocationCount", "totalMinutes", "failedWorkflowCount", "failedToolCallCount"`,
 		`"name", "variant", "id"`))
 	if err != nil {
 		return nil, fmt.Errorf("query models: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AgentModel, error) {
-		var m AgentModel
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.AgentModel, error) {
+		var m arena.AgentModel
 		return m, scanModel(row, &m.Model, &m.InvocationCount, &m.TotalMinutes, &m.FailedWorkflowCount, &m.FailedToolCallCount)
 	})
 	if err != nil {
@@ -51,25 +41,18 @@ func (s *Agents) AccountEpoch(ctx context.Context, modelID string) (int, error) 
 	return epoch, nil
 }
 
-// LedgerFill is one FILL entry of the ledger. Amount is the cash it moved:
-// realized PnL minus the fee.
-type LedgerFill struct {
-	Quantity, Price, Amount arena.Fixed
-	At                      time.Time
-}
-
 // OrderFills returns the fills of the model's order orderID (a client
 // order id), oldest first, from the ledger the simulator wrote before it
 // answered.
-func (s *Agents) OrderFills(ctx context.Context, modelID, orderID string) ([]LedgerFill, error) {
+func (s *Agents) OrderFills(ctx context.Context, modelID, orderID string) ([]arena.LedgerFill, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT "quantity", "price", "amount", "createdAt" FROM "LedgerEntries"
 		WHERE "modelId" = $1 AND "orderId" = $2 AND "kind" = 'FILL' ORDER BY "id"`, numericText, modelID, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("query order fills: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (LedgerFill, error) {
-		var f LedgerFill
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.LedgerFill, error) {
+		var f arena.LedgerFill
 		err := row.Scan(&f.Quantity, &f.Price, &f.Amount, &f.At)
 		return f, err
 	})

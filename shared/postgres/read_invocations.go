@@ -12,34 +12,11 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-// InvocationFilter selects invocations.
-type InvocationFilter struct {
-	ModelIDs  []string // nil: every model
-	Limit     int      // invocations
-	ToolLimit int      // tool calls per invocation, the first ones
-	// FailedOnly keeps invocations that failed or had a failed tool call.
-	FailedOnly bool
-	// Before, when set, keeps invocations older than it in the listing's
-	// order (keyset paging: pass the last row of the previous page).
-	Before *InvocationCursor
-	// TextLimit > 0 cuts the response and each tool call's metadata to at
-	// most that many bytes (on a character boundary); PayloadLimit > 0
-	// leaves out a responsePayload larger than that as JSON text. What a
-	// model produced is then read bounded, whatever it sent.
-	TextLimit, PayloadLimit int
-}
-
-// InvocationCursor is a position in the newest-first listing.
-type InvocationCursor struct {
-	CreatedAt time.Time
-	ID        string
-}
-
 // Invocations returns the newest finished invocations matching f, newest
 // first, each with its first f.ToolLimit tool calls in creation order:
 // Response and each call's Metadata at most f.TextLimit bytes, a payload
 // over f.PayloadLimit left out.
-func (r *Reader) Invocations(ctx context.Context, f InvocationFilter) ([]arena.InvocationRecord, error) {
+func (r *Reader) Invocations(ctx context.Context, f arena.InvocationFilter) ([]arena.InvocationRecord, error) {
 	var beforeAt *time.Time
 	var beforeID string
 	if f.Before != nil {

@@ -68,7 +68,7 @@ func ConversationFromRow(inv *arena.InvocationRecord, m arena.Model, payload jso
 		c.ResponsePayloadOmitted, c.ResponsePayloadBytes = true, inv.PayloadBytes
 	}
 	for _, tc := range inv.ToolCalls {
-		call := ConversationCall{ID: tc.ID, Type: tc.Type, Metadata: SplitMetadata(tc.Metadata),
+		call := ConversationCall{ID: tc.ID, Type: string(tc.Type), Metadata: SplitMetadata(tc.Metadata),
 			Timestamp: ISO(tc.CreatedAt), Success: tc.Success}
 		if len(tc.Metadata) < tc.MetadataBytes {
 			call.MetadataTruncated, call.MetadataBytes = true, tc.MetadataBytes

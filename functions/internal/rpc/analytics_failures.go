@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/views"
 )
 
@@ -95,7 +94,7 @@ func (a *api) getFailures(ctx context.Context, in FailuresInput) (FailuresOutput
 	if err != nil {
 		return FailuresOutput{}, err
 	}
-	invs, err := a.DB.Invocations(ctx, postgres.InvocationFilter{ModelIDs: s.ids, Limit: limit, ToolLimit: maxToolCalls, FailedOnly: true,
+	invs, err := a.DB.Invocations(ctx, arena.InvocationFilter{ModelIDs: s.ids, Limit: limit, ToolLimit: maxToolCalls, FailedOnly: true,
 		TextLimit: modelTextLimit, PayloadLimit: modelPayloadLimit})
 	if err != nil {
 		return FailuresOutput{}, dbErr(err, "failures")
@@ -120,7 +119,7 @@ func failureEntry(inv *arena.InvocationRecord, m arena.Model) FailureEntry {
 		ToolCalls: make([]FailureToolCall, 0, len(inv.ToolCalls)), FailureSource: "tool_call",
 		TotalInputTokens: inv.InputTokens, TotalOutputTokens: inv.OutputTokens, CostUsd: inv.CostUSD, LatencyMs: inv.LatencyMS}
 	for _, tc := range inv.ToolCalls {
-		e.ToolCalls = append(e.ToolCalls, FailureToolCall{ID: tc.ID, ToolCallType: tc.Type, Metadata: tc.Metadata,
+		e.ToolCalls = append(e.ToolCalls, FailureToolCall{ID: tc.ID, ToolCallType: string(tc.Type), Metadata: tc.Metadata,
 			CreatedAt: Date(tc.CreatedAt), Success: tc.Success})
 		if !tc.Success {
 			e.FailedToolCalls++

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/views"
 )
 
@@ -79,7 +78,7 @@ type InvocationsInput struct {
 	Limit   *int   `json:"limit,omitempty"` // 1..100, default 25
 	Cursor  string `json:"cursor,omitempty"`
 
-	before *postgres.InvocationCursor
+	before *arena.InvocationCursor
 }
 
 // Validate checks the bounds and the cursor.
@@ -134,7 +133,7 @@ func (a *api) getInvocations(ctx context.Context, in InvocationsInput) (Invocati
 	if in.Limit != nil {
 		limit = *in.Limit
 	}
-	invs, err := a.DB.Invocations(ctx, postgres.InvocationFilter{ModelIDs: s.ids, Limit: limit + 1, ToolLimit: maxToolCalls,
+	invs, err := a.DB.Invocations(ctx, arena.InvocationFilter{ModelIDs: s.ids, Limit: limit + 1, ToolLimit: maxToolCalls,
 		Before: in.before, TextLimit: modelTextLimit, PayloadLimit: modelPayloadLimit})
 	if err != nil {
 		return InvocationsOutput{}, dbErr(err, "invocations")
@@ -168,7 +167,7 @@ func formatCursor(inv *arena.InvocationRecord) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(inv.CreatedAt.UTC().Format(time.RFC3339Nano) + " " + inv.ID))
 }
 
-func parseCursor(s string) (*postgres.InvocationCursor, error) {
+func parseCursor(s string) (*arena.InvocationCursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return nil, err
@@ -181,5 +180,5 @@ func parseCursor(s string) (*postgres.InvocationCursor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &postgres.InvocationCursor{CreatedAt: t, ID: id}, nil
+	return &arena.InvocationCursor{CreatedAt: t, ID: id}, nil
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/retry"
 	"github.com/autonome-go/autonome/shared/views"
 )
@@ -210,7 +209,7 @@ func joinArray(items []json.RawMessage) json.RawMessage {
 
 // conversationsFromRows rebuilds the feed's state from stored invocations,
 // newest first, with the prompts left out as in published conversations.
-func conversationsFromRows(invs []arena.InvocationRecord, models map[string]postgres.AgentModel) []json.RawMessage {
+func conversationsFromRows(invs []arena.InvocationRecord, models map[string]arena.AgentModel) []json.RawMessage {
 	out := make([]json.RawMessage, 0, len(invs))
 	for _, inv := range invs {
 		m := models[inv.ModelID]

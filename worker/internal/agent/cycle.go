@@ -10,7 +10,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/indicators"
 	"github.com/autonome-go/autonome/worker/internal/marketdata"
 )
@@ -30,7 +29,7 @@ type cycle struct {
 	asOf      time.Time
 	market    *indicators.Snapshot
 	markets   []arena.Market
-	models    map[string]postgres.AgentModel
+	models    map[string]arena.AgentModel
 	standings Standings          // best first
 	closes    map[string][]int64 // 5-minute equity closes, cents
 }
@@ -114,7 +113,7 @@ func (r *Runner) buildCycle(ctx context.Context, slot time.Time) (*cycle, error)
 	if err != nil {
 		return nil, err
 	}
-	c.models = make(map[string]postgres.AgentModel, len(models))
+	c.models = make(map[string]arena.AgentModel, len(models))
 	ids := make([]string, 0, len(models))
 	for _, m := range models {
 		c.models[m.ID] = m

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/prompt"
 )
 
@@ -28,7 +27,7 @@ type pastDecision struct {
 // pastDecisions reads the decisions of calls, in their order (newest call
 // first). Documents that do not parse, and decisions without a result (a
 // call that failed as a whole), are left out.
-func pastDecisions(calls []postgres.DecisionCall) []pastDecision {
+func pastDecisions(calls []arena.DecisionCall) []pastDecision {
 	var out []pastDecision
 	for _, c := range calls {
 		var md struct {

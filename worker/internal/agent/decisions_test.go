@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/worker/internal/prompt"
 )
 
@@ -20,7 +20,7 @@ func TestDecisionIndexFromMetadata(t *testing.T) {
 	}
 	t0 := time.Date(2026, 3, 2, 12, 5, 0, 0, time.UTC)
 	t1 := t0.Add(5 * time.Minute)
-	calls := []postgres.DecisionCall{
+	calls := []arena.DecisionCall{
 		{Metadata: `{"decisions":[{"symbol":"ETH","signal":"HOLD","confidence":30}],"results":[{"symbol":"ETH","action":"hold","success":true}]}`, At: t1},
 		{Metadata: `{"decisions":[{"symbol":"BTC","signal":"LONG"}],"results":[{"action":"open","error":"bad","failureReason":"invalid_arguments"}]}`, At: t1},
 		{Metadata: "not json", At: t1},

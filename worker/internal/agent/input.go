@@ -5,14 +5,13 @@ import (
 	"fmt"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/llm"
 )
 
 // input assembles what the model sees this turn: the cycle's shared data,
 // the account as it stands now and the model's earlier decisions, read now
 // so that the decision just before this one is among them.
-func (r *Runner) input(ctx context.Context, c *cycle, m postgres.AgentModel, st *seat, acct arena.AccountSnapshot) (llm.Input, error) {
+func (r *Runner) input(ctx context.Context, c *cycle, m arena.AgentModel, st *seat, acct arena.AccountSnapshot) (llm.Input, error) {
 	now := r.now()
 	calls, err := r.store.RecentDecisions(ctx, m.ID, now.Add(-decisionWindow), decisionLookups)
 	if err != nil {

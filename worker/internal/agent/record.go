@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/decision"
 )
 
@@ -89,7 +88,7 @@ type payloadDoc struct {
 
 // turnInfo is what the record of a turn needs beside the invocation.
 type turnInfo struct {
-	model     postgres.AgentModel
+	model     arena.AgentModel
 	cycleSlot string
 	attempt   int
 	markets   map[arena.Symbol]arena.Market
@@ -99,7 +98,7 @@ type turnInfo struct {
 
 // record is one finished turn in the forms it is stored and published in.
 type record struct {
-	row          postgres.FinishedInvocation
+	row          arena.FinishedInvocation
 	conversation Conversation
 }
 
@@ -108,7 +107,7 @@ func newRecord(inv *arena.Invocation, ti turnInfo) (record, error) {
 	p := payloadDoc{Invocation: *inv, Prompt: inv.UserPrompt, ModelName: ti.model.Name, Variant: ti.model.Variant,
 		CycleSlot: ti.cycleSlot, Attempt: ti.attempt, Decisions: []decisionDoc{}, ExecutionResults: []resultDoc{},
 		TotalSteps: len(inv.Steps), TotalInputTokens: inv.Usage.InputTokens, TotalOutputTokens: inv.Usage.OutputTokens}
-	row := postgres.FinishedInvocation{ID: inv.ID, ModelID: inv.ModelID, Response: responseText(inv), LatencyMS: inv.LatencyMS,
+	row := arena.FinishedInvocation{ID: inv.ID, ModelID: inv.ModelID, Response: responseText(inv), LatencyMS: inv.LatencyMS,
 		InputTokens: inv.Usage.InputTokens, OutputTokens: inv.Usage.OutputTokens, CostUSD: inv.CostUSD, FinishedAt: ti.finished,
 		FailedToolCalls: inv.FailedToolCalls()}
 	if f := inv.Failure; f != nil {
@@ -118,10 +117,10 @@ func newRecord(inv *arena.Invocation, ti turnInfo) (record, error) {
 	published, cut := arena.Excerpt(row.Response, arena.MaxPublishedText)
 	conv := Conversation{ID: inv.ID, ModelID: inv.ModelID, ModelName: ti.model.Name, ModelVariant: ti.model.Variant,
 		ModelLogo: ti.model.ProviderModel, Response: published, Timestamp: isoTime(ti.began), ResponseTruncated: cut,
-		ToolCalls: make([]ConversationCall, 0, len(inv.ToolCalls)), Status: postgres.StatusSuccess, InputTokens: row.InputTokens,
+		ToolCalls: make([]ConversationCall, 0, len(inv.ToolCalls)), Status: arena.StatusSuccess, InputTokens: row.InputTokens,
 		OutputTokens: row.OutputTokens, CostUSD: row.CostUSD, LatencyMS: row.LatencyMS}
 	if row.Failure != nil {
-		conv.Status, conv.FailureReason = postgres.StatusFailed, string(*row.Failure)
+		conv.Status, conv.FailureReason = arena.StatusFailed, string(*row.Failure)
 	}
 	if cut {
 		conv.ResponseBytes = len(row.Response)
@@ -133,7 +132,7 @@ func newRecord(inv *arena.Invocation, ti turnInfo) (record, error) {
 		if err != nil {
 			return record{}, fmt.Errorf("encode tool call metadata: %w", err)
 		}
-		row.ToolCalls = append(row.ToolCalls, postgres.ToolCallRecord{ID: tc.ID, Type: tc.Type, Metadata: string(raw),
+		row.ToolCalls = append(row.ToolCalls, arena.ToolCallRecord{ID: tc.ID, Type: tc.Type, Metadata: string(raw),
 			Success: !tc.Failed(), CreatedAt: tc.CreatedAt})
 		call, err := conversationCall(tc, publishedMetadata(md))
 		if err != nil {

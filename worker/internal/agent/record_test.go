@@ -12,7 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -64,7 +63,7 @@ func goldenTurn() (*arena.Invocation, turnInfo) {
 				Output: "Holding. Turn ended.", CreatedAt: at.Add(4 * time.Second)},
 		},
 	}
-	m := postgres.AgentModel{Model: arena.Model{ID: "model-1", Name: "deepseek-v3.1-terminus", ProviderModel: "deepseek-ai/deepseek-v3.1-terminus",
+	m := arena.AgentModel{Model: arena.Model{ID: "model-1", Name: "deepseek-v3.1-terminus", ProviderModel: "deepseek-ai/deepseek-v3.1-terminus",
 		Variant: arena.Apex, Provider: arena.ProviderNIM, Kind: arena.KindLLM, Active: true}}
 	return inv, turnInfo{model: m, cycleSlot: "2026-03-02T12:05:00Z", markets: marketMap(arena.DefaultMarkets()), began: at.Add(-time.Second),
 		finished: at.Add(5 * time.Second)}
@@ -142,7 +141,7 @@ func TestCooldownsFromMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC)
-	docs := pastDecisions([]postgres.DecisionCall{{Metadata: rec.row.ToolCalls[0].Metadata}, {Metadata: "not json"},
+	docs := pastDecisions([]arena.DecisionCall{{Metadata: rec.row.ToolCalls[0].Metadata}, {Metadata: "not json"},
 		{Metadata: `{"decisions":[{"symbol":"ETH","cooldownUntil":"2026-03-02T20:00:00Z"}],"results":[{"action":"open","success":false}]}`}})
 	got := cooldownsFrom(docs, now)
 	want := map[arena.Symbol]time.Time{"BTC": time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)}

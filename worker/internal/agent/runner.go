@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/llm"
 	"github.com/autonome-go/autonome/worker/internal/marketdata"
 	"github.com/autonome-go/autonome/worker/internal/prompt"
@@ -129,11 +128,11 @@ func (r *Runner) seedConversations(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
 	}
-	invs, err := r.opts.Reader.Invocations(ctx, postgres.InvocationFilter{Limit: MaxConversations, ToolLimit: maxCallsShown})
+	invs, err := r.opts.Reader.Invocations(ctx, arena.InvocationFilter{Limit: MaxConversations, ToolLimit: maxCallsShown})
 	if err != nil {
 		return fmt.Errorf("agent: load recent conversations: %w", err)
 	}
-	byID := make(map[string]postgres.AgentModel, len(models))
+	byID := make(map[string]arena.AgentModel, len(models))
 	for _, m := range models {
 		byID[m.ID] = m
 	}
@@ -288,17 +287,17 @@ func (r *Runner) LastFailure(ctx context.Context, modelID string, slot time.Time
 // notBegun answers a decision whose invocation could not be started.
 func (r *Runner) notBegun(ctx context.Context, d Decision, err error) (Outcome, error) {
 	switch {
-	case errors.Is(err, postgres.ErrModelBusy):
+	case errors.Is(err, arena.ErrModelBusy):
 		return Outcome{Status: Skipped, Detail: "the model's previous decision is still running"}, nil
-	case errors.Is(err, postgres.ErrDecisionRecorded):
+	case errors.Is(err, arena.ErrDecisionRecorded):
 		status, _, serr := r.store.InvocationStatus(ctx, d.ModelID, d.CycleSlot())
 		if serr != nil {
 			return Outcome{}, serr
 		}
 		switch status {
-		case postgres.StatusSuccess:
+		case arena.StatusSuccess:
 			return Outcome{Status: Succeeded, Detail: "already decided"}, nil
-		case postgres.StatusFailed:
+		case arena.StatusFailed:
 			return Outcome{Status: Failed, Detail: "already decided"}, nil
 		}
 		return Outcome{Status: Skipped, Detail: "this decision is already running"}, nil
@@ -326,7 +325,7 @@ func (r *Runner) classify(out *Outcome, inv *arena.Invocation, turnErr error, ex
 
 // finish records the turn and queues its events. It writes with its own
 // deadline: a turn that ran out of time is still recorded.
-func (r *Runner) finish(ctx context.Context, inv *arena.Invocation, id string, d Decision, c *cycle, m postgres.AgentModel, began time.Time) error {
+func (r *Runner) finish(ctx context.Context, inv *arena.Invocation, id string, d Decision, c *cycle, m arena.AgentModel, began time.Time) error {
 	assignIDs(inv, id, d.ModelID)
 	rec, err := newRecord(inv, turnInfo{model: m, cycleSlot: d.CycleSlot(), attempt: d.Attempt,
 		markets: marketMap(c.markets), began: began, finished: r.now()})
@@ -337,7 +336,7 @@ func (r *Runner) finish(ctx context.Context, inv *arena.Invocation, id string, d
 	defer cancel()
 	for attempt := 0; ; attempt++ {
 		err = r.store.FinishInvocation(wctx, rec.row)
-		if err == nil || errors.Is(err, postgres.ErrNotRunning) || attempt == 2 || wctx.Err() != nil {
+		if err == nil || errors.Is(err, arena.ErrNotRunning) || attempt == 2 || wctx.Err() != nil {
 			break
 		}
 		time.Sleep(time.Duration(attempt+1) * 500 * time.Millisecond)
@@ -364,7 +363,7 @@ func (r *Runner) failUnrecorded(ctx context.Context, out *Outcome, id, modelID s
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	err := r.store.FailInvocation(wctx, id, modelID, recordFailed, r.now())
-	if err != nil && !errors.Is(err, postgres.ErrNotRunning) {
+	if err != nil && !errors.Is(err, arena.ErrNotRunning) {
 		return err
 	}
 	f := recordFailed

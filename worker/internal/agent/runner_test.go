@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/testenv"
 	"github.com/autonome-go/autonome/worker/internal/agent"
 	"github.com/autonome-go/autonome/worker/internal/agent/agenttest"
@@ -82,7 +81,7 @@ func invocations(t *testing.T, a *agenttest.Arena, modelID string) []invocationR
 	return out
 }
 
-func modelCounters(t *testing.T, a *agenttest.Arena, id string) postgres.AgentModel {
+func modelCounters(t *testing.T, a *agenttest.Arena, id string) arena.AgentModel {
 	t.Helper()
 	ms, err := a.Store.AgentModels(testenv.Context(t, 10*time.Second))
 	if err != nil {
@@ -94,7 +93,7 @@ func modelCounters(t *testing.T, a *agenttest.Arena, id string) postgres.AgentMo
 		}
 	}
 	t.Fatalf("no model %s", id)
-	return postgres.AgentModel{}
+	return arena.AgentModel{}
 }
 
 // events waits until ch has at least n events and returns them.
@@ -280,7 +279,7 @@ func TestCycleDataIsBuiltOncePerSlot(t *testing.T) {
 }
 
 // chatArena is one LLM model (deepseek under Apex) with a scripted provider.
-func chatArena(t *testing.T, replies ...llmtest.Reply) (*agenttest.Arena, *agent.Runner, postgres.AgentModel, *llmtest.Server) {
+func chatArena(t *testing.T, replies ...llmtest.Reply) (*agenttest.Arena, *agent.Runner, arena.AgentModel, *llmtest.Server) {
 	t.Helper()
 	entry := arena.DefaultRoster()[1] // deepseek, Apex
 	a := agenttest.NewArena(t, []arena.RosterEntry{entry})

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/prompt"
 )
 
@@ -28,7 +27,7 @@ type standing struct {
 // the variant's models and every baseline (the yardsticks of every
 // variant). The return of each runs from its first snapshot of the window
 // (or its capital when it has none) to its equity now.
-func rankStandings(models []postgres.AgentModel, snaps []arena.AccountSnapshot, windowStart map[string]arena.Fixed) map[arena.Variant][]standing {
+func rankStandings(models []arena.AgentModel, snaps []arena.AccountSnapshot, windowStart map[string]arena.Fixed) map[arena.Variant][]standing {
 	byID := make(map[string]*arena.AccountSnapshot, len(snaps))
 	for i := range snaps {
 		byID[snaps[i].AccountID] = &snaps[i]

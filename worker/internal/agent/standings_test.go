@@ -7,17 +7,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/prompt"
 )
 
-func model(id, name string, v arena.Variant, kind arena.ModelKind) postgres.AgentModel {
-	return postgres.AgentModel{Model: arena.Model{ID: id, Name: name, Variant: v, Kind: kind, Active: true}}
+func model(id, name string, v arena.Variant, kind arena.ModelKind) arena.AgentModel {
+	return arena.AgentModel{Model: arena.Model{ID: id, Name: name, Variant: v, Kind: kind, Active: true}}
 }
 
 func TestStandingsPerVariant(t *testing.T) {
 	k := arena.FixedInt
-	models := []postgres.AgentModel{
+	models := []arena.AgentModel{
 		model("a", "alpha", arena.Apex, arena.KindLLM),
 		model("b", "beta", arena.Apex, arena.KindLLM),
 		model("g", "gamma", arena.Guardian, arena.KindLLM),

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // The Runner's needs of the database, declared here so the Runner depends
@@ -16,7 +15,7 @@ import (
 // and cycle slot, so a duplicate delivery is refused) and ends once.
 type Journal interface {
 	BeginInvocation(ctx context.Context, id, modelID, cycleSlot string, startedAt, staleBefore time.Time) error
-	FinishInvocation(ctx context.Context, f postgres.FinishedInvocation) error
+	FinishInvocation(ctx context.Context, f arena.FinishedInvocation) error
 	FailInvocation(ctx context.Context, id, modelID string, f arena.Failure, at time.Time) error
 }
 
@@ -28,7 +27,7 @@ type Outcomes interface {
 
 // ModelReader lists the models with the counters a decision shows them.
 type ModelReader interface {
-	AgentModels(ctx context.Context) ([]postgres.AgentModel, error)
+	AgentModels(ctx context.Context) ([]arena.AgentModel, error)
 }
 
 // EquityReader reads the equity history behind the standings and the
@@ -40,7 +39,7 @@ type EquityReader interface {
 
 // DecisionReader reads a model's earlier decisions within the decision window.
 type DecisionReader interface {
-	RecentDecisions(ctx context.Context, model string, since time.Time, limit int) ([]postgres.DecisionCall, error)
+	RecentDecisions(ctx context.Context, model string, since time.Time, limit int) ([]arena.DecisionCall, error)
 }
 
 // Store is everything a Runner reads and writes besides the exchange.
@@ -56,5 +55,5 @@ type Store interface {
 // ConversationReader reads the latest recorded conversations, which seed
 // the conversations channel's state.
 type ConversationReader interface {
-	Invocations(ctx context.Context, f postgres.InvocationFilter) ([]arena.InvocationRecord, error)
+	Invocations(ctx context.Context, f arena.InvocationFilter) ([]arena.InvocationRecord, error)
 }

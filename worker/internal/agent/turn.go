@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/decision"
 	"github.com/autonome-go/autonome/worker/internal/indicators"
 	"github.com/autonome-go/autonome/worker/internal/llm"
@@ -23,7 +22,7 @@ import (
 // Turn is everything one decision's input is built from.
 type Turn struct {
 	Now             time.Time
-	Model           postgres.AgentModel
+	Model           arena.AgentModel
 	System          string // the seat's rendered system prompt (SystemPrompt)
 	Limits          decision.RiskLimits
 	IntervalMinutes int
@@ -32,8 +31,8 @@ type Turn struct {
 	Markets         []arena.Market
 	Prices          []arena.Price
 	Standings       Standings
-	Closes          []int64                 // the model's 5-minute equity closes over the Sharpe window, cents, oldest first
-	Calls           []postgres.DecisionCall // its earlier createPosition calls within the decision window, newest first
+	Closes          []int64              // the model's 5-minute equity closes over the Sharpe window, cents, oldest first
+	Calls           []arena.DecisionCall // its earlier createPosition calls within the decision window, newest first
 }
 
 // BuildInput renders the user prompt of t and returns the agent's input.
@@ -79,7 +78,7 @@ type Standings map[arena.Variant][]standing
 // RankStandings ranks the active models' accounts per variant; windowStart
 // is each account's first equity of the leaderboard window (its capital when
 // absent).
-func RankStandings(models []postgres.AgentModel, snaps []arena.AccountSnapshot, windowStart map[string]arena.Fixed) Standings {
+func RankStandings(models []arena.AgentModel, snaps []arena.AccountSnapshot, windowStart map[string]arena.Fixed) Standings {
 	return rankStandings(models, snaps, windowStart)
 }
 
@@ -95,7 +94,7 @@ const (
 // FillReader reads the ledger's fills of an order (amount = realized PnL
 // minus fee), for the realized PnL a close reports.
 type FillReader interface {
-	OrderFills(ctx context.Context, modelID, orderID string) ([]postgres.LedgerFill, error)
+	OrderFills(ctx context.Context, modelID, orderID string) ([]arena.LedgerFill, error)
 }
 
 // NewExecutor returns the executor of decision d of account on trader: the
@@ -110,9 +109,9 @@ func NewExecutor(trader Trader, fills FillReader, log *slog.Logger, account stri
 // DecisionCalls returns the createPosition calls of a finished turn as a
 // later turn reads them back (newest first), with the metadata the record
 // stores.
-func DecisionCalls(inv *arena.Invocation, markets []arena.Market) []postgres.DecisionCall {
+func DecisionCalls(inv *arena.Invocation, markets []arena.Market) []arena.DecisionCall {
 	ms := marketMap(markets)
-	var out []postgres.DecisionCall
+	var out []arena.DecisionCall
 	for i := len(inv.ToolCalls) - 1; i >= 0; i-- {
 		tc := &inv.ToolCalls[i]
 		if tc.Type != arena.ToolCreatePosition {
@@ -122,7 +121,7 @@ func DecisionCalls(inv *arena.Invocation, markets []arena.Market) []postgres.Dec
 		if err != nil {
 			continue // plain documents: cannot fail
 		}
-		out = append(out, postgres.DecisionCall{Metadata: string(raw), At: tc.CreatedAt})
+		out = append(out, arena.DecisionCall{Metadata: string(raw), At: tc.CreatedAt})
 	}
 	return out
 }

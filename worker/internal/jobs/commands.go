@@ -6,7 +6,6 @@ import (
 
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/commands"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // placeOrder executes the API's simulator.placeOrder on the simulator. The
@@ -73,13 +72,13 @@ func marketOf(ms []arena.Market, sym arena.Symbol) arena.Market {
 // exchange charges it: the fills are all taker, all maker, or (a limit
 // order that took liquidity and then rested) taker then maker, whichever
 // adds up to the order's fees. The realized PnL is Σ cash + Σ fees.
-func fillsOf(entries []postgres.LedgerFill, o arena.Order, m arena.Market) ([]commands.Fill, arena.Fixed) {
+func fillsOf(entries []arena.LedgerFill, o arena.Order, m arena.Market) ([]commands.Fill, arena.Fixed) {
 	realized := o.Fees
 	for _, e := range entries {
 		realized += e.Amount
 	}
 	taker, maker := m.TakerFeeBps/10_000, m.MakerFeeBps/10_000
-	fee := func(e postgres.LedgerFill, rate arena.Fixed) arena.Fixed { return e.Price.Mul(e.Quantity).Mul(rate) }
+	fee := func(e arena.LedgerFill, rate arena.Fixed) arena.Fixed { return e.Price.Mul(e.Quantity).Mul(rate) }
 	// split k: fills before k are taker, from k on maker.
 	for k := len(entries); k >= 0; k-- {
 		var sum arena.Fixed

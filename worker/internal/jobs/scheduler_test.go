@@ -11,7 +11,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/testenv"
 	"github.com/autonome-go/autonome/worker/internal/agent/agenttest"
 )
@@ -67,8 +66,8 @@ func TestTwoSchedulersEnqueueEachSlotOnce(t *testing.T) {
 func TestFillsFromTheLedger(t *testing.T) {
 	m := arena.DefaultMarkets()[0] // BTC: 2.8 bps taker, 0.4 bps maker
 	at := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
-	e := func(qty, price, amount string) postgres.LedgerFill {
-		return postgres.LedgerFill{Quantity: arena.MustFixed(qty), Price: arena.MustFixed(price), Amount: arena.MustFixed(amount), At: at}
+	e := func(qty, price, amount string) arena.LedgerFill {
+		return arena.LedgerFill{Quantity: arena.MustFixed(qty), Price: arena.MustFixed(price), Amount: arena.MustFixed(amount), At: at}
 	}
 	taker := func(qty, price string) arena.Fixed {
 		return arena.MustFixed(price).Mul(arena.MustFixed(qty)).Mul(m.TakerFeeBps / 10_000)
@@ -76,7 +75,7 @@ func TestFillsFromTheLedger(t *testing.T) {
 	maker := func(qty, price string) arena.Fixed {
 		return arena.MustFixed(price).Mul(arena.MustFixed(qty)).Mul(m.MakerFeeBps / 10_000)
 	}
-	entries := []postgres.LedgerFill{e("0.01", "97000", "-0.2716"), e("0.02", "97010.5", "5")}
+	entries := []arena.LedgerFill{e("0.01", "97000", "-0.2716"), e("0.02", "97010.5", "5")}
 	cases := []struct {
 		name string
 		fees arena.Fixed

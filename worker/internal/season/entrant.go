@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/agent"
 	"github.com/autonome-go/autonome/worker/internal/exchange"
 	"github.com/autonome-go/autonome/worker/internal/llm"
@@ -22,7 +21,7 @@ import (
 // touches an entrant.
 type entrant struct {
 	spec     Entrant
-	model    postgres.AgentModel
+	model    arena.AgentModel
 	seat     llm.Seat
 	system   string
 	interval int // minutes, as the prompts state it
@@ -36,12 +35,12 @@ type entrant struct {
 	cursor   int
 	busyTill time.Time // the end of its last turn
 
-	fills   map[string][]postgres.LedgerFill
+	fills   map[string][]arena.LedgerFill
 	ledger  hash.Hash // SHA-256 of every record batch, in order
 	nFills  int
-	trades  []arena.Position        // closed trades, in order
-	past    []postgres.DecisionCall // newest first
-	samples []sample                // equity at each 5-minute slot
+	trades  []arena.Position     // closed trades, in order
+	past    []arena.DecisionCall // newest first
+	samples []sample             // equity at each 5-minute slot
 	stats   entrantStats
 	invs    []Invocation
 	err     error
@@ -68,7 +67,7 @@ type Invocation struct {
 }
 
 func newEntrant(spec Entrant, cfg ExchangeConfig, msgs []marketdata.Message) (*entrant, error) {
-	e := &entrant{spec: spec, cfg: cfg, msgs: msgs, clock: &clock{}, fills: map[string][]postgres.LedgerFill{}, ledger: sha256.New()}
+	e := &entrant{spec: spec, cfg: cfg, msgs: msgs, clock: &clock{}, fills: map[string][]arena.LedgerFill{}, ledger: sha256.New()}
 	h := fnv.New64a()
 	h.Write([]byte(spec.ID))
 	ex, err := exchange.New(cfg.config(cfg.Seed^h.Sum64(), e))
@@ -80,7 +79,7 @@ func newEntrant(spec Entrant, cfg ExchangeConfig, msgs []marketdata.Message) (*e
 	}
 	e.ex = ex
 	en := spec.Entry
-	e.model = postgres.AgentModel{Model: arena.Model{ID: spec.ID, Name: en.Name, ProviderModel: en.ProviderModel, Variant: en.Variant,
+	e.model = arena.AgentModel{Model: arena.Model{ID: spec.ID, Name: en.Name, ProviderModel: en.ProviderModel, Variant: en.Variant,
 		Provider: en.Provider, Kind: en.Kind, Active: true}}
 	return e, nil
 }
@@ -107,7 +106,7 @@ func (e *entrant) Publish(b *arena.Batch) {
 	}
 	for _, f := range b.Fills {
 		e.nFills++
-		e.fills[f.OrderID] = append(e.fills[f.OrderID], postgres.LedgerFill{Quantity: f.Quantity, Price: f.Price,
+		e.fills[f.OrderID] = append(e.fills[f.OrderID], arena.LedgerFill{Quantity: f.Quantity, Price: f.Price,
 			Amount: f.RealizedPnL - f.Fee, At: f.Time})
 	}
 }
@@ -243,6 +242,6 @@ func (e *entrant) ResetAccount(_ context.Context, accountID string) error {
 }
 
 // OrderFills implements agent.FillReader from the entrant's own records.
-func (e *entrant) OrderFills(_ context.Context, _, orderID string) ([]postgres.LedgerFill, error) {
+func (e *entrant) OrderFills(_ context.Context, _, orderID string) ([]arena.LedgerFill, error) {
 	return e.fills[orderID], nil
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/agent"
 	"github.com/autonome-go/autonome/worker/internal/indicators"
 	"github.com/autonome-go/autonome/worker/internal/llm"
@@ -260,7 +259,7 @@ func (e *entrant) reach(slot time.Time) {
 // standings ranks every entrant as the live cycle does, from each one's
 // equity at slot and its first equity within the leaderboard window.
 func standings(es []*entrant, slot time.Time) agent.Standings {
-	models := make([]postgres.AgentModel, len(es))
+	models := make([]arena.AgentModel, len(es))
 	snaps := make([]arena.AccountSnapshot, 0, len(es))
 	first := make(map[string]arena.Fixed, len(es))
 	for i, e := range es {
@@ -342,7 +341,7 @@ func (e *entrant) closes(slot time.Time) []int64 {
 // recentCalls are the entrant's createPosition calls within the decision
 // window, newest first, at most agent.DecisionLookups (the live query's
 // bound).
-func (e *entrant) recentCalls(slot time.Time) []postgres.DecisionCall {
+func (e *entrant) recentCalls(slot time.Time) []arena.DecisionCall {
 	from := slot.Add(-agent.DecisionWindow)
 	n := 0
 	for n < len(e.past) && n < agent.DecisionLookups && !e.past[n].At.Before(from) {

@@ -208,9 +208,9 @@ func periodDecisions(ctx context.Context, pool *pgxpool.Pool) func(start, end ti
 	r := postgres.NewReader(pool)
 	return func(start, end time.Time) ([]season.LiveDecision, error) {
 		var out []season.LiveDecision
-		before := &postgres.InvocationCursor{CreatedAt: end}
+		before := &arena.InvocationCursor{CreatedAt: end}
 		for {
-			page, err := r.Invocations(ctx, postgres.InvocationFilter{Limit: 500, ToolLimit: 50, Before: before, TextLimit: 4 << 10,
+			page, err := r.Invocations(ctx, arena.InvocationFilter{Limit: 500, ToolLimit: 50, Before: before, TextLimit: 4 << 10,
 				PayloadLimit: 1}) // PayloadLimit 1: the payload is not kept
 			if err != nil {
 				return nil, err
@@ -223,11 +223,11 @@ func periodDecisions(ctx context.Context, pool *pgxpool.Pool) func(start, end ti
 				d := season.LiveDecision{Entrant: inv.ModelID, Invocation: inv.ID, At: inv.CreatedAt, Response: inv.Response, Failure: inv.FailureReason,
 					ToolCalls: make([]season.LiveAction, 0, len(inv.ToolCalls)), InputTokens: inv.InputTokens,
 					OutputTokens: inv.OutputTokens, CostUSD: inv.CostUSD, LatencyMS: inv.LatencyMS}
-				if inv.Status == postgres.StatusFailed && d.Failure == "" {
+				if inv.Status == arena.StatusFailed && d.Failure == "" {
 					d.Failure = "failed"
 				}
 				for _, tc := range inv.ToolCalls {
-					d.ToolCalls = append(d.ToolCalls, season.LiveAction{Type: tc.Type, Metadata: tc.Metadata, Failed: !tc.Success})
+					d.ToolCalls = append(d.ToolCalls, season.LiveAction{Type: string(tc.Type), Metadata: tc.Metadata, Failed: !tc.Success})
 				}
 				out = append(out, d)
 			}
@@ -236,7 +236,7 @@ func periodDecisions(ctx context.Context, pool *pgxpool.Pool) func(start, end ti
 				return out, nil
 			}
 			last := page[len(page)-1]
-			before = &postgres.InvocationCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+			before = &arena.InvocationCursor{CreatedAt: last.CreatedAt, ID: last.ID}
 		}
 	}
 }

@@ -71,7 +71,7 @@ func startLive(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, sim *
 // liveSeat is a seat of LIVE_MODELS with its "Models" row.
 type liveSeat struct {
 	seat  config.LiveSeat
-	model postgres.AgentModel
+	model arena.AgentModel
 }
 
 // liveSeats resolves LIVE_MODELS (TRADING_MODE=live; none otherwise) to
@@ -112,10 +112,10 @@ func liveModelIDs(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool) ([
 	return ids, err
 }
 
-func findSeat(models []postgres.AgentModel, seat string) (postgres.AgentModel, bool) {
+func findSeat(models []arena.AgentModel, seat string) (arena.AgentModel, bool) {
 	i := strings.LastIndexByte(seat, '/')
 	if i < 0 {
-		return postgres.AgentModel{}, false
+		return arena.AgentModel{}, false
 	}
 	name, variant := seat[:i], seat[i+1:]
 	for _, m := range models {
@@ -123,11 +123,11 @@ func findSeat(models []postgres.AgentModel, seat string) (postgres.AgentModel, b
 			return m, true
 		}
 	}
-	return postgres.AgentModel{}, false
+	return arena.AgentModel{}, false
 }
 
 // liveAccount opens a model's credentials and builds its trader.
-func liveAccount(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, key []byte, m postgres.AgentModel, seat config.LiveSeat,
+func liveAccount(ctx context.Context, cfg config.Worker, pool *pgxpool.Pool, key []byte, m arena.AgentModel, seat config.LiveSeat,
 	sim *simulator.Simulator, onMismatch func(int64, []live.Diff), log *slog.Logger) (*live.Account, error) {
 	sealed, ok, err := postgres.LoadCredentials(ctx, pool, m.ID)
 	if err != nil {

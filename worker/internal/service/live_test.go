@@ -188,7 +188,7 @@ func liveConfig(t *testing.T, fake *lightertest.Venue, seat string) config.Worke
 		LighterChainID: lightertest.Chain, LighterAPIKeyIndex: 3}
 }
 
-func seatID(t *testing.T, models []postgres.AgentModel, e arena.RosterEntry) string {
+func seatID(t *testing.T, models []arena.AgentModel, e arena.RosterEntry) string {
 	t.Helper()
 	m, ok := findSeat(models, e.Name+"/"+string(e.Variant))
 	if !ok {

@@ -28,7 +28,7 @@ type Arena struct {
 	URL      string // the database's URL, to open more pools
 	Store    *postgres.Agents
 	Reader   *postgres.Reader
-	Models   []postgres.AgentModel // by name, then variant
+	Models   []arena.AgentModel // by name, then variant
 	Exchange *Exchange
 	History  *synthetic.Feed
 	Redis    *goredis.Client
@@ -61,7 +61,7 @@ func NewArena(t testing.TB, roster []arena.RosterEntry) *Arena {
 }
 
 // Model returns the model called name under variant.
-func (a *Arena) Model(t testing.TB, name string, v arena.Variant) postgres.AgentModel {
+func (a *Arena) Model(t testing.TB, name string, v arena.Variant) arena.AgentModel {
 	t.Helper()
 	for _, m := range a.Models {
 		if m.Name == name && m.Variant == v {
@@ -69,7 +69,7 @@ func (a *Arena) Model(t testing.TB, name string, v arena.Variant) postgres.Agent
 		}
 	}
 	t.Fatalf("no model %s/%s", name, v)
-	return postgres.AgentModel{}
+	return arena.AgentModel{}
 }
 
 // Quiet is a logger that discards everything, unless AGENTTEST_LOG is set
