@@ -22,9 +22,11 @@ bench: ## run the benchmarks (exchange, feeds, prompts, API) and print the figur
 	@$(SERVICES) && $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
 bench-sse: ## hold 10 000 SSE clients at 20 events/s and report latency and memory (the relay, then the plain design it is compared with)
-	@$(SERVICES) && $(GO) run ./worker/cmd/ssebench -clients 10000 -rate 20 -duration 30s && \
+	@$(SERVICES) && uptime && status=0 && \
+		{ $(GO) run ./worker/cmd/ssebench -clients 10000 -rate 20 -duration 30s || status=$$?; } && \
 		echo "--- the plain design (a goroutine per client through http.ResponseWriter), for comparison:" && \
-		$(GO) run ./worker/cmd/ssebench -clients 10000 -rate 20 -duration 30s -plain -check=false
+		$(GO) run ./worker/cmd/ssebench -clients 10000 -rate 20 -duration 30s -plain -check=false; \
+		uptime; exit $$status
 
 build: ## build every binary into bin/
 	$(GO) build -o bin/ ./...
