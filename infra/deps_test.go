@@ -87,6 +87,13 @@ func TestDependencyRules(t *testing.T) {
 					under(p, "worker/internal/marketdata") || under(p, "worker/internal/relay") || under(p, "worker/cmd/relay")
 			},
 			func(dep string) bool { return under(dep, "shared/postgres") }},
+		{"the read model's consumers (views, the API's procedures, the co-pilot, the agents, the broadcaster, seasons) take domain types, never the Postgres adapter",
+			func(p string) bool {
+				return under(p, "shared/views") || under(p, "functions/internal/rpc") && !under(p, "functions/internal/rpc/rpctest") ||
+					under(p, "functions/internal/chat") || under(p, "worker/internal/agent") && !under(p, "worker/internal/agent/agenttest") ||
+					under(p, "worker/internal/broadcast") || under(p, "worker/internal/season")
+			},
+			func(dep string) bool { return under(dep, "shared/postgres") }},
 	}
 	checked := map[string]int{}
 	for _, p := range listPackages(t) {
@@ -110,19 +117,17 @@ func TestDependencyRules(t *testing.T) {
 }
 
 // postgresImporters are the packages that may import the Postgres adapter
-// directly: the wiring, the jobs and recorders that write through it, and
-// the API's procedures (until its row types have domain homes). Everything
-// else takes domain types (arena.Model, Account, Position, ExitPlan,
-// InvocationRecord, AgentModel, ...) and declares the interfaces it needs; a
+// directly: the wiring, and the jobs and recorders that write through it.
+// Everything else takes domain types (arena.Model, Account, Position,
+// ExitPlan, InvocationRecord, AgentModel, Activity, EquitySpan,
+// SeasonRecord, ...) and declares the interfaces it needs (rpc.Store); a
 // package added here should say why in its commit.
 var postgresImporters = map[string]bool{
 	"functions/chat": true, "worker/cmd/worker": true, "worker/internal/service": true, // wiring
 	"shared/testenv": true, "functions/internal/rpc/rpctest": true, "worker/internal/agent/agenttest": true, // test support
-	"worker/internal/jobs": true, "worker/internal/simulator": true, "worker/internal/season": true,
+	"worker/internal/jobs": true, "worker/internal/simulator": true,
 	"worker/internal/seasonimport": true,
-	// The reader (postgres.Reader) and its season, activity and equity row
-	// types still travel through the API's procedures.
-	"functions/internal/rpc": true,
+	"functions/rpc":                true, // the API's wiring: it hands the procedures a postgres.Reader as their rpc.Store
 }
 
 // The Postgres adapter's types stay at its edge: a package outside

@@ -37,7 +37,7 @@ func run(ctx context.Context, stdout io.Writer) error {
 	}
 	log := config.Logger(stdout, cfg.LogLevel, cfg.LogFormat, "api")
 	redis.UseLogger(log)
-	h, closeFn, err := newHandler(ctx, cfg, log)
+	h, closeFn, err := newHandler(ctx, cfg, log, started)
 	if err != nil {
 		return err
 	}
@@ -70,9 +70,4 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) e
 	err := httpserver.Run(ctx, &http.Server{Addr: addr, Handler: h, WriteTimeout: time.Minute})
 	log.Info("api stopped")
 	return err
-}
-
-// newHandler builds the API from cfg (see rpc.Build).
-func newHandler(ctx context.Context, cfg config.API, log *slog.Logger) (http.Handler, func(), error) {
-	return rpc.Build(ctx, cfg, log, started)
 }

@@ -31,7 +31,7 @@ func TestWiringFromEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	env.Worker(t, commands.Queue(env.Prefix))
-	h, closeFn, err := newHandler(testenv.Context(t, 10*time.Second), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h, closeFn, err := newHandler(testenv.Context(t, 10*time.Second), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

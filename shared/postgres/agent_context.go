@@ -24,7 +24,7 @@ func (s *Agents) FirstEquitySince(ctx context.Context, ids []string, from time.T
 	out := make(map[string]arena.Fixed, len(ids))
 	var id string
 	var c int64
-	_, err = pgx.ForEachRow(rows, []any{&id, &c}, func() error { out[id] = Cents(c); return nil })
+	_, err = pgx.ForEachRow(rows, []any{&id, &c}, func() error { out[id] = arena.Cents(c); return nil })
 	if err != nil {
 		return nil, fmt.Errorf("read window start equity: %w", err)
 	}
@@ -39,7 +39,7 @@ func (s *Agents) EquityCloses(ctx context.Context, ids []string, from time.Time)
 	rows, err := s.pool.Query(ctx, `
 		SELECT "modelId", "lastCents" FROM "PortfolioBuckets"
 		WHERE "modelId" = ANY($1) AND "width" = 300 AND "bucketStart" >= $2
-		ORDER BY "modelId", "bucketStart"`, ids, binStart(from, Width5m))
+		ORDER BY "modelId", "bucketStart"`, ids, binStart(from, arena.Bucket5m))
 	if err != nil {
 		return nil, fmt.Errorf("query equity closes: %w", err)
 	}

@@ -1,10 +1,13 @@
 package postgres
 
 import (
+	"context"
 	"errors"
 
 	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/autonome-go/autonome/shared/arena"
 )
 
 // Unavailable reports whether err means the server cannot serve right now
@@ -27,4 +30,32 @@ func Unavailable(err error) bool {
 		return true
 	}
 	return false
+}
+
+// Code says what a failed statement means to whoever asked: the database is
+// unavailable (Unavailable, or no PostgreSQL code at all: the dial failed or
+// the connection broke), the statement took too long (the caller's context
+// ended, or the server canceled it: 57014), or the database refused our SQL
+// (internal: a bug). An error that already carries an arena code keeps it.
+func Code(err error) arena.Code {
+	var coded *arena.Error
+	var pg *pgconn.PgError
+	switch {
+	case errors.As(err, &coded):
+		return coded.Code
+	case Unavailable(err):
+		return arena.CodeUnavailable
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded),
+		errors.As(err, &pg) && pg.Code == pgerrcode.QueryCanceled:
+		return arena.CodeTimeout
+	case errors.As(err, &pg):
+		return arena.CodeInternal
+	}
+	return arena.CodeUnavailable
+}
+
+// readErr wraps a read's failure with what was read and its Code, so that
+// the Reader's callers answer a client without knowing PostgreSQL's errors.
+func readErr(err error, format string, args ...any) error {
+	return arena.WrapError(Code(err), err, format, args...)
 }

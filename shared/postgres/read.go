@@ -4,8 +4,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/autonome-go/autonome/shared/arena"
 )
 
 // Reader runs the API's read queries. Every method is one or two round
@@ -20,9 +18,6 @@ type Reader struct {
 
 // NewReader returns a Reader on pool.
 func NewReader(pool *pgxpool.Pool) *Reader { return &Reader{pool: pool} }
-
-// Cents converts whole cents (a numeric(18,2) value × 100) to Fixed.
-func Cents(c int64) arena.Fixed { return arena.Fixed(c * (arena.FixedScale / 100)) }
 
 // numericText, passed before a query's arguments, asks for NUMERIC columns
 // in text format: arena.Fixed's Scanner then parses the server's exact

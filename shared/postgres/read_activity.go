@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,31 +9,17 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-// Activity is what a model did over some time: trades closed (net PnL is
-// realized − fees + funding; resets are not trades) and decisions finished.
-type Activity struct {
-	Trades, Wins, Losses, Longs        int
-	NetPnL, GrossPnL, WinPnL, LossPnL  arena.Fixed // LossPnL ≤ 0
-	Fees, Funding                      arena.Fixed // Funding: received (+) or paid (−)
-	Invocations                        int         // finished decisions
-	FailedInvocations                  int         // the decision failed as a whole
-	ToolFailedInvocations              int         // at least one tool call failed
-	FailedAny                          int         // either
-	InputTokens, OutputTokens, Latency int64       // Latency: Σ milliseconds
-	CostUSD                            arena.Fixed // LLM cost
-}
-
 const activityColumns = `"trades", "wins", "losses", "longs", "netPnlE8", "grossPnlE8", "winPnlE8", "lossPnlE8",
 	"feesE8", "fundingE8", "invocations", "failedInvocations", "toolFailedInvocations", "failedAny", "inputTokens",
 	"outputTokens", "costUsdE8", "latencyMs"`
 
 // ActivityTotals returns every model's all-time activity (models that never
 // did anything are absent).
-func (r *Reader) ActivityTotals(ctx context.Context, ids []string) (map[string]Activity, error) {
+func (r *Reader) ActivityTotals(ctx context.Context, ids []string) (map[string]arena.Activity, error) {
 	rows, err := r.pool.Query(ctx, `SELECT "modelId", `+activityColumns+`
 		FROM "ModelActivityTotals" WHERE "modelId" = ANY($1)`, ids)
 	if err != nil {
-		return nil, fmt.Errorf("query activity totals: %w", err)
+		return nil, readErr(err, "query activity totals")
 	}
 	return collectActivity(rows)
 }
@@ -43,7 +28,7 @@ func (r *Reader) ActivityTotals(ctx context.Context, ids []string) (map[string]A
 // from "ActivityDaily", whole hours before the first of them from
 // "ActivityHourly", and the part of the first hour from the raw rows, so
 // that the read is bounded by the window's days, not its events.
-func (r *Reader) ActivityWindow(ctx context.Context, ids []string, from time.Time) (map[string]Activity, error) {
+func (r *Reader) ActivityWindow(ctx context.Context, ids []string, from time.Time) (map[string]arena.Activity, error) {
 	c1 := binCeil(from, time.Hour)
 	c2 := binCeil(c1, 24*time.Hour)
 	rows, err := r.pool.Query(ctx, `
@@ -80,15 +65,15 @@ func (r *Reader) ActivityWindow(ctx context.Context, ids []string, from time.Tim
 		       sum("outputTokens")::int8, sum("costUsdE8")::int8, sum("latencyMs")::int8
 		FROM parts GROUP BY 1`, ids, from, c1, c2)
 	if err != nil {
-		return nil, fmt.Errorf("query activity window: %w", err)
+		return nil, readErr(err, "query activity window")
 	}
 	return collectActivity(rows)
 }
 
-func collectActivity(rows pgx.Rows) (map[string]Activity, error) {
-	out := map[string]Activity{}
+func collectActivity(rows pgx.Rows) (map[string]arena.Activity, error) {
+	out := map[string]arena.Activity{}
 	var id string
-	var a Activity
+	var a arena.Activity
 	var net, gross, win, loss, fees, funding, cost int64 // arena.Fixed units, scanned as integers
 	_, err := pgx.ForEachRow(rows, []any{&id, &a.Trades, &a.Wins, &a.Losses, &a.Longs, &net, &gross, &win,
 		&loss, &fees, &funding, &a.Invocations, &a.FailedInvocations, &a.ToolFailedInvocations, &a.FailedAny,
@@ -99,45 +84,30 @@ func collectActivity(rows pgx.Rows) (map[string]Activity, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read activity: %w", err)
+		return nil, readErr(err, "read activity")
 	}
 	return out, nil
 }
 
-// TradeStats are distribution statistics of a model's closed trades. Sizes
-// are quantity × entry price in USD, holds in minutes, confidence a
-// fraction; the leverage and confidence figures cover only the trades that
-// recorded one (LeverageCount, ConfidenceCount).
-type TradeStats struct {
-	Trades                                         int
-	BiggestWin, BiggestLoss                        arena.Fixed
-	AvgSize, MedianSize, MaxSize                   float64
-	AvgHold, MedianHold, MaxHold                   float64
-	LeverageCount                                  int
-	AvgLeverage, MedianLeverage, MaxLeverage       float64
-	ConfidenceCount                                int
-	AvgConfidence, MedianConfidence, MaxConfidence float64
-}
-
 // TradeStats returns the statistics of the models of ids that have trades.
-func (r *Reader) TradeStats(ctx context.Context, ids []string) (map[string]TradeStats, error) {
+func (r *Reader) TradeStats(ctx context.Context, ids []string) (map[string]arena.TradeStats, error) {
 	rows, err := r.pool.Query(ctx, `
 		SELECT "modelId", "trades", "biggestWinE8", "biggestLossE8", "avgTradeSize", "medianTradeSize",
 		       "maxTradeSize", "avgHoldMinutes", "medianHoldMinutes", "maxHoldMinutes", "leverageCount", "avgLeverage",
 		       "medianLeverage", "maxLeverage", "confidenceCount", "avgConfidence", "medianConfidence", "maxConfidence"
 		FROM "ModelTradeStats" WHERE "modelId" = ANY($1)`, ids)
 	if err != nil {
-		return nil, fmt.Errorf("query trade stats: %w", err)
+		return nil, readErr(err, "query trade stats")
 	}
 	return collectTradeStats(rows)
 }
 
 // collectTradeStats reads rows of (id, trades, biggest win and loss ×1e8,
 // sizes, holds, leverages, confidences) keyed by their first column.
-func collectTradeStats(rows pgx.Rows) (map[string]TradeStats, error) {
-	out := map[string]TradeStats{}
+func collectTradeStats(rows pgx.Rows) (map[string]arena.TradeStats, error) {
+	out := map[string]arena.TradeStats{}
 	var id string
-	var s TradeStats
+	var s arena.TradeStats
 	var win, loss int64
 	_, err := pgx.ForEachRow(rows, []any{&id, &s.Trades, &win, &loss, &s.AvgSize, &s.MedianSize, &s.MaxSize,
 		&s.AvgHold, &s.MedianHold, &s.MaxHold, &s.LeverageCount, &s.AvgLeverage, &s.MedianLeverage, &s.MaxLeverage,
@@ -147,7 +117,7 @@ func collectTradeStats(rows pgx.Rows) (map[string]TradeStats, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read trade stats: %w", err)
+		return nil, readErr(err, "read trade stats")
 	}
 	return out, nil
 }
@@ -156,7 +126,7 @@ func collectTradeStats(rows pgx.Rows) (map[string]TradeStats, error) {
 // entrants that closed trades, computed from "SeasonTrades" as
 // arena_refresh_trade_stats computes the live accounts' (sizes are the
 // closed quantity at the entry price, USD; holds in minutes).
-func (r *Reader) SeasonTradeStats(ctx context.Context, id string) (map[string]TradeStats, error) {
+func (r *Reader) SeasonTradeStats(ctx context.Context, id string) (map[string]arena.TradeStats, error) {
 	rows, err := r.pool.Query(ctx, `
 		WITH t AS (
 			SELECT "entrantId", (("realizedPnl" - "fees" + "funding") * 100000000)::int8 AS net,
@@ -171,7 +141,7 @@ func (r *Reader) SeasonTradeStats(ctx context.Context, id string) (map[string]Tr
 		       count(conf)::int, coalesce(avg(conf), 0), coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY conf), 0), coalesce(max(conf), 0)
 		FROM t GROUP BY 1`, id)
 	if err != nil {
-		return nil, fmt.Errorf("query season trade stats: %w", err)
+		return nil, readErr(err, "query season trade stats")
 	}
 	return collectTradeStats(rows)
 }

@@ -145,8 +145,8 @@ func readRaw(t *testing.T, pool *pgxpool.Pool) ([]rawTrade, []rawInv) {
 	return trades, invs
 }
 
-func naiveActivity(trades []rawTrade, invs []rawInv, from time.Time) map[string]postgres.Activity {
-	out := map[string]postgres.Activity{}
+func naiveActivity(trades []rawTrade, invs []rawInv, from time.Time) map[string]arena.Activity {
+	out := map[string]arena.Activity{}
 	for _, r := range trades {
 		if r.status != "CLOSED" || r.trigger == "RESET" || r.closed.Before(from) {
 			continue
@@ -207,7 +207,7 @@ func median(v []float64) float64 {
 	return (v[n/2-1] + v[n/2]) / 2
 }
 
-func naiveTradeStats(trades []rawTrade) map[string]postgres.TradeStats {
+func naiveTradeStats(trades []rawTrade) map[string]arena.TradeStats {
 	type acc struct {
 		sizes, holds, levs, confs []float64
 		win, loss                 arena.Fixed
@@ -249,9 +249,9 @@ func naiveTradeStats(trades []rawTrade) map[string]postgres.TradeStats {
 		}
 		return s / float64(len(v)), median(v), mx
 	}
-	out := map[string]postgres.TradeStats{}
+	out := map[string]arena.TradeStats{}
 	for m, a := range accs {
-		s := postgres.TradeStats{Trades: len(a.sizes), BiggestWin: a.win, BiggestLoss: a.loss,
+		s := arena.TradeStats{Trades: len(a.sizes), BiggestWin: a.win, BiggestLoss: a.loss,
 			LeverageCount: len(a.levs), ConfidenceCount: len(a.confs)}
 		s.AvgSize, s.MedianSize, s.MaxSize = stat(a.sizes)
 		s.AvgHold, s.MedianHold, s.MaxHold = stat(a.holds)

@@ -2,22 +2,11 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/autonome-go/autonome/shared/arena"
 )
-
-// CompletedTrade is a closed trade with the invocation that closed it.
-type CompletedTrade struct {
-	arena.Position // closed
-	// InvocationID is the decision whose closePosition call closed the
-	// trade: the model's successful CLOSE_POSITION tool call nearest to the
-	// close within closeMatchWindow. "" for closes no decision asked for
-	// (stop, target, liquidation).
-	InvocationID string
-}
 
 // closeMatchWindow is how far a closePosition tool call's time may be from
 // the close it caused ("Orders" rows do not name the invocation).
@@ -25,7 +14,7 @@ const closeMatchWindow = "2 minutes"
 
 // CompletedTrades returns modelID's CLOSED rows, newest close first, at most
 // limit. Rows closed by an account reset are not trades.
-func (r *Reader) CompletedTrades(ctx context.Context, modelID string, limit int) ([]CompletedTrade, error) {
+func (r *Reader) CompletedTrades(ctx context.Context, modelID string, limit int) ([]arena.CompletedTrade, error) {
 	rows, err := r.pool.Query(ctx, `
 		SELECT o."id", o."modelId", o."symbol", o."side"::text, o."quantity", o."entryPrice",
 		       coalesce(o."exitPrice", 0), coalesce(o."leverage", 0), coalesce(o."realizedPnl", 0),
@@ -45,16 +34,16 @@ func (r *Reader) CompletedTrades(ctx context.Context, modelID string, limit int)
 		ORDER BY o."closedAt" DESC, o."id" DESC
 		LIMIT $2`, numericText, modelID, limit, closeMatchWindow)
 	if err != nil {
-		return nil, fmt.Errorf("query completed trades: %w", err)
+		return nil, readErr(err, "query completed trades")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (CompletedTrade, error) {
-		var t CompletedTrade
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.CompletedTrade, error) {
+		var t arena.CompletedTrade
 		var err error
 		t.Position, err = scanTrade(row, &t.InvocationID)
 		return t, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read completed trades: %w", err)
+		return nil, readErr(err, "read completed trades")
 	}
 	return out, nil
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 	"unicode/utf8"
 
@@ -37,7 +36,7 @@ func (r *Reader) Invocations(ctx context.Context, f arena.InvocationFilter) ([]a
 		ORDER BY i."createdAt" DESC, i."id" DESC
 		LIMIT $2`, numericText, f.ModelIDs, f.Limit, f.FailedOnly, beforeAt, beforeID, f.TextLimit, f.PayloadLimit)
 	if err != nil {
-		return nil, fmt.Errorf("query invocations: %w", err)
+		return nil, readErr(err, "query invocations")
 	}
 	invs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.InvocationRecord, error) {
 		var inv arena.InvocationRecord
@@ -51,7 +50,7 @@ func (r *Reader) Invocations(ctx context.Context, f arena.InvocationFilter) ([]a
 		return inv, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read invocations: %w", err)
+		return nil, readErr(err, "read invocations")
 	}
 	if len(invs) == 0 || f.ToolLimit <= 0 {
 		return invs, nil
@@ -74,7 +73,7 @@ func (r *Reader) attachToolCalls(ctx context.Context, invs []arena.InvocationRec
 		JOIN LATERAL (SELECT * FROM "ToolCalls" WHERE "invocationId" = i.id ORDER BY "createdAt", "id" LIMIT $2) t ON true`,
 		ids, limit, textLimit)
 	if err != nil {
-		return fmt.Errorf("query tool calls: %w", err)
+		return readErr(err, "query tool calls")
 	}
 	var invID string
 	var tc arena.ToolCallRecord
@@ -85,7 +84,7 @@ func (r *Reader) attachToolCalls(ctx context.Context, invs []arena.InvocationRec
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("read tool calls: %w", err)
+		return readErr(err, "read tool calls")
 	}
 	return nil
 }

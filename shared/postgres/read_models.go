@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -27,14 +26,14 @@ func scanModel(row pgx.Row, m *arena.Model, extra ...any) error {
 func (r *Reader) Models(ctx context.Context) ([]arena.Model, error) {
 	rows, err := r.pool.Query(ctx, modelsQuery("", `"name", "Models"."variant", "id"`))
 	if err != nil {
-		return nil, fmt.Errorf("query models: %w", err)
+		return nil, readErr(err, "query models")
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.Model, error) {
 		var m arena.Model
 		return m, scanModel(row, &m)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read models: %w", err)
+		return nil, readErr(err, "read models")
 	}
 	return out, nil
 }
@@ -46,7 +45,7 @@ func (r *Reader) Accounts(ctx context.Context, ids []string) ([]arena.Account, e
 		       "fundingPnl", "insuranceCredit", "epoch", "updatedAt"
 		FROM "Accounts" WHERE $1::text[] IS NULL OR "modelId" = ANY($1) ORDER BY "modelId"`, numericText, ids)
 	if err != nil {
-		return nil, fmt.Errorf("query accounts: %w", err)
+		return nil, readErr(err, "query accounts")
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.Account, error) {
 		var a arena.Account
@@ -55,7 +54,7 @@ func (r *Reader) Accounts(ctx context.Context, ids []string) ([]arena.Account, e
 		return a, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read accounts: %w", err)
+		return nil, readErr(err, "read accounts")
 	}
 	return out, nil
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"math"
 
 	"github.com/jackc/pgx/v5"
@@ -26,11 +25,11 @@ func (r *Reader) Trades(ctx context.Context, ids []string, limit int) ([]arena.P
 		ORDER BY "closedAt" DESC, "id" DESC
 		LIMIT $2`, numericText, ids, limit)
 	if err != nil {
-		return nil, fmt.Errorf("query trades: %w", err)
+		return nil, readErr(err, "query trades")
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.Position, error) { return scanTrade(row) })
 	if err != nil {
-		return nil, fmt.Errorf("read trades: %w", err)
+		return nil, readErr(err, "read trades")
 	}
 	return out, nil
 }
@@ -63,7 +62,7 @@ func (r *Reader) OpenPositions(ctx context.Context, ids []string) ([]arena.Posit
 		WHERE "status" = 'OPEN' AND ($1::text[] IS NULL OR "modelId" = ANY($1))
 		ORDER BY "modelId", "symbol"`, numericText, ids)
 	if err != nil {
-		return nil, fmt.Errorf("query positions: %w", err)
+		return nil, readErr(err, "query positions")
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.Position, error) {
 		p := arena.Position{Status: arena.PositionOpen}
@@ -74,7 +73,7 @@ func (r *Reader) OpenPositions(ctx context.Context, ids []string) ([]arena.Posit
 		return p, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read positions: %w", err)
+		return nil, readErr(err, "read positions")
 	}
 	return out, nil
 }

@@ -9,15 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-)
 
-// Bucket widths maintained in "PortfolioBuckets".
-const (
-	Width5m  = 5 * time.Minute
-	Width15m = 15 * time.Minute
-	Width1h  = time.Hour
-	Width4h  = 4 * time.Hour
-	Width1d  = 24 * time.Hour
+	"github.com/autonome-go/autonome/shared/arena"
 )
 
 // RunStart returns the time of the first equity snapshot; ok is false
@@ -25,7 +18,7 @@ const (
 func (r *Reader) RunStart(ctx context.Context) (t time.Time, ok bool, err error) {
 	var at *time.Time
 	if err := r.pool.QueryRow(ctx, `SELECT min("createdAt") FROM "PortfolioSize"`).Scan(&at); err != nil {
-		return time.Time{}, false, fmt.Errorf("query run start: %w", err)
+		return time.Time{}, false, readErr(err, "query run start")
 	}
 	if at == nil {
 		return time.Time{}, false, nil
@@ -46,7 +39,7 @@ func (r *Reader) SnapshotRange(ctx context.Context, ids []string, from, to time.
 		LEFT JOIN LATERAL (SELECT "createdAt" FROM "PortfolioSize" WHERE "modelId" = m.id AND "createdAt" >= $2 AND "createdAt" < $3
 		                   ORDER BY "createdAt" DESC LIMIT 1) l ON true`, ids, from, to).Scan(&f, &l)
 	if err != nil {
-		return time.Time{}, time.Time{}, false, fmt.Errorf("query snapshot range: %w", err)
+		return time.Time{}, time.Time{}, false, readErr(err, "query snapshot range")
 	}
 	if f == nil || l == nil {
 		return time.Time{}, time.Time{}, false, nil
@@ -54,25 +47,15 @@ func (r *Reader) SnapshotRange(ctx context.Context, ids []string, from, to time.
 	return *f, *l, true, nil
 }
 
-// EquityPoint is the last snapshot of one model in one time bucket.
-type EquityPoint struct {
-	ModelID     string
-	BucketStart time.Time
-	ID          string // the snapshot's id
-	Cents       int64  // its netPortfolio in cents
-	At          time.Time
-	UpdatedAt   time.Time
-}
-
 // LastPerBucket returns, for each model of ids and each bucket of width
 // (one minute, or a width of "PortfolioBuckets") that has snapshots in
 // [from, to), the last of them, ordered by model then bucket.
-func (r *Reader) LastPerBucket(ctx context.Context, ids []string, width time.Duration, from, to time.Time) ([]EquityPoint, error) {
+func (r *Reader) LastPerBucket(ctx context.Context, ids []string, width time.Duration, from, to time.Time) ([]arena.EquityPoint, error) {
 	if width == time.Minute {
 		return r.lastPerMinute(ctx, ids, from, to)
 	}
 	if !validWidth(width) {
-		return nil, fmt.Errorf("no %s equity buckets", width)
+		return nil, arena.Errorf(arena.CodeInternal, "no %s equity buckets", width)
 	}
 	// Whole buckets come from "PortfolioBuckets"; the bucket containing
 	// `to` may hold snapshots at or after it, so it comes from the raw rows.
@@ -88,7 +71,7 @@ func (r *Reader) LastPerBucket(ctx context.Context, ids []string, width time.Dur
 		 WHERE "modelId" = ANY($1) AND "createdAt" >= greatest($3::timestamptz, $4::timestamptz) AND "createdAt" < $6
 		 ORDER BY "modelId", "createdAt" DESC, "id" DESC)`, ids, int(width/time.Second), from, tail, binStart(from, width), to)
 	if err != nil {
-		return nil, fmt.Errorf("query equity buckets: %w", err)
+		return nil, readErr(err, "query equity buckets")
 	}
 	points, err := collectPoints(rows)
 	sortPoints(points)
@@ -99,19 +82,19 @@ func (r *Reader) LastPerBucket(ctx context.Context, ids []string, width time.Dur
 // about a minute apart, so nearly every row survives; the rows come in time
 // order from the "createdAt" index and are grouped per model here, which
 // spares the database a sort.
-func (r *Reader) lastPerMinute(ctx context.Context, ids []string, from, to time.Time) ([]EquityPoint, error) {
+func (r *Reader) lastPerMinute(ctx context.Context, ids []string, from, to time.Time) ([]arena.EquityPoint, error) {
 	rows, err := r.pool.Query(ctx, `
 		SELECT "modelId", "createdAt", "id", ("netPortfolio" * 100)::int8, "createdAt", "updatedAt"
 		FROM "PortfolioSize" WHERE "modelId" = ANY($1) AND "createdAt" >= $2 AND "createdAt" < $3
 		ORDER BY "createdAt", "id"`, ids, from, to)
 	if err != nil {
-		return nil, fmt.Errorf("query equity minutes: %w", err)
+		return nil, readErr(err, "query equity minutes")
 	}
 	points, err := collectPoints(rows)
 	if err != nil {
 		return nil, err
 	}
-	byModel := map[string][]EquityPoint{}
+	byModel := map[string][]arena.EquityPoint{}
 	for _, p := range points {
 		p.BucketStart = binStart(p.At, time.Minute)
 		ms := byModel[p.ModelID]
@@ -134,37 +117,23 @@ func (r *Reader) lastPerMinute(ctx context.Context, ids []string, from, to time.
 }
 
 // sortPoints orders points by model, bucket, then time and id.
-func sortPoints(ps []EquityPoint) {
-	slices.SortFunc(ps, func(a, b EquityPoint) int {
+func sortPoints(ps []arena.EquityPoint) {
+	slices.SortFunc(ps, func(a, b arena.EquityPoint) int {
 		return cmp.Or(strings.Compare(a.ModelID, b.ModelID), a.BucketStart.Compare(b.BucketStart), a.At.Compare(b.At),
 			strings.Compare(a.ID, b.ID))
 	})
 }
 
-func collectPoints(rows pgx.Rows) ([]EquityPoint, error) {
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (EquityPoint, error) {
-		var p EquityPoint
+func collectPoints(rows pgx.Rows) ([]arena.EquityPoint, error) {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.EquityPoint, error) {
+		var p arena.EquityPoint
 		err := row.Scan(&p.ModelID, &p.BucketStart, &p.ID, &p.Cents, &p.At, &p.UpdatedAt)
 		return p, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read equity points: %w", err)
+		return nil, readErr(err, "read equity points")
 	}
 	return out, nil
-}
-
-// EquitySpan summarises the equity of one model over a span of time: a
-// single snapshot (Width 0) or a bucket. Drawdown is the largest fall from
-// the running peak inside the span, as a fraction.
-type EquitySpan struct {
-	ModelID                string
-	Width                  time.Duration
-	Start                  time.Time
-	First, Last, High, Low int64 // cents
-	Drawdown               float64
-	LastAt                 time.Time
-	Points                 int    // snapshots in the span
-	id                     string // of a single snapshot, to order snapshots taken at the same time
 }
 
 // EquitySpans returns the equity of ids from `from` on, as a sequence per
@@ -174,9 +143,9 @@ type EquitySpan struct {
 // the last width after. Each width must be a width of "PortfolioBuckets"
 // and a multiple of the one before, so a read over a month touches about a
 // hundred rows per model however many snapshots it covers.
-func (r *Reader) EquitySpans(ctx context.Context, ids []string, from time.Time, widths ...time.Duration) ([]EquitySpan, error) {
+func (r *Reader) EquitySpans(ctx context.Context, ids []string, from time.Time, widths ...time.Duration) ([]arena.EquitySpan, error) {
 	if len(widths) == 0 {
-		return nil, fmt.Errorf("equity spans: no width")
+		return nil, arena.Errorf(arena.CodeInternal, "equity spans: no width")
 	}
 	// $1 ids, $2 from, $3.. the lower bound of each width's buckets (the
 	// first also ends the single snapshots), then the widths in seconds.
@@ -186,7 +155,7 @@ func (r *Reader) EquitySpans(ctx context.Context, ids []string, from time.Time, 
 	bound := from
 	for i, w := range widths {
 		if !validWidth(w) || (i > 0 && w%widths[i-1] != 0) {
-			return nil, fmt.Errorf("equity spans: widths %v", widths)
+			return nil, arena.Errorf(arena.CodeInternal, "equity spans: widths %v", widths)
 		}
 		bound = binCeil(bound, w)
 		args[2+i], args[2+n+i] = bound, int(w/time.Second)
@@ -207,23 +176,32 @@ func (r *Reader) EquitySpans(ctx context.Context, ids []string, from time.Time, 
 	}
 	rows, err := r.pool.Query(ctx, q.String(), args...)
 	if err != nil {
-		return nil, fmt.Errorf("query equity spans: %w", err)
+		return nil, readErr(err, "query equity spans")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (EquitySpan, error) {
-		var s EquitySpan
+	// id is a single snapshot's, to order snapshots taken at the same time.
+	type span struct {
+		arena.EquitySpan
+		id string
+	}
+	spans, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (span, error) {
+		var s span
 		var width int
 		err := row.Scan(&s.ModelID, &width, &s.Start, &s.First, &s.Last, &s.High, &s.Low, &s.Drawdown, &s.LastAt, &s.Points, &s.id)
 		s.Width = time.Duration(width) * time.Second
 		return s, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read equity spans: %w", err)
+		return nil, readErr(err, "read equity spans")
 	}
 	// In time order per model; a raw snapshot and a bucket never start at
 	// the same time, and snapshots at the same time are ordered by id.
-	slices.SortFunc(out, func(a, b EquitySpan) int {
+	slices.SortFunc(spans, func(a, b span) int {
 		return cmp.Or(strings.Compare(a.ModelID, b.ModelID), a.Start.Compare(b.Start), strings.Compare(a.id, b.id))
 	})
+	out := make([]arena.EquitySpan, len(spans))
+	for i, s := range spans {
+		out[i] = s.EquitySpan
+	}
 	return out, nil
 }
 
@@ -235,14 +213,14 @@ func (r *Reader) LatestEquity(ctx context.Context, ids []string) (map[string]int
 		JOIN LATERAL (SELECT ("netPortfolio" * 100)::int8 AS c FROM "PortfolioSize" WHERE "modelId" = m.id
 		              ORDER BY "createdAt" DESC, "id" DESC LIMIT 1) l ON true`, ids)
 	if err != nil {
-		return nil, fmt.Errorf("query latest equity: %w", err)
+		return nil, readErr(err, "query latest equity")
 	}
 	out := map[string]int64{}
 	var id string
 	var c int64
 	_, err = pgx.ForEachRow(rows, []any{&id, &c}, func() error { out[id] = c; return nil })
 	if err != nil {
-		return nil, fmt.Errorf("read latest equity: %w", err)
+		return nil, readErr(err, "read latest equity")
 	}
 	return out, nil
 }
@@ -254,33 +232,23 @@ func (r *Reader) DailyCloses(ctx context.Context, ids []string) (map[string][]in
 		SELECT "modelId", "lastCents" FROM "PortfolioBuckets"
 		WHERE "modelId" = ANY($1) AND "width" = 86400 ORDER BY "modelId", "bucketStart"`, ids)
 	if err != nil {
-		return nil, fmt.Errorf("query daily closes: %w", err)
+		return nil, readErr(err, "query daily closes")
 	}
 	out := map[string][]int64{}
 	var id string
 	var c int64
 	_, err = pgx.ForEachRow(rows, []any{&id, &c}, func() error { out[id] = append(out[id], c); return nil })
 	if err != nil {
-		return nil, fmt.Errorf("read daily closes: %w", err)
+		return nil, readErr(err, "read daily closes")
 	}
 	return out, nil
-}
-
-// HourlySum is the sum and count of every snapshot of a group of models
-// in one hour: their mean is SumCents / Points. A rolled-up snapshot counts
-// as the raw snapshots it replaced.
-type HourlySum struct {
-	Group     string // the models' variant
-	HourStart time.Time
-	SumCents  int64
-	Points    int64
 }
 
 // VariantHourlySums returns, per variant and per hour from `from` on, the
 // sum and number of all snapshots of the variant's LLM accounts in that
 // hour (the hour of `from` counts only snapshots at or after it), ordered
 // by variant, then hour.
-func (r *Reader) VariantHourlySums(ctx context.Context, from time.Time) ([]HourlySum, error) {
+func (r *Reader) VariantHourlySums(ctx context.Context, from time.Time) ([]arena.HourlySum, error) {
 	c1 := binCeil(from, time.Hour)
 	rows, err := r.pool.Query(ctx, `
 		SELECT "variant"::text, "hourStart", "sumCents", "points" FROM "VariantHourly" WHERE "hourStart" >= $2
@@ -291,17 +259,17 @@ func (r *Reader) VariantHourlySums(ctx context.Context, from time.Time) ([]Hourl
 		WHERE p."createdAt" >= $1 AND p."createdAt" < $2
 		GROUP BY m."variant", 2`, from, c1)
 	if err != nil {
-		return nil, fmt.Errorf("query variant history: %w", err)
+		return nil, readErr(err, "query variant history")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (HourlySum, error) {
-		var h HourlySum
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.HourlySum, error) {
+		var h arena.HourlySum
 		err := row.Scan(&h.Group, &h.HourStart, &h.SumCents, &h.Points)
 		return h, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read variant history: %w", err)
+		return nil, readErr(err, "read variant history")
 	}
-	slices.SortFunc(out, func(a, b HourlySum) int {
+	slices.SortFunc(out, func(a, b arena.HourlySum) int {
 		return cmp.Or(strings.Compare(a.Group, b.Group), a.HourStart.Compare(b.HourStart))
 	})
 	return out, nil
@@ -309,7 +277,7 @@ func (r *Reader) VariantHourlySums(ctx context.Context, from time.Time) ([]Hourl
 
 func validWidth(w time.Duration) bool {
 	switch w {
-	case Width5m, Width15m, Width1h, Width4h, Width1d:
+	case arena.Bucket5m, arena.Bucket15m, arena.Bucket1h, arena.Bucket4h, arena.Bucket1d:
 		return true
 	}
 	return false

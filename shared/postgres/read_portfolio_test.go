@@ -128,8 +128,8 @@ func TestPortfolioBucketsMatchRawScan(t *testing.T) {
 	// Windows starting at arbitrary times, for each combination of widths
 	// the API uses.
 	for _, widths := range [][]time.Duration{
-		{postgres.Width1h}, {postgres.Width1h, postgres.Width4h}, {postgres.Width5m, postgres.Width1d},
-		{postgres.Width5m, postgres.Width15m, postgres.Width1h, postgres.Width4h, postgres.Width1d},
+		{arena.Bucket1h}, {arena.Bucket1h, arena.Bucket4h}, {arena.Bucket5m, arena.Bucket1d},
+		{arena.Bucket5m, arena.Bucket15m, arena.Bucket1h, arena.Bucket4h, arena.Bucket1d},
 	} {
 		for k := 0; k < 6; k++ {
 			from := base.Add(time.Duration(rng.Int64N(int64(60 * time.Hour))))
@@ -146,7 +146,7 @@ func TestPortfolioBucketsMatchRawScan(t *testing.T) {
 	}
 
 	// Last snapshot per bucket, with ranges ending mid-bucket.
-	for _, w := range []time.Duration{time.Minute, postgres.Width5m, postgres.Width15m, postgres.Width1h, postgres.Width4h} {
+	for _, w := range []time.Duration{time.Minute, arena.Bucket5m, arena.Bucket15m, arena.Bucket1h, arena.Bucket4h} {
 		from := base.Add(time.Duration(rng.Int64N(int64(30 * time.Hour))))
 		to := from.Add(time.Duration(rng.Int64N(int64(40 * time.Hour))))
 		got, err := r.LastPerBucket(ctx, ids, w, from, to)
@@ -155,7 +155,7 @@ func TestPortfolioBucketsMatchRawScan(t *testing.T) {
 		}
 		want := naiveLastPerBucket(raw, w, from, to)
 		if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }),
-			cmpopts.IgnoreFields(postgres.EquityPoint{}, "UpdatedAt")); diff != "" {
+			cmpopts.IgnoreFields(arena.EquityPoint{}, "UpdatedAt")); diff != "" {
 			t.Fatalf("width %s [%s, %s) (-naive +buckets):\n%s", w, from, to, diff)
 		}
 	}
@@ -231,7 +231,7 @@ type summary struct {
 }
 
 // summarize combines spans with the rule of migration 00006.
-func summarize(spans []postgres.EquitySpan) map[string]summary {
+func summarize(spans []arena.EquitySpan) map[string]summary {
 	out := map[string]summary{}
 	peak := map[string]int64{}
 	for _, s := range spans {
@@ -275,7 +275,7 @@ func naiveSummary(raw []snap, from time.Time) map[string]summary {
 	return out
 }
 
-func naiveLastPerBucket(raw []snap, w time.Duration, from, to time.Time) []postgres.EquityPoint {
+func naiveLastPerBucket(raw []snap, w time.Duration, from, to time.Time) []arena.EquityPoint {
 	type key struct {
 		m string
 		b time.Time
@@ -290,9 +290,9 @@ func naiveLastPerBucket(raw []snap, w time.Duration, from, to time.Time) []postg
 			last[k] = s
 		}
 	}
-	var out []postgres.EquityPoint
+	var out []arena.EquityPoint
 	for k, s := range last {
-		out = append(out, postgres.EquityPoint{ModelID: k.m, BucketStart: k.b, ID: s.id, Cents: s.cents, At: s.at})
+		out = append(out, arena.EquityPoint{ModelID: k.m, BucketStart: k.b, ID: s.id, Cents: s.cents, At: s.at})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].ModelID != out[j].ModelID {
@@ -303,7 +303,7 @@ func naiveLastPerBucket(raw []snap, w time.Duration, from, to time.Time) []postg
 	return out
 }
 
-func naiveHourlyMeans(raw []snap, variantOf map[string]string, from time.Time) []postgres.HourlySum {
+func naiveHourlyMeans(raw []snap, variantOf map[string]string, from time.Time) []arena.HourlySum {
 	type key struct {
 		v string
 		h time.Time
@@ -321,9 +321,9 @@ func naiveHourlyMeans(raw []snap, variantOf map[string]string, from time.Time) [
 		hours[k].sum += s.cents * s.samples
 		hours[k].n += s.samples
 	}
-	var out []postgres.HourlySum
+	var out []arena.HourlySum
 	for k, a := range hours {
-		out = append(out, postgres.HourlySum{Group: k.v, HourStart: k.h, SumCents: a.sum, Points: a.n})
+		out = append(out, arena.HourlySum{Group: k.v, HourStart: k.h, SumCents: a.sum, Points: a.n})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Group != out[j].Group {

@@ -13,64 +13,12 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-// SeasonRow is one imported season bundle: its manifest, configuration and
-// leaderboard as JSON documents (their shapes are worker/internal/season's
-// Manifest, Config and []Row), and whether a replay reproduced its result.
-type SeasonRow struct {
-	ID               string
-	ParentID         string // "" for a season that is no A/B derivative
-	ParentResultHash string
-	Swap             string
-	Start, End       time.Time
-	Entrants         int
-	ResultHash       string
-	BundleSHA256     string
-	BundleBytes      int64
-	Manifest         json.RawMessage
-	Config           json.RawMessage
-	Leaderboard      json.RawMessage
-	Verified         bool
-	VerifyError      string
-	VerifiedAt       time.Time // zero when never verified
-	ImportedAt       time.Time
-	Name             string          // display name ("" : the id)
-	Methodology      json.RawMessage // the methodology card (worker/internal/seasonimport.Card)
-	Source           string          // SeasonFromBundle or SeasonLive
-}
-
-// Where a season came from ("Seasons"."source").
-const (
-	SeasonFromBundle = "bundle" // worker season import
-	SeasonLive       = "live"   // the live worker's own season (SEASON_*)
-)
-
-// Verification states of a season, as Status reports them.
-const (
-	SeasonReplayed  = "replayed"  // checksums checked and replayed to the manifest's result hash
-	SeasonFailed    = "failed"    // the replay did not reproduce the result hash (VerifyError says how)
-	SeasonChecksums = "checksums" // checksums checked, not replayed
-	SeasonRecorded  = "recorded"  // written by the live worker, not verified
-)
-
-// Status is the season's verification state.
-func (s *SeasonRow) Status() string {
-	switch {
-	case s.Verified:
-		return SeasonReplayed
-	case s.VerifyError != "":
-		return SeasonFailed
-	case s.Source == SeasonLive:
-		return SeasonRecorded
-	}
-	return SeasonChecksums
-}
-
 const seasonColumns = `"id", coalesce("parentId", ''), coalesce("parentResultHash", ''), "swap", "start", "end", "entrants",
 	"resultHash", "bundleSha256", "bundleBytes", "manifest", "config", "leaderboard", "verified", "verifyError", "verifiedAt", "importedAt",
 	"name", "methodology", "source"`
 
-func scanSeason(row pgx.Row) (SeasonRow, error) {
-	var s SeasonRow
+func scanSeason(row pgx.Row) (arena.SeasonRecord, error) {
+	var s arena.SeasonRecord
 	var verifiedAt *time.Time
 	err := row.Scan(&s.ID, &s.ParentID, &s.ParentResultHash, &s.Swap, &s.Start, &s.End, &s.Entrants, &s.ResultHash,
 		&s.BundleSHA256, &s.BundleBytes, &s.Manifest, &s.Config, &s.Leaderboard, &s.Verified, &s.VerifyError, &verifiedAt, &s.ImportedAt,
@@ -82,79 +30,36 @@ func scanSeason(row pgx.Row) (SeasonRow, error) {
 }
 
 // Seasons lists the imported seasons, newest start first.
-func Seasons(ctx context.Context, pool *pgxpool.Pool) ([]SeasonRow, error) {
+func Seasons(ctx context.Context, pool *pgxpool.Pool) ([]arena.SeasonRecord, error) {
 	rows, err := pool.Query(ctx, `SELECT `+seasonColumns+` FROM "Seasons" ORDER BY "start" DESC, "id"`)
 	if err != nil {
-		return nil, fmt.Errorf("query seasons: %w", err)
+		return nil, readErr(err, "query seasons")
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (SeasonRow, error) { return scanSeason(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (arena.SeasonRecord, error) { return scanSeason(r) })
 	if err != nil {
-		return nil, fmt.Errorf("read seasons: %w", err)
+		return nil, readErr(err, "read seasons")
 	}
 	return out, nil
 }
 
 // Season returns one imported season; arena.CodeNotFound when there is none.
-func Season(ctx context.Context, pool *pgxpool.Pool, id string) (SeasonRow, error) {
+func Season(ctx context.Context, pool *pgxpool.Pool, id string) (arena.SeasonRecord, error) {
 	s, err := scanSeason(pool.QueryRow(ctx, `SELECT `+seasonColumns+` FROM "Seasons" WHERE "id" = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s, arena.Errorf(arena.CodeNotFound, "no season %q", id)
 	}
 	if err != nil {
-		return s, fmt.Errorf("query season %s: %w", id, err)
+		return s, readErr(err, "query season %s", id)
 	}
 	return s, nil
 }
 
-// SeasonEntrant is one line of a season's leaderboard.
-type SeasonEntrant struct {
-	EntrantID   string
-	Position    int // roster order
-	Rank        int
-	Name        string
-	Variant     arena.Variant
-	Kind        arena.ModelKind
-	Model       string // provider model id as called
-	Provider    arena.Provider
-	Capital     arena.Fixed
-	Equity      arena.Fixed
-	ReturnPct   arena.Fixed
-	RealizedPnL arena.Fixed
-	Fees        arena.Fixed
-	Funding     arena.Fixed
-	Fills       int
-	Decisions   int
-	Failed      int
-	Skipped     int
-}
-
-// SeasonEquity is an entrant's equity at a time.
-type SeasonEquity struct {
-	EntrantID string
-	At        time.Time
-	Equity    arena.Fixed
-}
-
-// SeasonDecision is one model turn of a season, summarised.
-type SeasonDecision struct {
-	EntrantID    string
-	Slot         time.Time
-	Actions      json.RawMessage // [{name, arguments, output, failed}]
-	Digest       string          // of the calls made: equal digests, equal decisions
-	Response     string
-	Failure      string
-	InputTokens  int64
-	OutputTokens int64
-	CostUSD      arena.Fixed
-	LatencyMS    int64
-}
-
 // SeasonImport is everything stored for one season.
 type SeasonImport struct {
-	Season    SeasonRow
-	Entrants  []SeasonEntrant
-	Equity    []SeasonEquity
-	Decisions []SeasonDecision
+	Season    arena.SeasonRecord
+	Entrants  []arena.SeasonEntrant
+	Equity    []arena.SeasonEquity
+	Decisions []arena.SeasonDecision
 	Trades    []arena.Position // closed trades; AccountID is the entrant's id
 }
 
@@ -190,7 +95,7 @@ func ImportSeason(ctx context.Context, pool *pgxpool.Pool, im SeasonImport) (boo
 		return insertSeason(ctx, tx, im)
 	})
 	if err != nil {
-		return false, fmt.Errorf("import season %s: %w", im.Season.ID, err)
+		return false, readErr(err, "import season %s", im.Season.ID)
 	}
 	return changed, nil
 }
@@ -199,11 +104,11 @@ func ImportSeason(ctx context.Context, pool *pgxpool.Pool, im SeasonImport) (boo
 // replaced by a weaker import of the same bundle.
 func verifyRank(s string) int {
 	switch s {
-	case SeasonReplayed:
+	case arena.SeasonReplayed:
 		return 3
-	case SeasonFailed:
+	case arena.SeasonFailed:
 		return 2
-	case SeasonChecksums:
+	case arena.SeasonChecksums:
 		return 1
 	}
 	return 0
@@ -216,7 +121,7 @@ func insertSeason(ctx context.Context, tx pgx.Tx, im SeasonImport) error {
 		verifiedAt = &s.VerifiedAt
 	}
 	if s.Source == "" {
-		s.Source = SeasonFromBundle
+		s.Source = arena.SeasonFromBundle
 	}
 	if len(s.Methodology) == 0 {
 		s.Methodology = json.RawMessage(`{}`)
@@ -227,7 +132,7 @@ func insertSeason(ctx context.Context, tx pgx.Tx, im SeasonImport) error {
 		VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
 		s.ID, s.ParentID, s.ParentResultHash, s.Swap, s.Start, s.End, s.Entrants, s.ResultHash, s.BundleSHA256, s.BundleBytes,
 		s.Manifest, s.Config, s.Leaderboard, s.Verified, arena.CleanText(s.VerifyError), verifiedAt, s.Name, s.Methodology, s.Source); err != nil {
-		return fmt.Errorf("insert season: %w", err)
+		return readErr(err, "insert season")
 	}
 	if err := insertSeasonEntrants(ctx, tx, s.ID, im.Entrants); err != nil {
 		return err
@@ -266,12 +171,12 @@ func insertSeasonTrades(ctx context.Context, tx pgx.Tx, id string, ts []arena.Po
 		$16::timestamptz[]) AS r`, id, text[0], text[1], text[2], text[3], text[4], money[0], money[1], money[2], money[3],
 		money[4], money[5], money[6], conf, opened, closed)
 	if err != nil {
-		return fmt.Errorf("insert season trades: %w", err)
+		return readErr(err, "insert season trades")
 	}
 	return nil
 }
 
-func insertSeasonEntrants(ctx context.Context, tx pgx.Tx, id string, es []SeasonEntrant) error {
+func insertSeasonEntrants(ctx context.Context, tx pgx.Tx, id string, es []arena.SeasonEntrant) error {
 	var text [6][]string
 	var ints [6][]int
 	var money [6][]string
@@ -293,12 +198,12 @@ func insertSeasonEntrants(ctx context.Context, tx pgx.Tx, id string, es []Season
 		id, text[0], text[1], text[2], text[3], text[4], text[5], ints[0], ints[1], ints[2], ints[3], ints[4], ints[5],
 		money[0], money[1], money[2], money[3], money[4], money[5])
 	if err != nil {
-		return fmt.Errorf("insert season entrants: %w", err)
+		return readErr(err, "insert season entrants")
 	}
 	return nil
 }
 
-func insertSeasonEquity(ctx context.Context, tx pgx.Tx, id string, ps []SeasonEquity) error {
+func insertSeasonEquity(ctx context.Context, tx pgx.Tx, id string, ps []arena.SeasonEquity) error {
 	ids, ats, vals := make([]string, len(ps)), make([]time.Time, len(ps)), make([]string, len(ps))
 	for i, p := range ps {
 		ids[i], ats[i], vals[i] = p.EntrantID, p.At, p.Equity.String()
@@ -306,12 +211,12 @@ func insertSeasonEquity(ctx context.Context, tx pgx.Tx, id string, ps []SeasonEq
 	_, err := tx.Exec(ctx, `INSERT INTO "SeasonEquity" ("seasonId", "entrantId", "at", "equity")
 		SELECT $1, r.* FROM unnest($2::text[], $3::timestamptz[], $4::numeric[]) AS r`, id, ids, ats, vals)
 	if err != nil {
-		return fmt.Errorf("insert season equity: %w", err)
+		return readErr(err, "insert season equity")
 	}
 	return nil
 }
 
-func insertSeasonDecisions(ctx context.Context, tx pgx.Tx, id string, ds []SeasonDecision) error {
+func insertSeasonDecisions(ctx context.Context, tx pgx.Tx, id string, ds []arena.SeasonDecision) error {
 	n := len(ds)
 	ids, slots, acts, digests, resps, fails := make([]string, n), make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	in, out, lat, cost := make([]int64, n), make([]int64, n), make([]int64, n), make([]string, n)
@@ -324,29 +229,31 @@ func insertSeasonDecisions(ctx context.Context, tx pgx.Tx, id string, ds []Seaso
 		SELECT $1, r.* FROM unnest($2::text[], $3::timestamptz[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::int8[], $9::int8[],
 		$10::int8[], $11::numeric[]) AS r`, id, ids, slots, acts, digests, resps, fails, in, out, lat, cost)
 	if err != nil {
-		return fmt.Errorf("insert season decisions: %w", err)
+		return readErr(err, "insert season decisions")
 	}
 	return nil
 }
 
 // Seasons lists the imported seasons, newest start first.
-func (r *Reader) Seasons(ctx context.Context) ([]SeasonRow, error) { return Seasons(ctx, r.pool) }
+func (r *Reader) Seasons(ctx context.Context) ([]arena.SeasonRecord, error) {
+	return Seasons(ctx, r.pool)
+}
 
 // Season returns one imported season; arena.CodeNotFound when there is none.
-func (r *Reader) Season(ctx context.Context, id string) (SeasonRow, error) {
+func (r *Reader) Season(ctx context.Context, id string) (arena.SeasonRecord, error) {
 	return Season(ctx, r.pool, id)
 }
 
 // SeasonEntrants reads a season's leaderboard in rank order.
-func (r *Reader) SeasonEntrants(ctx context.Context, id string) ([]SeasonEntrant, error) {
+func (r *Reader) SeasonEntrants(ctx context.Context, id string) ([]arena.SeasonEntrant, error) {
 	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "position", "rank", "name", "variant", "kind", "model", "provider",
 		"capital", "equity", "returnPct", "realizedPnl", "fees", "funding",
 		"fills", "decisions", "failed", "skipped" FROM "SeasonEntrants" WHERE "seasonId" = $1 ORDER BY "rank", "entrantId"`, numericText, id)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonEntrant, error) {
-		var e SeasonEntrant
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.SeasonEntrant, error) {
+		var e arena.SeasonEntrant
 		err := row.Scan(&e.EntrantID, &e.Position, &e.Rank, &e.Name, &e.Variant, &e.Kind, &e.Model, &e.Provider,
 			&e.Capital, &e.Equity, &e.ReturnPct, &e.RealizedPnL, &e.Fees, &e.Funding, &e.Fills, &e.Decisions, &e.Failed, &e.Skipped)
 		return e, err
@@ -355,14 +262,14 @@ func (r *Reader) SeasonEntrants(ctx context.Context, id string) ([]SeasonEntrant
 
 // SeasonEquity reads the equity series of a season's entrants (all when
 // ids is empty), by entrant then time.
-func (r *Reader) SeasonEquity(ctx context.Context, id string, ids []string) ([]SeasonEquity, error) {
+func (r *Reader) SeasonEquity(ctx context.Context, id string, ids []string) ([]arena.SeasonEquity, error) {
 	rows, err := r.pool.Query(ctx, `SELECT "entrantId", "at", "equity" FROM "SeasonEquity"
 		WHERE "seasonId" = $1 AND (coalesce(cardinality($2::text[]), 0) = 0 OR "entrantId" = ANY($2)) ORDER BY "entrantId", "at"`, numericText, id, ids)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (SeasonEquity, error) {
-		var p SeasonEquity
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (arena.SeasonEquity, error) {
+		var p arena.SeasonEquity
 		err := row.Scan(&p.EntrantID, &p.At, &p.Equity)
 		return p, err
 	})
@@ -389,7 +296,7 @@ func (r *Reader) SeasonTrades(ctx context.Context, id string, ids []string) ([]a
 
 // SeasonDecisions reads an entrant's decisions in a season (every
 // entrant's when entrant is ""), in slot order, at most limit.
-func (r *Reader) SeasonDecisions(ctx context.Context, id, entrant string, limit int) ([]SeasonDecision, error) {
+func (r *Reader) SeasonDecisions(ctx context.Context, id, entrant string, limit int) ([]arena.SeasonDecision, error) {
 	rows, err := r.pool.Query(ctx, `SELECT `+seasonDecisionColumns+` FROM "SeasonDecisions" WHERE "seasonId" = $1 AND ($2 = '' OR "entrantId" = $2)
 		ORDER BY "slot", "entrantId" LIMIT $3`, numericText, id, entrant, limit)
 	if err != nil {
@@ -401,7 +308,7 @@ func (r *Reader) SeasonDecisions(ctx context.Context, id, entrant string, limit 
 // SeasonFailures reads a season's failed decisions (failed as a whole, or
 // with a failed tool call) of the entrants in ids (all when empty), the
 // latest first, at most limit.
-func (r *Reader) SeasonFailures(ctx context.Context, id string, ids []string, limit int) ([]SeasonDecision, error) {
+func (r *Reader) SeasonFailures(ctx context.Context, id string, ids []string, limit int) ([]arena.SeasonDecision, error) {
 	rows, err := r.pool.Query(ctx, `SELECT `+seasonDecisionColumns+` FROM "SeasonDecisions"
 		WHERE "seasonId" = $1 AND (coalesce(cardinality($2::text[]), 0) = 0 OR "entrantId" = ANY($2))
 		  AND ("failure" <> '' OR EXISTS (SELECT 1 FROM jsonb_array_elements("actions") x WHERE (x->>'failed')::boolean))
@@ -415,8 +322,8 @@ func (r *Reader) SeasonFailures(ctx context.Context, id string, ids []string, li
 const seasonDecisionColumns = `"entrantId", "slot", "actions"::text, "digest", "response", "failure", "inputTokens",
 	"outputTokens", "costUsd", "latencyMs"`
 
-func scanSeasonDecision(row pgx.CollectableRow) (SeasonDecision, error) {
-	var s SeasonDecision
+func scanSeasonDecision(row pgx.CollectableRow) (arena.SeasonDecision, error) {
+	var s arena.SeasonDecision
 	var acts string
 	err := row.Scan(&s.EntrantID, &s.Slot, &acts, &s.Digest, &s.Response, &s.Failure, &s.InputTokens, &s.OutputTokens, &s.CostUSD, &s.LatencyMS)
 	s.Actions = json.RawMessage(acts)
@@ -428,7 +335,7 @@ func scanSeasonDecision(row pgx.CollectableRow) (SeasonDecision, error) {
 // failed decision, one with a failed tool call, tokens, latency, LLM cost)
 // and its closed trades ("SeasonTrades": wins and losses by net PnL, longs,
 // net and gross PnL, fees, funding). Entrants with neither are absent.
-func (r *Reader) SeasonActivity(ctx context.Context, id string) (map[string]Activity, error) {
+func (r *Reader) SeasonActivity(ctx context.Context, id string) (map[string]arena.Activity, error) {
 	rows, err := r.pool.Query(ctx, `
 		WITH d AS (
 			SELECT "entrantId", count(*)::int AS inv, count(*) FILTER (WHERE "failure" <> '')::int AS failed,
@@ -458,10 +365,10 @@ func (r *Reader) SeasonActivity(ctx context.Context, id string) (map[string]Acti
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]Activity{}
+	out := map[string]arena.Activity{}
 	for rows.Next() {
 		var e string
-		var a Activity
+		var a arena.Activity
 		if err := rows.Scan(&e, &a.Trades, &a.Wins, &a.Losses, &a.Longs, &a.NetPnL, &a.GrossPnL, &a.WinPnL, &a.LossPnL, &a.Fees,
 			&a.Funding, &a.Invocations, &a.FailedInvocations, &a.ToolFailedInvocations, &a.FailedAny, &a.InputTokens,
 			&a.OutputTokens, &a.Latency, &a.CostUSD); err != nil {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/views"
 )
 
@@ -112,7 +111,7 @@ func (a *api) getComparison(ctx context.Context, in ComparisonInput) (Comparison
 }
 
 // pBeats fills in the paired bootstrap over the aligned series.
-func (a *api) pBeats(out *ComparisonOutput, in ComparisonInput, ea, eb []postgres.EquityPoint) {
+func (a *api) pBeats(out *ComparisonOutput, in ComparisonInput, ea, eb []arena.EquityPoint) {
 	ra, rb := returns(cents(ea)), returns(cents(eb))
 	if n := min(len(ra), len(rb)); n >= 2 {
 		out.Periods = n
@@ -134,13 +133,13 @@ func (a *api) seasonComparison(ctx context.Context, in ComparisonInput) (Compari
 	for _, e := range run.entrants {
 		models[e.EntrantID] = arena.Model{ID: e.EntrantID, Name: e.Name, Variant: e.Variant, Kind: e.Kind}
 	}
-	var points []postgres.EquityPoint
+	var points []arena.EquityPoint
 	for _, id := range []string{in.A, in.B} {
 		if _, ok := models[id]; !ok {
 			return ComparisonOutput{}, arena.Errorf(arena.CodeNotFound, "season %q has no entrant %q", in.SeasonID, id)
 		}
 		for _, p := range run.equity[id] {
-			points = append(points, postgres.EquityPoint{ModelID: id, BucketStart: p.At, Cents: fixedCents(p.Equity)})
+			points = append(points, arena.EquityPoint{ModelID: id, BucketStart: p.At, Cents: fixedCents(p.Equity)})
 		}
 	}
 	ea, eb := alignEquity(points, in.A, in.B)
@@ -156,8 +155,8 @@ func (a *api) seasonComparison(ctx context.Context, in ComparisonInput) (Compari
 }
 
 // alignEquity keeps the buckets both ids have a snapshot in, in time order.
-func alignEquity(points []postgres.EquityPoint, a, b string) (ea, eb []postgres.EquityPoint) {
-	other := map[time.Time]postgres.EquityPoint{}
+func alignEquity(points []arena.EquityPoint, a, b string) (ea, eb []arena.EquityPoint) {
+	other := map[time.Time]arena.EquityPoint{}
 	for _, p := range points {
 		if p.ModelID == b {
 			other[p.BucketStart] = p
@@ -171,7 +170,7 @@ func alignEquity(points []postgres.EquityPoint, a, b string) (ea, eb []postgres.
 	return ea, eb
 }
 
-func cents(ps []postgres.EquityPoint) []int64 {
+func cents(ps []arena.EquityPoint) []int64 {
 	out := make([]int64, len(ps))
 	for i, p := range ps {
 		out[i] = p.Cents
@@ -179,10 +178,10 @@ func cents(ps []postgres.EquityPoint) []int64 {
 	return out
 }
 
-func comparedModel(m arena.Model, ps []postgres.EquityPoint) ComparedModel {
+func comparedModel(m arena.Model, ps []arena.EquityPoint) ComparedModel {
 	c := ComparedModel{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m), Kind: m.Kind, Equity: make([]EquityAt, len(ps))}
 	for i, p := range ps {
-		c.Equity[i] = EquityAt{Time: ISO(p.BucketStart), Value: postgres.Cents(p.Cents)}
+		c.Equity[i] = EquityAt{Time: ISO(p.BucketStart), Value: arena.Cents(p.Cents)}
 	}
 	if n := len(ps); n >= 2 {
 		c.PnlPercent = pct(float64(ps[n-1].Cents-ps[0].Cents), float64(ps[0].Cents))

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/views"
 )
 
@@ -19,9 +18,9 @@ var windows = map[string]struct {
 	span   time.Duration
 	widths []time.Duration
 }{
-	"24h": {24 * time.Hour, []time.Duration{postgres.Width5m, postgres.Width1h}},
-	"7d":  {7 * 24 * time.Hour, []time.Duration{postgres.Width5m, postgres.Width1h, postgres.Width4h}},
-	"30d": {30 * 24 * time.Hour, []time.Duration{postgres.Width5m, postgres.Width1h, postgres.Width4h, postgres.Width1d}},
+	"24h": {24 * time.Hour, []time.Duration{arena.Bucket5m, arena.Bucket1h}},
+	"7d":  {7 * 24 * time.Hour, []time.Duration{arena.Bucket5m, arena.Bucket1h, arena.Bucket4h}},
+	"30d": {30 * 24 * time.Hour, []time.Duration{arena.Bucket5m, arena.Bucket1h, arena.Bucket4h, arena.Bucket1d}},
 }
 
 // LeaderboardInput is analytics.getLeaderboard's input.
@@ -144,7 +143,7 @@ func (a *api) capitals(ctx context.Context, ids []string) (map[string]arena.Fixe
 	return out, nil
 }
 
-func leaderboardEntry(m arena.Model, c *curve, act postgres.Activity, capital arena.Fixed, period time.Duration) LeaderboardEntry {
+func leaderboardEntry(m arena.Model, c *curve, act arena.Activity, capital arena.Fixed, period time.Duration) LeaderboardEntry {
 	e := LeaderboardEntry{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m), Kind: m.Kind,
 		StartValue: capital, EndValue: capital, Trades: act.Trades, WinRate: pct(float64(act.Wins), float64(act.Trades)),
 		ProfitFactor: profitFactor(act), FeesPaid: act.Fees, FundingPaid: -act.Funding, LLMCostUsd: act.CostUSD,
@@ -152,7 +151,7 @@ func leaderboardEntry(m arena.Model, c *curve, act postgres.Activity, capital ar
 		CostPerDecision: costPer(act.CostUSD, act.Invocations),
 		FailureRate:     ratio(100*float64(act.FailedAny), float64(act.Invocations), 4)}
 	if c != nil && c.points >= 2 { // fewer points: no change measurable, as in the reference
-		e.StartValue, e.EndValue = postgres.Cents(c.first), postgres.Cents(c.last)
+		e.StartValue, e.EndValue = arena.Cents(c.first), arena.Cents(c.last)
 		e.PnlAbsolute = e.EndValue - e.StartValue
 		e.PnlPercent = pct(float64(c.last-c.first), float64(c.first))
 		e.MaxDrawdown = roundTo(100*c.drawdown, 4)

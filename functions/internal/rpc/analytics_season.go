@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/stats"
 )
 
@@ -19,9 +18,9 @@ const seasonPeriod = 5 * time.Minute
 // its repeats): each entrant's leaderboard line and equity.
 type seasonRun struct {
 	id       string // the run's season id
-	entrants []postgres.SeasonEntrant
-	equity   map[string][]postgres.SeasonEquity
-	activity map[string]postgres.Activity // decisions and closed trades
+	entrants []arena.SeasonEntrant
+	equity   map[string][]arena.SeasonEquity
+	activity map[string]arena.Activity // decisions and closed trades
 }
 
 // loadSeasonRun reads a stored season; NOT_FOUND when there is none.
@@ -32,7 +31,7 @@ func (a *api) loadSeasonRun(ctx context.Context, id string, ids []string) (seaso
 		}
 		return seasonRun{}, dbErr(err, "the season")
 	}
-	r := seasonRun{id: id, equity: map[string][]postgres.SeasonEquity{}}
+	r := seasonRun{id: id, equity: map[string][]arena.SeasonEquity{}}
 	var err error
 	if r.entrants, err = a.DB.SeasonEntrants(ctx, id); err != nil {
 		return r, dbErr(err, "the season's entrants")
@@ -53,25 +52,25 @@ func (a *api) loadSeasonRun(ctx context.Context, id string, ids []string) (seaso
 // repeatsOf lists the repeats of a stored season (children imported from
 // `worker season repeat` bundles, swap "repeat:ENTRANT#i") of entrant, or
 // of every entrant when entrant is "", in id order.
-func (a *api) repeatsOf(ctx context.Context, id, entrant string) ([]postgres.SeasonRow, error) {
+func (a *api) repeatsOf(ctx context.Context, id, entrant string) ([]arena.SeasonRecord, error) {
 	all, err := a.DB.Seasons(ctx)
 	if err != nil {
 		return nil, dbErr(err, "the seasons")
 	}
-	var out []postgres.SeasonRow
+	var out []arena.SeasonRecord
 	for _, s := range all {
 		if s.ParentID == id && strings.HasPrefix(s.Swap, "repeat:"+entrant) {
 			out = append(out, s)
 		}
 	}
-	slices.SortFunc(out, func(x, y postgres.SeasonRow) int { return strings.Compare(x.ID, y.ID) })
+	slices.SortFunc(out, func(x, y arena.SeasonRecord) int { return strings.Compare(x.ID, y.ID) })
 	return out, nil
 }
 
 // entry is a stored season entrant's leaderboard entry, computed as the
 // live arena's is (leaderboardEntry) from its 5-minute equity, its
 // decisions and its closed trades, with intervals and the minimum record.
-func (r *seasonRun) entry(b stats.Bootstrap, m stats.MinRecord, e postgres.SeasonEntrant) LeaderboardEntry {
+func (r *seasonRun) entry(b stats.Bootstrap, m stats.MinRecord, e arena.SeasonEntrant) LeaderboardEntry {
 	ps := r.equity[e.EntrantID]
 	var c *curve
 	if len(ps) >= 2 {
@@ -101,7 +100,7 @@ func (r *seasonRun) entry(b stats.Bootstrap, m stats.MinRecord, e postgres.Seaso
 
 // seasonModel is a season entrant as the statistics see a model: its
 // entrant id stands for the model id.
-func seasonModel(e postgres.SeasonEntrant) arena.Model {
+func seasonModel(e arena.SeasonEntrant) arena.Model {
 	return arena.Model{ID: e.EntrantID, Name: e.Name, Variant: e.Variant, Kind: e.Kind, Provider: e.Provider, ProviderModel: e.Model}
 }
 
@@ -131,7 +130,7 @@ func (a *api) repeatReturns(ctx context.Context, season string) (map[string][]fl
 		if err != nil {
 			return nil, dbErr(err, "a repeat's entrants")
 		}
-		if i := slices.IndexFunc(es, func(e postgres.SeasonEntrant) bool { return e.EntrantID == entrant }); i >= 0 {
+		if i := slices.IndexFunc(es, func(e arena.SeasonEntrant) bool { return e.EntrantID == entrant }); i >= 0 {
 			out[entrant] = append(out[entrant], roundTo(es[i].ReturnPct.Float64(), 4))
 		}
 	}

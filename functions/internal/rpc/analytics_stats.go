@@ -5,7 +5,6 @@ import (
 	"context"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/views"
 )
 
@@ -91,8 +90,8 @@ type AdvancedStats struct {
 
 // modelFacts is everything the statistics of a scope need, read at once.
 type modelFacts struct {
-	totals  map[string]postgres.Activity
-	trades  map[string]postgres.TradeStats
+	totals  map[string]arena.Activity
+	trades  map[string]arena.TradeStats
 	latest  map[string]int64
 	capital map[string]arena.Fixed
 }
@@ -116,7 +115,7 @@ func (a *api) facts(ctx context.Context, s *scope) (modelFacts, error) {
 // accountValue is the latest snapshot, or the initial capital before any.
 func (f *modelFacts) accountValue(id string) arena.Fixed {
 	if c, ok := f.latest[id]; ok {
-		return postgres.Cents(c)
+		return arena.Cents(c)
 	}
 	return f.capital[id]
 }

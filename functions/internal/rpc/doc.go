@@ -1,8 +1,9 @@
 // Package rpc is the API's net/http handler: the oRPC wire protocol (the one
 // the reference frontend's @orpc/client RPCLink speaks) and the procedures
-// behind it. Reads come from Postgres (postgres.Reader, over the read models
-// of migration 00006) and from the latest marks and venue order books in
-// Redis; writes become
+// behind it. Reads come from a Store (the Postgres adapter's Reader, over the
+// read models of migration 00006, handed over by functions/rpc's wiring; its
+// answers are arena types and its failures carry arena codes) and from the
+// latest marks and venue order books in Redis; writes become
 // commands the worker executes (shared/commands), and the API waits for
 // their results.
 //

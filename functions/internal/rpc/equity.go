@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/stats"
 )
 
@@ -25,7 +24,7 @@ type curve struct {
 // first of them (single snapshots and finer buckets) contribute their last
 // value as the opening close. Drawdown combines spans with the rule of
 // migration 00006: max(span drawdown, (peak before − span low) / peak before).
-func curves(spans []postgres.EquitySpan, period time.Duration) map[string]*curve {
+func curves(spans []arena.EquitySpan, period time.Duration) map[string]*curve {
 	out := map[string]*curve{}
 	for _, s := range spans {
 		c := out[s.ModelID]
@@ -112,7 +111,7 @@ func costPer(cost arena.Fixed, n int) *arena.Fixed {
 }
 
 // profitFactor is gross wins over gross losses; nil without a losing trade.
-func profitFactor(a postgres.Activity) *float64 {
+func profitFactor(a arena.Activity) *float64 {
 	if a.LossPnL >= 0 {
 		return nil
 	}

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/arena"
 )
 
 func TestSharpeAndSortino(t *testing.T) {
@@ -36,10 +36,10 @@ func TestSharpeAndSortino(t *testing.T) {
 // period closes from the coarsest spans after the head.
 func TestCurves(t *testing.T) {
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	span := func(w time.Duration, start time.Duration, first, last, hi, lo int64, dd float64) postgres.EquitySpan {
-		return postgres.EquitySpan{ModelID: "m", Width: w, Start: at.Add(start), First: first, Last: last, High: hi, Low: lo, Drawdown: dd, Points: 2}
+	span := func(w time.Duration, start time.Duration, first, last, hi, lo int64, dd float64) arena.EquitySpan {
+		return arena.EquitySpan{ModelID: "m", Width: w, Start: at.Add(start), First: first, Last: last, High: hi, Low: lo, Drawdown: dd, Points: 2}
 	}
-	spans := []postgres.EquitySpan{
+	spans := []arena.EquitySpan{
 		span(0, 0, 1000, 1000, 1000, 1000, 0),                           // a snapshot
 		span(time.Hour, time.Hour, 1010, 1200, 1200, 990, 0.05),         // peak 1200 inside
 		span(4*time.Hour, 4*time.Hour, 1100, 900, 1150, 900, 0.2173913), // falls to 900 from 1200 before it: 25 %

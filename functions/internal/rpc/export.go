@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // ResultRow is one entrant's result in one run of a season: what
@@ -102,7 +101,7 @@ func (a *api) seasonResults(ctx context.Context, id string) (Results, error) {
 	return out, nil
 }
 
-func seasonIDs(rows []postgres.SeasonRow) []string {
+func seasonIDs(rows []arena.SeasonRecord) []string {
 	out := make([]string, len(rows))
 	for i, s := range rows {
 		out[i] = s.ID

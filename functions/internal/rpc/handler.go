@@ -8,7 +8,6 @@ import (
 
 	"github.com/autonome-go/autonome/shared/clientaddr"
 	"github.com/autonome-go/autonome/shared/commands"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/shared/stats"
 )
@@ -28,7 +27,7 @@ type HealthSource interface {
 
 // Deps are what the procedures read from and send to.
 type Deps struct {
-	DB       *postgres.Reader
+	DB       Store
 	Marks    MarkSource
 	Books    BookSource
 	Commands Commander

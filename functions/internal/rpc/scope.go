@@ -8,11 +8,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/jackc/pgerrcode"
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // scope is the set of accounts a request covers. A variant's competition
@@ -53,24 +49,24 @@ func (s *scope) model(id string) arena.Model {
 	return arena.Model{ID: id}
 }
 
-// dbErr codes a Postgres failure: the server shutting down, starting up,
-// refusing connections or out of resources (and anything without a
-// PostgreSQL code: no connection) means it is unavailable; a statement it
-// canceled or that ran out of time is a timeout; the database refusing our
-// SQL otherwise is a bug (internal). The cause is logged by the router,
-// never sent.
+// dbErr answers a failed read with a client-safe message by the code the
+// Store gave it: unavailable (the database is down, starting, refusing
+// connections or out of resources), a timeout, or internal (the database
+// refused our SQL: a bug). A failure without a code means no connection
+// (or, when a context ended, a timeout); another code (not found, invalid)
+// is the answer as it is. The cause is logged by the router, never sent.
 func dbErr(err error, what string) error {
-	var pg *pgconn.PgError
+	var coded *arena.Error
 	switch {
-	case postgres.Unavailable(err):
-		return arena.WrapError(arena.CodeUnavailable, err, "the database is unavailable")
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded),
-		errors.As(err, &pg) && pg.Code == pgerrcode.QueryCanceled:
+	case errors.As(err, &coded) && coded.Code == arena.CodeTimeout,
+		!errors.As(err, &coded) && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
 		return arena.WrapError(arena.CodeTimeout, err, "reading %s took too long", what)
-	case errors.As(err, &pg):
+	case !errors.As(err, &coded) || coded.Code == arena.CodeUnavailable:
+		return arena.WrapError(arena.CodeUnavailable, err, "the database is unavailable")
+	case coded.Code == arena.CodeInternal:
 		return arena.WrapError(arena.CodeInternal, err, "reading %s failed", what)
 	}
-	return arena.WrapError(arena.CodeUnavailable, err, "the database is unavailable")
+	return err
 }
 
 // checkVariant validates a variant filter: a variant id, or "all" when

@@ -19,14 +19,14 @@ import (
 func storeSeason(t *testing.T, env *rpctest.Env, id string, parent string, swap string, drift float64) {
 	t.Helper()
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	im := postgres.SeasonImport{Season: postgres.SeasonRow{ID: id, ParentID: parent, Swap: swap, Start: start, End: start.Add(12 * time.Hour),
+	im := postgres.SeasonImport{Season: arena.SeasonRecord{ID: id, ParentID: parent, Swap: swap, Start: start, End: start.Add(12 * time.Hour),
 		Entrants: 2, ResultHash: "hash-" + id, BundleSHA256: "sum-" + id, Manifest: json.RawMessage(`{}`), Config: json.RawMessage(`{}`),
 		Leaderboard: json.RawMessage(`[]`)}}
 	for i, name := range []string{"alpha", "beta"} {
 		eq := 10_000.0
 		for k := 0; k <= 144; k++ {
 			at := start.Add(time.Duration(k) * 5 * time.Minute)
-			im.Equity = append(im.Equity, postgres.SeasonEquity{EntrantID: name + "/Apex", At: at, Equity: cents(t, eq)})
+			im.Equity = append(im.Equity, arena.SeasonEquity{EntrantID: name + "/Apex", At: at, Equity: cents(t, eq)})
 			if name == "alpha" {
 				eq *= 1 + drift + 0.002*math.Sin(float64(k))
 			} else {
@@ -34,7 +34,7 @@ func storeSeason(t *testing.T, env *rpctest.Env, id string, parent string, swap 
 			}
 		}
 		final := im.Equity[len(im.Equity)-1].Equity
-		im.Entrants = append(im.Entrants, postgres.SeasonEntrant{EntrantID: name + "/Apex", Position: i, Rank: i + 1, Name: name,
+		im.Entrants = append(im.Entrants, arena.SeasonEntrant{EntrantID: name + "/Apex", Position: i, Rank: i + 1, Name: name,
 			Variant: "Apex", Kind: arena.KindLLM, Model: "test/" + name, Provider: "openai", Capital: arena.FixedInt(10_000), Equity: final,
 			ReturnPct: (final - arena.FixedInt(10_000)).MulInt(100).Div(arena.FixedInt(10_000)), Fills: 12, Decisions: 144})
 	}

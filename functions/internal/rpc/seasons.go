@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // Seasons are recorded runs imported from bundles (worker season import)
@@ -89,7 +88,7 @@ func (a *api) getSeason(ctx context.Context, in SeasonInput) (SeasonOutput, erro
 }
 
 // season reads an imported season: NOT_FOUND when there is none.
-func (a *api) season(ctx context.Context, id string) (postgres.SeasonRow, error) {
+func (a *api) season(ctx context.Context, id string) (arena.SeasonRecord, error) {
 	s, err := a.DB.Season(ctx, id)
 	if arena.ErrorCode(err) == arena.CodeNotFound {
 		return s, unknownSeason(id)
@@ -100,7 +99,7 @@ func (a *api) season(ctx context.Context, id string) (postgres.SeasonRow, error)
 	return s, nil
 }
 
-func seasonSummary(s *postgres.SeasonRow) SeasonSummary {
+func seasonSummary(s *arena.SeasonRecord) SeasonSummary {
 	out := SeasonSummary{ID: s.ID, Name: s.Name, Start: ISO(s.Start), End: ISO(s.End), Entrants: s.Entrants, ResultHash: s.ResultHash,
 		Swap: s.Swap, Source: s.Source, Verification: s.Status(), VerifyError: s.VerifyError, ImportedAt: ISO(s.ImportedAt),
 		BundleSHA256: s.BundleSHA256, BundleBytes: s.BundleBytes}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // SeasonEquityInput is seasons.getEquity's input.
@@ -52,7 +51,7 @@ func (a *api) getSeasonEquity(ctx context.Context, in SeasonEquityInput) (Season
 	if err != nil {
 		return SeasonEquityOutput{}, dbErr(err, "the season's equity")
 	}
-	slices.SortFunc(es, func(x, y postgres.SeasonEntrant) int { return cmp.Compare(x.Position, y.Position) })
+	slices.SortFunc(es, func(x, y arena.SeasonEntrant) int { return cmp.Compare(x.Position, y.Position) })
 	by := map[string][]EquityAt{}
 	for _, p := range ps {
 		by[p.EntrantID] = append(by[p.EntrantID], EquityAt{Time: ISO(p.At), Value: p.Equity})
@@ -119,7 +118,7 @@ func (a *api) getSeasonDecisions(ctx context.Context, in SeasonDecisionsInput) (
 	return out, nil
 }
 
-func seasonDecision(d *postgres.SeasonDecision) SeasonDecision {
+func seasonDecision(d *arena.SeasonDecision) SeasonDecision {
 	return SeasonDecision{EntrantID: d.EntrantID, Slot: ISO(d.Slot), Actions: d.Actions, Digest: d.Digest, Response: d.Response,
 		Failure: d.Failure, InputTokens: d.InputTokens, OutputTokens: d.OutputTokens, CostUsd: d.CostUSD, LatencyMs: d.LatencyMS}
 }
@@ -204,11 +203,11 @@ func (a *api) entrantEquity(ctx context.Context, season, entrant string) ([]Equi
 
 // diffDecisions merges two slot-ordered decision lists and keeps the slots
 // where they differ.
-func diffDecisions(a, b []postgres.SeasonDecision) (int, []DecisionDiff) {
+func diffDecisions(a, b []arena.SeasonDecision) (int, []DecisionDiff) {
 	n, out := 0, []DecisionDiff{}
 	i, j := 0, 0
 	for i < len(a) || j < len(b) {
-		var da, db *postgres.SeasonDecision
+		var da, db *arena.SeasonDecision
 		switch {
 		case j >= len(b) || (i < len(a) && a[i].Slot.Before(b[j].Slot)):
 			da, i = &a[i], i+1

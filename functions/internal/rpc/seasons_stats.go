@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/views"
 )
 
@@ -124,7 +123,7 @@ func (a *api) seasonFailures(ctx context.Context, in FailuresInput, limit int) (
 // seasonFailureEntry is a failed season decision as getFailures lists it:
 // its id is entrant@slot, its tool calls are the stored actions (their
 // outputs as metadata), its reason the failure's leading reason.
-func seasonFailureEntry(d *postgres.SeasonDecision, m arena.Model) FailureEntry {
+func seasonFailureEntry(d *arena.SeasonDecision, m arena.Model) FailureEntry {
 	e := FailureEntry{InvocationID: d.EntrantID + "@" + ISO(d.Slot), ModelID: d.EntrantID, ModelName: m.Name, Variant: views.Variant(m),
 		Response: d.Response, ResponsePayload: json.RawMessage(`null`), CreatedAt: Date(d.Slot), ToolCalls: []FailureToolCall{},
 		FailureSource: "tool_call", TotalInputTokens: d.InputTokens, TotalOutputTokens: d.OutputTokens, CostUsd: d.CostUSD, LatencyMs: d.LatencyMS}
@@ -154,7 +153,7 @@ func seasonFailureEntry(d *postgres.SeasonDecision, m arena.Model) FailureEntry 
 	return e
 }
 
-func modelFailureStats(m arena.Model, t postgres.Activity) ModelFailureStats {
+func modelFailureStats(m arena.Model, t arena.Activity) ModelFailureStats {
 	return ModelFailureStats{ModelID: m.ID, ModelName: m.Name, Variant: views.Variant(m),
 		FailedWorkflowCount: t.FailedInvocations, FailedToolCallCount: t.ToolFailedInvocations, FailedCount: t.FailedAny,
 		InvocationCount: t.Invocations, FailureRate: pct(float64(t.FailedAny), float64(t.Invocations)), Kind: m.Kind}
@@ -189,7 +188,7 @@ func (a *api) seasonVariantHistory(ctx context.Context, id string) (VariantHisto
 	if err != nil {
 		return VariantHistoryOutput{}, err
 	}
-	var sums []postgres.HourlySum
+	var sums []arena.HourlySum
 	idx := map[string]int{}
 	for _, e := range run.entrants {
 		if e.Kind == arena.KindBaseline {
@@ -202,12 +201,12 @@ func (a *api) seasonVariantHistory(ctx context.Context, id string) (VariantHisto
 			if !ok {
 				i = len(sums)
 				idx[k] = i
-				sums = append(sums, postgres.HourlySum{Group: string(e.Variant), HourStart: h})
+				sums = append(sums, arena.HourlySum{Group: string(e.Variant), HourStart: h})
 			}
 			sums[i].SumCents += fixedCents(p.Equity)
 			sums[i].Points++
 		}
 	}
-	slices.SortStableFunc(sums, func(x, y postgres.HourlySum) int { return x.HourStart.Compare(y.HourStart) })
+	slices.SortStableFunc(sums, func(x, y arena.HourlySum) int { return x.HourStart.Compare(y.HourStart) })
 	return variantHistory(sums), nil
 }

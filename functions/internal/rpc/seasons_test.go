@@ -6,6 +6,7 @@ import (
 
 	"github.com/autonome-go/autonome/functions/internal/rpc"
 	"github.com/autonome-go/autonome/functions/internal/rpc/rpctest"
+	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
 )
 
@@ -20,7 +21,7 @@ func TestSeasonLeaderboardFromSeasonTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, last := map[string]postgres.SeasonEquity{}, map[string]postgres.SeasonEquity{}
+	first, last := map[string]arena.SeasonEquity{}, map[string]arena.SeasonEquity{}
 	for _, p := range eq {
 		if _, ok := first[p.EntrantID]; !ok {
 			first[p.EntrantID] = p

@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // completedTradesDefault and completedTradesMax are the reference's limit
@@ -169,7 +168,7 @@ func (a *api) getCompletedTradesFromDB(ctx context.Context, in CompletedTradesFr
 	return out, nil
 }
 
-func tradeFromDB(r *postgres.CompletedTrade, m *arena.Model) CompletedTradeFromDB {
+func tradeFromDB(r *arena.CompletedTrade, m *arena.Model) CompletedTradeFromDB {
 	t := &r.Position
 	notional, realized, closed := exitNotional(t), t.RealizedPnL, ISO(t.ClosedAt)
 	ct := CompletedTradeFromDB{ID: t.ID, ModelID: t.AccountID, Symbol: t.Symbol, Direction: t.Side, Notional: &notional,

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/views"
 )
 
@@ -81,10 +80,10 @@ var resolutions = []struct {
 	upTo  time.Duration
 }{
 	{"1m", time.Minute, 24 * time.Hour},
-	{"5m", postgres.Width5m, 3 * 24 * time.Hour},
-	{"15m", postgres.Width15m, 7 * 24 * time.Hour},
-	{"1h", postgres.Width1h, 30 * 24 * time.Hour},
-	{"4h", postgres.Width4h, 1<<63 - 1},
+	{"5m", arena.Bucket5m, 3 * 24 * time.Hour},
+	{"15m", arena.Bucket15m, 7 * 24 * time.Hour},
+	{"1h", arena.Bucket1h, 30 * 24 * time.Hour},
+	{"4h", arena.Bucket4h, 1<<63 - 1},
 }
 
 // pickResolution applies the range rule, then coarsens while the estimated
@@ -163,7 +162,7 @@ func historyModel(m arena.Model) HistoryModel {
 
 // perAccount turns bucket points (ordered by model, then bucket) into
 // entries, appending each account's latest snapshot at its own time.
-func perAccount(points []postgres.EquityPoint, s *scope) []HistoryEntry {
+func perAccount(points []arena.EquityPoint, s *scope) []HistoryEntry {
 	out := make([]HistoryEntry, 0, len(points)+len(s.ids))
 	for i, p := range points {
 		m := s.model(p.ModelID)
@@ -182,17 +181,17 @@ func perAccount(points []postgres.EquityPoint, s *scope) []HistoryEntry {
 // averageByName merges the accounts of each model name: per bucket, the
 // mean of the accounts' last values (rounded to the cent), stamped with the
 // most recent of them; then the mean of each account's latest snapshot.
-func averageByName(points []postgres.EquityPoint, s *scope) []HistoryEntry {
+func averageByName(points []arena.EquityPoint, s *scope) []HistoryEntry {
 	type key struct {
 		name string
 		at   time.Time
 	}
 	type group struct {
 		sum, n int64
-		last   postgres.EquityPoint
+		last   arena.EquityPoint
 	}
 	groups := map[key]*group{}
-	add := func(k key, p postgres.EquityPoint) {
+	add := func(k key, p arena.EquityPoint) {
 		g := groups[k]
 		if g == nil {
 			g = &group{}
@@ -235,7 +234,7 @@ func averageByName(points []postgres.EquityPoint, s *scope) []HistoryEntry {
 	return out
 }
 
-func groupEntry(last postgres.EquityPoint, sum, n int64, at time.Time, s *scope) HistoryEntry {
+func groupEntry(last arena.EquityPoint, sum, n int64, at time.Time, s *scope) HistoryEntry {
 	return HistoryEntry{ID: last.ID, ModelID: last.ModelID, NetPortfolio: centsText(meanCents(sum, n)),
 		CreatedAt: ISO(at), UpdatedAt: ISO(last.UpdatedAt), Model: historyModel(s.model(last.ModelID)), at: at}
 }

@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/views"
 )

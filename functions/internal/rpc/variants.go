@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // EmptyInput is the input of procedures that take none: {} or nothing.
@@ -65,7 +64,7 @@ func (a *api) getVariantStats(ctx context.Context, in SeasonScope) (VariantStats
 }
 
 // variantStats aggregates the activity of the LLM models by variant.
-func variantStats(models []arena.Model, totals map[string]postgres.Activity) VariantStatsOutput {
+func variantStats(models []arena.Model, totals map[string]arena.Activity) VariantStatsOutput {
 	type acc struct {
 		trades, wins, models, decisions int
 		pnl, fees, cost                 arena.Fixed
@@ -152,14 +151,14 @@ func (a *api) getVariantHistory(ctx context.Context, in VariantHistoryInput) (Va
 
 // variantHistory is each variant's hourly mean and their aggregate, from
 // per-variant hourly sums.
-func variantHistory(sums []postgres.HourlySum) VariantHistoryOutput {
+func variantHistory(sums []arena.HourlySum) VariantHistoryOutput {
 	byVariant := map[arena.Variant][]HistoryPoint{}
 	type acc struct{ sum, n int64 } // of the variants' means, in cents
 	hours := map[time.Time]*acc{}
 	var order []time.Time
 	for _, h := range sums {
 		mean := meanCents(h.SumCents, h.Points)
-		byVariant[arena.Variant(h.Group)] = append(byVariant[arena.Variant(h.Group)], HistoryPoint{Timestamp: ISO(h.HourStart), Value: postgres.Cents(mean)})
+		byVariant[arena.Variant(h.Group)] = append(byVariant[arena.Variant(h.Group)], HistoryPoint{Timestamp: ISO(h.HourStart), Value: arena.Cents(mean)})
 		x := hours[h.HourStart]
 		if x == nil {
 			x = &acc{}
@@ -180,7 +179,7 @@ func variantHistory(sums []postgres.HourlySum) VariantHistoryOutput {
 	slices.SortFunc(order, time.Time.Compare)
 	for _, t := range order {
 		x := hours[t]
-		out.Aggregate = append(out.Aggregate, HistoryPoint{Timestamp: ISO(t), Value: postgres.Cents(meanCents(x.sum, x.n))})
+		out.Aggregate = append(out.Aggregate, HistoryPoint{Timestamp: ISO(t), Value: arena.Cents(meanCents(x.sum, x.n))})
 	}
 	return out
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/autonome-go/autonome/shared/views"
 	"io"
 	"net/http"
 	"reflect"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/autonome-go/autonome/shared/views"
 )
 
 // Date is a timestamp that travels as an oRPC Date: an ISO-8601 string in

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
 )
 
@@ -62,7 +63,7 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 		fmt.Fprintf(stdout, "season %s already imported with result %s (%s): unchanged\n", s.ID, s.ResultHash, s.Status())
 		return nil
 	}
-	what := map[string]string{postgres.SeasonReplayed: "replayed to its result hash", postgres.SeasonChecksums: "checksums only, not replayed"}[s.Status()]
+	what := map[string]string{arena.SeasonReplayed: "replayed to its result hash", arena.SeasonChecksums: "checksums only, not replayed"}[s.Status()]
 	fmt.Fprintf(stdout, "imported season %s: result %s (%s)\n", s.ID, s.ResultHash, what)
 	return nil
 }

@@ -66,12 +66,12 @@ func TestImportIsVerifiedAndIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !out.Changed || out.Season.Status() != postgres.SeasonReplayed || out.Season.ResultHash != res.Hash {
+	if !out.Changed || out.Season.Status() != arena.SeasonReplayed || out.Season.ResultHash != res.Hash {
 		t.Fatalf("import: %+v, want replayed %s", out, res.Hash)
 	}
 	r := postgres.NewReader(pool)
 	s, err := r.Season(ctx, "imp")
-	if err != nil || s.ResultHash != res.Hash || s.Status() != postgres.SeasonReplayed || !s.VerifiedAt.Equal(now()) ||
+	if err != nil || s.ResultHash != res.Hash || s.Status() != arena.SeasonReplayed || !s.VerifiedAt.Equal(now()) ||
 		s.BundleBytes != int64(len(b)) || s.Name != "imp" || !bytes.Contains(s.Methodology, []byte(`"5m0s"`)) {
 		t.Fatalf("stored season %s %s %s %v %d %q err=%v", s.ID, s.ResultHash, s.Status(), s.VerifiedAt, s.BundleBytes, s.Name, err)
 	}
@@ -144,18 +144,18 @@ func TestImportMarksWrongResult(t *testing.T) {
 	bad := bundle(t, s, m, res)
 	var mm *season.Mismatch
 	out, err := Import(ctx, pool, bad, Options{Parallel: 1})
-	if !errors.Is(err, ErrNotVerified) || !errors.As(err, &mm) || out.Season.Status() != postgres.SeasonFailed {
+	if !errors.Is(err, ErrNotVerified) || !errors.As(err, &mm) || out.Season.Status() != arena.SeasonFailed {
 		t.Fatalf("a wrong result hash: %+v %v", out.Season, err)
 	}
 	r := postgres.NewReader(pool)
-	if s, _ := r.Season(ctx, "imp"); s.Status() != postgres.SeasonFailed || s.VerifyError == "" {
+	if s, _ := r.Season(ctx, "imp"); s.Status() != arena.SeasonFailed || s.VerifyError == "" {
 		t.Fatalf("stored as %s (%q)", s.Status(), s.VerifyError)
 	}
 	out, err = Import(ctx, pool, bad, Options{ChecksumsOnly: true})
 	if err != nil || out.Changed {
 		t.Fatalf("checksums-only over a failed replay: %+v %v", out, err)
 	}
-	if out, err = Import(ctx, pool, good, Options{Parallel: 1}); err != nil || !out.Changed || out.Season.Status() != postgres.SeasonReplayed {
+	if out, err = Import(ctx, pool, good, Options{Parallel: 1}); err != nil || !out.Changed || out.Season.Status() != arena.SeasonReplayed {
 		t.Fatalf("the right bundle: %+v %v", out, err)
 	}
 	if _, err := Import(ctx, pool, bad, Options{ChecksumsOnly: true}); !errors.Is(err, postgres.ErrSeasonConflict) {

@@ -24,7 +24,7 @@ type Options struct {
 	// ChecksumsOnly skips the replay: the bundle's files must match the
 	// manifest, and its recorded result is stored, marked "checksums".
 	ChecksumsOnly bool
-	// Source is postgres.SeasonFromBundle (default) or postgres.SeasonLive
+	// Source is arena.SeasonFromBundle (default) or arena.SeasonLive
 	// (the live worker's own season: stored without a replay).
 	Source   string
 	Name     string // display name (default: the season id)
@@ -47,7 +47,7 @@ func ImportFile(ctx context.Context, pool *pgxpool.Pool, path string, o Options)
 
 // Outcome is what an import did.
 type Outcome struct {
-	Season  postgres.SeasonRow
+	Season  arena.SeasonRecord
 	Changed bool // false: already stored, unchanged
 }
 
@@ -95,7 +95,7 @@ func Build(ctx context.Context, b *season.Bundle, o Options) (im postgres.Season
 		return im, nil, err
 	}
 	res, verified := rec, false
-	if !o.ChecksumsOnly && o.Source != postgres.SeasonLive {
+	if !o.ChecksumsOnly && o.Source != arena.SeasonLive {
 		replayed, err := season.Verify(ctx, b, o.Parallel)
 		switch {
 		case err == nil:
@@ -111,7 +111,7 @@ func Build(ctx context.Context, b *season.Bundle, o Options) (im postgres.Season
 		return im, nil, err
 	}
 	row := &im.Season
-	row.Name, row.Source, row.Verified = cmp.Or(o.Name, s.Config.ID), cmp.Or(o.Source, postgres.SeasonFromBundle), verified
+	row.Name, row.Source, row.Verified = cmp.Or(o.Name, s.Config.ID), cmp.Or(o.Source, arena.SeasonFromBundle), verified
 	if verified || verr != nil {
 		row.VerifiedAt = now().UTC()
 	}
@@ -153,7 +153,7 @@ func rows(b *season.Bundle, c season.Config, res *season.Result) (postgres.Seaso
 	if err != nil {
 		return postgres.SeasonImport{}, err
 	}
-	im := postgres.SeasonImport{Season: postgres.SeasonRow{ID: m.ID, Start: m.Start, End: m.End, Entrants: m.Entrants,
+	im := postgres.SeasonImport{Season: arena.SeasonRecord{ID: m.ID, Start: m.Start, End: m.End, Entrants: m.Entrants,
 		ResultHash: m.ResultHash, Manifest: man, Config: json.RawMessage(b.Files[season.ConfigFile]), Leaderboard: board, Methodology: card}}
 	if p := m.Parent; p != nil {
 		im.Season.ParentID, im.Season.ParentResultHash, im.Season.Swap = p.ID, p.ResultHash, p.Swap
@@ -161,7 +161,7 @@ func rows(b *season.Bundle, c season.Config, res *season.Result) (postgres.Seaso
 	im.Entrants = entrants(c, res.Leaderboard)
 	for _, sr := range res.Equity {
 		for _, p := range sr.Points {
-			im.Equity = append(im.Equity, postgres.SeasonEquity{EntrantID: sr.Entrant, At: p.At, Equity: p.Equity})
+			im.Equity = append(im.Equity, arena.SeasonEquity{EntrantID: sr.Entrant, At: p.At, Equity: p.Equity})
 		}
 	}
 	for i := range res.Invocations {
@@ -176,15 +176,15 @@ func rows(b *season.Bundle, c season.Config, res *season.Result) (postgres.Seaso
 	return im, nil
 }
 
-func entrants(c season.Config, rows []season.Row) []postgres.SeasonEntrant {
+func entrants(c season.Config, rows []season.Row) []arena.SeasonEntrant {
 	pos := map[string]int{}
 	provider := map[string]arena.Provider{}
 	for i, e := range c.Entrants {
 		pos[e.ID], provider[e.ID] = i, e.Entry.Provider
 	}
-	out := make([]postgres.SeasonEntrant, len(rows))
+	out := make([]arena.SeasonEntrant, len(rows))
 	for i, r := range rows {
-		out[i] = postgres.SeasonEntrant{EntrantID: r.Entrant, Position: pos[r.Entrant], Rank: r.Rank, Name: r.Name, Variant: r.Variant,
+		out[i] = arena.SeasonEntrant{EntrantID: r.Entrant, Position: pos[r.Entrant], Rank: r.Rank, Name: r.Name, Variant: r.Variant,
 			Kind: r.Kind, Model: r.Model, Provider: provider[r.Entrant], Capital: c.Exchange.StartingCapital, Equity: r.Equity,
 			ReturnPct: r.ReturnPct, RealizedPnL: r.RealizedPnL, Fees: r.Fees, Funding: r.Funding, Fills: r.Fills,
 			Decisions: r.Decisions, Failed: r.Failed, Skipped: r.Skipped}
@@ -209,7 +209,7 @@ const (
 // Decision summarises one recorded turn. Its digest covers every tool call's
 // name and full arguments, in order, and the failure: two turns with the
 // same digest decided the same thing.
-func Decision(inv *season.Invocation) postgres.SeasonDecision {
+func Decision(inv *season.Invocation) arena.SeasonDecision {
 	t := &inv.Turn
 	h := sha256.New()
 	acts := make([]Action, 0, len(t.ToolCalls))
@@ -219,7 +219,7 @@ func Decision(inv *season.Invocation) postgres.SeasonDecision {
 		out, _ := arena.Excerpt(tc.Output, maxOutput)
 		acts = append(acts, Action{Name: tc.Name, Arguments: args, Output: out, Failed: tc.Failed()})
 	}
-	d := postgres.SeasonDecision{EntrantID: inv.Entrant, Slot: inv.Slot, InputTokens: int64(t.Usage.InputTokens),
+	d := arena.SeasonDecision{EntrantID: inv.Entrant, Slot: inv.Slot, InputTokens: int64(t.Usage.InputTokens),
 		OutputTokens: int64(t.Usage.OutputTokens), CostUSD: t.CostUSD, LatencyMS: t.LatencyMS}
 	if t.Failure != nil {
 		d.Failure = string(t.Failure.Reason) + ": " + t.Failure.Message

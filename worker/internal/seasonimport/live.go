@@ -63,7 +63,7 @@ func buildLive(b *season.Bundle, o Options, now func() time.Time) (im postgres.S
 		return im, nil, err
 	}
 	row := &im.Season
-	row.Name, row.Source, row.Verified = cmp.Or(o.Name, c.ID), postgres.SeasonLive, verified
+	row.Name, row.Source, row.Verified = cmp.Or(o.Name, c.ID), arena.SeasonLive, verified
 	if verified || verr != nil {
 		row.VerifiedAt = now().UTC()
 	}
@@ -92,8 +92,8 @@ func liveCard(card *Card, c season.Config, lr *season.LiveResult) {
 
 // liveDecisions converts a live bundle's decisions.jsonl (absent: none) to
 // the rows the Seasons page reads, as Decision does a season's turns.
-func liveDecisions(raw []byte) ([]postgres.SeasonDecision, error) {
-	var out []postgres.SeasonDecision
+func liveDecisions(raw []byte) ([]arena.SeasonDecision, error) {
+	var out []arena.SeasonDecision
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	for dec.More() {
 		var d season.LiveDecision
@@ -107,7 +107,7 @@ func liveDecisions(raw []byte) ([]postgres.SeasonDecision, error) {
 			meta, _ := arena.Excerpt(tc.Metadata, maxArgs)
 			acts = append(acts, Action{Name: tc.Type, Arguments: meta, Failed: tc.Failed})
 		}
-		sd := postgres.SeasonDecision{EntrantID: d.Entrant, Slot: d.At, InputTokens: d.InputTokens, OutputTokens: d.OutputTokens,
+		sd := arena.SeasonDecision{EntrantID: d.Entrant, Slot: d.At, InputTokens: d.InputTokens, OutputTokens: d.OutputTokens,
 			CostUSD: d.CostUSD, LatencyMS: d.LatencyMS, Failure: d.Failure}
 		if d.Failure != "" {
 			fmt.Fprintf(h, "failure\x00%s", d.Failure)

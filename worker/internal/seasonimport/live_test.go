@@ -41,7 +41,7 @@ func TestImportLivePeriod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Season.Source != postgres.SeasonLive || out.Season.Status() != postgres.SeasonReplayed || out.Season.ResultHash != m.ResultHash {
+	if out.Season.Source != arena.SeasonLive || out.Season.Status() != arena.SeasonReplayed || out.Season.ResultHash != m.ResultHash {
 		t.Fatalf("imported %+v", out.Season)
 	}
 	r := postgres.NewReader(pool)
@@ -80,7 +80,7 @@ func TestImportLivePeriod(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err = Import(ctx, pool, forged.Bytes(), Options{})
-	if !errors.Is(err, ErrNotVerified) || out.Season.Status() != postgres.SeasonFailed {
+	if !errors.Is(err, ErrNotVerified) || out.Season.Status() != arena.SeasonFailed {
 		t.Fatalf("a forged result hash: %v, %+v", err, out.Season)
 	}
 }

@@ -161,7 +161,7 @@ func TestLiveSeasonJournalVerifies(t *testing.T) {
 	}
 	replayed := 0
 	for _, s := range stored {
-		if s.Source == postgres.SeasonLive && s.Status() == postgres.SeasonReplayed {
+		if s.Source == arena.SeasonLive && s.Status() == arena.SeasonReplayed {
 			replayed++
 		}
 	}

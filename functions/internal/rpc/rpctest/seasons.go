@@ -44,8 +44,8 @@ func SeedSeasons(ctx context.Context, pool *pgxpool.Pool) error {
 func seasonImport(ab bool) postgres.SeasonImport {
 	end := SeasonStart.Add(3 * time.Hour)
 	id, hash := Season, seasonHashA
-	s := postgres.SeasonRow{Name: "January baselines and trader", Start: SeasonStart, End: end, Entrants: 2,
-		BundleBytes: 48213, Verified: true, VerifiedAt: Now.Add(-time.Hour), Source: postgres.SeasonFromBundle}
+	s := arena.SeasonRecord{Name: "January baselines and trader", Start: SeasonStart, End: end, Entrants: 2,
+		BundleBytes: 48213, Verified: true, VerifiedAt: Now.Add(-time.Hour), Source: arena.SeasonFromBundle}
 	if ab {
 		id, hash = SeasonAB, seasonHashB
 		s.Name, s.ParentID, s.ParentResultHash, s.Swap = "", Season, seasonHashA, seasonSwap
@@ -75,7 +75,7 @@ func seasonImport(ab bool) postgres.SeasonImport {
 	if ab {
 		llmEnd = arena.MustFixed("9990")
 	}
-	im.Entrants = []postgres.SeasonEntrant{
+	im.Entrants = []arena.SeasonEntrant{
 		{EntrantID: SeasonLLM, Position: 0, Name: "trader", Variant: arena.Apex, Kind: arena.KindLLM, Model: "test/trader", Provider: "openai",
 			Capital: arena.FixedInt(10_000), Equity: llmEnd, Fills: 6, Decisions: 4, Failed: 1},
 		{EntrantID: SeasonBase, Position: 1, Name: "momentum", Variant: arena.Guardian, Kind: arena.KindBaseline, Model: "baseline/momentum",
@@ -98,8 +98,8 @@ func seasonImport(ab bool) postgres.SeasonImport {
 		if i == seasonPoints-1 {
 			llm, base = llmEnd, arena.MustFixed("10040.25")
 		}
-		im.Equity = append(im.Equity, postgres.SeasonEquity{EntrantID: SeasonLLM, At: at, Equity: llm},
-			postgres.SeasonEquity{EntrantID: SeasonBase, At: at, Equity: base})
+		im.Equity = append(im.Equity, arena.SeasonEquity{EntrantID: SeasonLLM, At: at, Equity: llm},
+			arena.SeasonEquity{EntrantID: SeasonBase, At: at, Equity: base})
 	}
 	// Closed trades: the trader three (two wins, one loss), momentum two.
 	trade := func(entrant, id string, side arena.Side, qty, entry, exit string, opened, held time.Duration) arena.Position {
@@ -130,12 +130,12 @@ func seasonImport(ab bool) postgres.SeasonImport {
 		if ab && h >= 2 {
 			act, digest, resp = `[{"name":"holding","arguments":"{\"reason\":\"done\"}"}]`, "hold-b", "Nothing to do."
 		}
-		d := postgres.SeasonDecision{EntrantID: SeasonLLM, Slot: slot, Actions: json.RawMessage(act), Digest: digest, Response: resp,
+		d := arena.SeasonDecision{EntrantID: SeasonLLM, Slot: slot, Actions: json.RawMessage(act), Digest: digest, Response: resp,
 			InputTokens: 1000, OutputTokens: 80, CostUSD: arena.MustFixed("0.0021"), LatencyMS: 1500}
 		if h == 3 && !ab {
 			d.Failure = "timeout: the model did not answer in time"
 		}
-		im.Decisions = append(im.Decisions, d, postgres.SeasonDecision{EntrantID: SeasonBase, Slot: slot,
+		im.Decisions = append(im.Decisions, d, arena.SeasonDecision{EntrantID: SeasonBase, Slot: slot,
 			Actions: json.RawMessage(`[{"name":"holding","arguments":"{}"}]`), Digest: "base", Response: "momentum flat"})
 	}
 	return im

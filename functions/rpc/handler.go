@@ -1,4 +1,4 @@
-package rpc
+package main
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/autonome-go/autonome/functions/internal/rpc"
 	"github.com/autonome-go/autonome/shared/clientaddr"
 	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/shared/config"
@@ -14,13 +15,13 @@ import (
 	"github.com/autonome-go/autonome/shared/stats"
 )
 
-// Build opens what the API needs from cfg and returns its handler and the
+// newHandler opens what the API needs from cfg and returns its handler and the
 // function that closes it all. Nothing is dialled: the pool connects on
 // first use (so a cold start does not wait for the database, and the API
 // answers SERVICE_UNAVAILABLE while a dependency is down instead of failing
-// to start), and so does Redis. In Lambda, Build runs once per execution
+// to start), and so does Redis. In Lambda, newHandler runs once per execution
 // environment and every invocation reuses the pool.
-func Build(ctx context.Context, cfg config.API, log *slog.Logger, startedAt time.Time) (http.Handler, func(), error) {
+func newHandler(ctx context.Context, cfg config.API, log *slog.Logger, startedAt time.Time) (http.Handler, func(), error) {
 	addrs, err := clientaddr.New(cfg.TrustedProxies)
 	if err != nil {
 		return nil, nil, err
@@ -36,13 +37,13 @@ func Build(ctx context.Context, cfg config.API, log *slog.Logger, startedAt time
 		_ = rdb.Close()
 		return nil, nil, err
 	}
-	h := NewHandler(Deps{
-		DB:       postgres.NewReader(pool),
+	h := rpc.NewHandler(rpc.Deps{
+		DB:       postgres.NewReader(pool), // the Store
 		Marks:    redis.NewMarks(rdb, cfg.RedisPrefix),
 		Books:    redis.NewBooks(rdb, cfg.RedisPrefix),
 		Commands: commands.NewClient(rdb, commands.Queue(cfg.RedisPrefix)),
 		Health:   redis.NewHealth(rdb, cfg.RedisPrefix),
-	}, Options{
+	}, rpc.Options{
 		Log: log, CORSOrigins: cfg.CORSOrigins, AdminTokens: cfg.Tokens(), RateLimit: cfg.RateLimit,
 		RateBurst: cfg.RateBurst, ClientAddr: addrs, CommandTimeout: cfg.CommandTimeout, StartedAt: startedAt,
 		Bootstrap: stats.Bootstrap{BlockLen: cfg.BlockLength, Resamples: cfg.Resamples, Seed: cfg.Seed},
