@@ -87,11 +87,11 @@ func TestDependencyRules(t *testing.T) {
 					under(p, "worker/internal/marketdata") || under(p, "worker/internal/relay") || under(p, "worker/cmd/relay")
 			},
 			func(dep string) bool { return under(dep, "shared/postgres") }},
-		{"the read model's consumers (views, the API's procedures, the co-pilot, the agents, the broadcaster, seasons) take domain types, never the Postgres adapter",
+		{"the read model's consumers (views, the API's procedures, the co-pilot, the agents, the jobs, the broadcaster, seasons) take domain types, never the Postgres adapter",
 			func(p string) bool {
 				return under(p, "shared/views") || under(p, "functions/internal/rpc") && !under(p, "functions/internal/rpc/rpctest") ||
 					under(p, "functions/internal/chat") || under(p, "worker/internal/agent") && !under(p, "worker/internal/agent/agenttest") ||
-					under(p, "worker/internal/broadcast") || under(p, "worker/internal/season")
+					under(p, "worker/internal/jobs") || under(p, "worker/internal/broadcast") || under(p, "worker/internal/season")
 			},
 			func(dep string) bool { return under(dep, "shared/postgres") }},
 	}
@@ -117,17 +117,18 @@ func TestDependencyRules(t *testing.T) {
 }
 
 // postgresImporters are the packages that may import the Postgres adapter
-// directly: the wiring, and the jobs and recorders that write through it.
-// Everything else takes domain types (arena.Model, Account, Position,
-// ExitPlan, InvocationRecord, AgentModel, Activity, EquitySpan,
-// SeasonRecord, ...) and declares the interfaces it needs (rpc.Store); a
-// package added here should say why in its commit.
+// directly: the wiring (which hands the adapter's Reader and Agents to the
+// procedures and jobs as their rpc.Store and jobs.Store), test support, and
+// the two writers of whole transactions: the simulator's ledger (batches
+// written, state loaded and resynchronised in the adapter's own
+// transactions) and the season importer. Everything else takes domain types
+// (arena.Model, Account, Position, ExitPlan, InvocationRecord, AgentModel,
+// Activity, EquitySpan, SeasonRecord, CycleResult, ...) and declares the
+// interfaces it needs; a package added here should say why in its commit.
 var postgresImporters = map[string]bool{
-	"functions/chat": true, "worker/cmd/worker": true, "worker/internal/service": true, // wiring
+	"functions/chat": true, "functions/rpc": true, "worker/cmd/worker": true, "worker/internal/service": true, // wiring
 	"shared/testenv": true, "functions/internal/rpc/rpctest": true, "worker/internal/agent/agenttest": true, // test support
-	"worker/internal/jobs": true, "worker/internal/simulator": true,
-	"worker/internal/seasonimport": true,
-	"functions/rpc":                true, // the API's wiring: it hands the procedures a postgres.Reader as their rpc.Store
+	"worker/internal/simulator": true, "worker/internal/seasonimport": true, // writers
 }
 
 // The Postgres adapter's types stay at its edge: a package outside

@@ -21,7 +21,7 @@ func TestDecisionContextReads(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 
 	for i, v := range []string{"10000", "10100.5", "10050.25", "9990"} {
-		if _, err := s.InsertSnapshots(ctx, t0.Add(time.Duration(i)*5*time.Minute), []postgres.EquitySnapshot{
+		if _, err := s.InsertSnapshots(ctx, t0.Add(time.Duration(i)*5*time.Minute), []arena.EquitySnapshot{
 			{ModelID: a, Equity: arena.MustFixed(v)}}); err != nil {
 			t.Fatal(err)
 		}

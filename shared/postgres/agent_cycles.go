@@ -6,23 +6,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-)
 
-// Cycle outcomes of one model.
-const (
-	OutcomeSuccess = "success"
-	OutcomeFailed  = "failed"
-	OutcomeSkipped = "skipped"
+	"github.com/autonome-go/autonome/shared/arena"
 )
-
-// CycleResult is a finished decision cycle.
-type CycleResult struct {
-	Slot                       time.Time
-	StartedAt, FinishedAt      time.Time
-	Models                     int
-	Succeeded, Failed, Skipped int
-	ModelIDs                   []string // the models of the cycle, in id order
-}
 
 // StartCycle records the cycle of slot with its models, unless it exists,
 // and returns the models it holds: those given now, or those of the first
@@ -59,7 +45,7 @@ func (s *Agents) StartCycle(ctx context.Context, slot time.Time, modelIDs []stri
 // decision commits last sees no pending model and closes the cycle; when
 // two see that at once, the row lock of the UPDATE lets one close it and
 // the other finds it closed. Exactly one caller gets the result.
-func (s *Agents) FinishCycleModel(ctx context.Context, slot time.Time, modelID, outcome, detail string) (*CycleResult, error) {
+func (s *Agents) FinishCycleModel(ctx context.Context, slot time.Time, modelID, outcome, detail string) (*arena.CycleResult, error) {
 	_, err := s.pool.Exec(ctx, `UPDATE "TradeCycleModels" SET "outcome" = $3, "detail" = NULLIF($4, ''), "finishedAt" = now()
 		WHERE "slot" = $1 AND "modelId" = $2 AND "outcome" IS NULL`, slot, modelID, outcome, detail)
 	if err != nil {
@@ -70,8 +56,8 @@ func (s *Agents) FinishCycleModel(ctx context.Context, slot time.Time, modelID, 
 
 // CloseCycle closes the cycle of slot if it is open and no model is
 // pending (a cycle without models closes at once) and returns it, or nil.
-func (s *Agents) CloseCycle(ctx context.Context, slot time.Time) (*CycleResult, error) {
-	r := CycleResult{Slot: slot}
+func (s *Agents) CloseCycle(ctx context.Context, slot time.Time) (*arena.CycleResult, error) {
+	r := arena.CycleResult{Slot: slot}
 	err := s.pool.QueryRow(ctx, `
 		WITH c AS (
 			SELECT count(*) FILTER (WHERE "outcome" = 'success')::int AS ok,
@@ -98,7 +84,7 @@ func (s *Agents) CloseCycle(ctx context.Context, slot time.Time) (*CycleResult, 
 // recording its pending models as failed with detail, and returns them:
 // their decisions can no longer finish (the worker that ran them stopped,
 // or their tasks were lost).
-func (s *Agents) ExpireCycles(ctx context.Context, before time.Time, detail string) ([]CycleResult, error) {
+func (s *Agents) ExpireCycles(ctx context.Context, before time.Time, detail string) ([]arena.CycleResult, error) {
 	rows, err := s.pool.Query(ctx, `SELECT "slot" FROM "TradeCycles" WHERE "finishedAt" IS NULL AND "slot" < $1 ORDER BY "slot"`, before)
 	if err != nil {
 		return nil, fmt.Errorf("query open cycles: %w", err)
@@ -107,7 +93,7 @@ func (s *Agents) ExpireCycles(ctx context.Context, before time.Time, detail stri
 	if err != nil {
 		return nil, fmt.Errorf("read open cycles: %w", err)
 	}
-	var out []CycleResult
+	var out []arena.CycleResult
 	for _, slot := range slots {
 		if _, err := s.pool.Exec(ctx, `UPDATE "TradeCycleModels" SET "outcome" = 'failed', "detail" = $2, "finishedAt" = now()
 			WHERE "slot" = $1 AND "outcome" IS NULL`, slot, detail); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/testenv"
 )
@@ -33,10 +34,10 @@ func TestCycleClosesExactlyOnce(t *testing.T) {
 		t.Fatalf("models %v, then %v", got, again)
 	}
 
-	outcomes := []string{postgres.OutcomeSuccess, postgres.OutcomeSuccess, postgres.OutcomeFailed,
-		postgres.OutcomeSkipped, postgres.OutcomeSuccess, postgres.OutcomeFailed}
+	outcomes := []string{arena.OutcomeSuccess, arena.OutcomeSuccess, arena.OutcomeFailed,
+		arena.OutcomeSkipped, arena.OutcomeSuccess, arena.OutcomeFailed}
 	var mu sync.Mutex
-	var closed []*postgres.CycleResult
+	var closed []*arena.CycleResult
 	var wg sync.WaitGroup
 	for i, id := range ids {
 		wg.Add(1)
@@ -63,7 +64,7 @@ func TestCycleClosesExactlyOnce(t *testing.T) {
 		t.Fatalf("cycle result %+v", r)
 	}
 	// A late second outcome changes nothing and closes nothing.
-	if res, err := s.FinishCycleModel(ctx, slot, ids[0], postgres.OutcomeFailed, "late"); err != nil || res != nil {
+	if res, err := s.FinishCycleModel(ctx, slot, ids[0], arena.OutcomeFailed, "late"); err != nil || res != nil {
 		t.Fatalf("late outcome: %+v, %v", res, err)
 	}
 }
@@ -87,7 +88,7 @@ func TestEmptyAndExpiredCycles(t *testing.T) {
 	if _, err := s.StartCycle(ctx, stuck, ids); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.FinishCycleModel(ctx, stuck, ids[0], postgres.OutcomeSuccess, ""); err != nil {
+	if _, err := s.FinishCycleModel(ctx, stuck, ids[0], arena.OutcomeSuccess, ""); err != nil {
 		t.Fatal(err)
 	}
 	if res, err := s.ExpireCycles(ctx, stuck, "lost"); err != nil || len(res) != 0 {

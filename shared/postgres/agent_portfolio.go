@@ -11,19 +11,13 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
-// EquitySnapshot is one model's account equity at a time.
-type EquitySnapshot struct {
-	ModelID string
-	Equity  arena.Fixed
-}
-
 // cent is the precision of "PortfolioSize"."netPortfolio".
 var cent = arena.Fixed(arena.FixedScale / 100)
 
 // InsertSnapshots writes one raw "PortfolioSize" row per snapshot, created
 // at `at`, with the equity rounded half away from zero to cents, in one
 // statement. It returns how many rows it wrote.
-func (s *Agents) InsertSnapshots(ctx context.Context, at time.Time, snaps []EquitySnapshot) (int, error) {
+func (s *Agents) InsertSnapshots(ctx context.Context, at time.Time, snaps []arena.EquitySnapshot) (int, error) {
 	if len(snaps) == 0 {
 		return 0, nil
 	}
@@ -41,16 +35,6 @@ func (s *Agents) InsertSnapshots(ctx context.Context, at time.Time, snaps []Equi
 	return int(tag.RowsAffected()), nil
 }
 
-// RollUp is what one retention run changed.
-type RollUp struct {
-	RawRolled   int64 // raw rows replaced by hourly rows
-	HourRows    int64 // hourly rows written (inserted or merged)
-	HourRolled  int64 // hourly rows replaced by daily rows
-	DayRows     int64 // daily rows written (inserted or merged)
-	RawBefore   time.Time
-	HoursBefore time.Time
-}
-
 // RollUpSnapshots applies retention at now in one transaction: raw rows of
 // whole UTC hours older than rawAge become one 'hour' row per model and
 // hour, and 'hour' rows of whole UTC days older than hourAge one 'day' row
@@ -58,8 +42,8 @@ type RollUp struct {
 // its value is the mean of the raw snapshots it stands for (weighted by
 // "samples"), rounded to cents, so the mean of every hour and day is kept.
 // Running it again changes nothing.
-func (s *Agents) RollUpSnapshots(ctx context.Context, now time.Time, rawAge, hourAge time.Duration) (RollUp, error) {
-	r := RollUp{RawBefore: now.Add(-rawAge).UTC().Truncate(time.Hour), HoursBefore: binStart(now.Add(-hourAge), 24*time.Hour)}
+func (s *Agents) RollUpSnapshots(ctx context.Context, now time.Time, rawAge, hourAge time.Duration) (arena.SnapshotRollUp, error) {
+	r := arena.SnapshotRollUp{RawBefore: now.Add(-rawAge).UTC().Truncate(time.Hour), HoursBefore: binStart(now.Add(-hourAge), 24*time.Hour)}
 	err := Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
 		if r.RawRolled, r.HourRows, err = rollUp(ctx, tx, "raw", "hour", "1 hour", r.RawBefore); err != nil {

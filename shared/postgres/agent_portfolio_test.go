@@ -21,7 +21,7 @@ func TestInsertSnapshotsRoundsHalfAwayFromZero(t *testing.T) {
 	ids := seedModels(t, pool, 3)
 	s := postgres.NewAgents(pool)
 	at := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
-	n, err := s.InsertSnapshots(ctx, at, []postgres.EquitySnapshot{
+	n, err := s.InsertSnapshots(ctx, at, []arena.EquitySnapshot{
 		{ModelID: ids[0], Equity: arena.MustFixed("10000.005")},
 		{ModelID: ids[1], Equity: arena.MustFixed("9999.99499999")},
 		{ModelID: ids[2], Equity: arena.MustFixed("-0.005")},

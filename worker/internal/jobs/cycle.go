@@ -11,7 +11,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/worker/internal/agent"
 )
 
@@ -167,8 +166,8 @@ func (j *Jobs) decided(ctx context.Context, t *asynq.Task, p DecidePayload, res 
 	} else if res.Error != "" {
 		detail = res.Error
 	}
-	outcome := map[agent.Status]string{agent.Succeeded: postgres.OutcomeSuccess, agent.Failed: postgres.OutcomeFailed,
-		agent.Skipped: postgres.OutcomeSkipped}[res.Status]
+	outcome := map[agent.Status]string{agent.Succeeded: arena.OutcomeSuccess, agent.Failed: arena.OutcomeFailed,
+		agent.Skipped: arena.OutcomeSkipped}[res.Status]
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	closed, err := j.o.Store.FinishCycleModel(wctx, p.Slot, p.ModelID, outcome, detail)
@@ -197,7 +196,7 @@ func (j *Jobs) writeResult(t *asynq.Task, res decideResult) {
 
 // cycleClosed reports a finished cycle: health, the workflow channel's
 // batch:complete, a log line.
-func (j *Jobs) cycleClosed(ctx context.Context, r postgres.CycleResult) {
+func (j *Jobs) cycleClosed(ctx context.Context, r arena.CycleResult) {
 	j.health.cycleFinished(r)
 	ev := agent.WorkflowEvent{Type: arena.EventBatchComplete, ModelIDs: r.ModelIDs, Timestamp: r.FinishedAt.UTC().Format("2006-01-02T15:04:05.000Z")}
 	if ev.ModelIDs == nil {

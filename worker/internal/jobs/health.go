@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/autonome-go/autonome/shared/postgres"
+	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/shared/retry"
 )
@@ -137,7 +137,7 @@ func (w *Health) cycleStarted(at time.Time) {
 // cycleFinished records a closed cycle: a cycle with a failed decision
 // extends the run of failed cycles, one without resets it. A cycle closing
 // after a newer one (an expired straggler) does not replace its stats.
-func (w *Health) cycleFinished(r postgres.CycleResult) {
+func (w *Health) cycleFinished(r arena.CycleResult) {
 	w.apply(func(s *redis.SchedulerHealth) {
 		if r.Failed > 0 {
 			s.Trade.ConsecutiveFailedCycles++

@@ -14,7 +14,6 @@ import (
 	"github.com/autonome-go/autonome/shared/arena"
 	"github.com/autonome-go/autonome/shared/commands"
 	"github.com/autonome-go/autonome/shared/logdedup"
-	"github.com/autonome-go/autonome/shared/postgres"
 	"github.com/autonome-go/autonome/shared/redis"
 	"github.com/autonome-go/autonome/worker/internal/agent"
 )
@@ -48,7 +47,7 @@ type Options struct {
 	// portfolio; Store records cycles and snapshots; Events publishes the
 	// cycles' and portfolio's events. Required.
 	Trader agent.Trader
-	Store  *postgres.Agents
+	Store  Store
 	Events agent.Publisher
 	// Health writes the scheduler health record (hand the same one to the
 	// runner as agent.Options.OnRunning); default one on the record under
@@ -263,4 +262,26 @@ func (j *Jobs) taskFailed(ctx context.Context, t *asynq.Task, err error) {
 		return
 	}
 	j.log.Info("task failed; it will be retried", "type", t.Type(), "id", id, "attempt", retried+1, "err", err)
+}
+
+// Store is what the schedule reads and records beside the agents' own
+// records (the Postgres adapter's Agents implements it): the fills and
+// epoch the API's commands answer with, each model's turn of a cycle, and
+// the accounts' equity snapshots and their retention.
+type Store interface {
+	OrderFills(ctx context.Context, modelID, orderID string) ([]arena.LedgerFill, error)
+	AccountEpoch(ctx context.Context, modelID string) (int, error)
+	// StartCycle records the cycle of slot with its models unless it
+	// exists, and returns the models it holds; CloseCycle closes a cycle
+	// with no model; ExpireCycles closes the cycles started before before,
+	// their pending models failed with detail.
+	StartCycle(ctx context.Context, slot time.Time, modelIDs []string) ([]string, error)
+	CloseCycle(ctx context.Context, slot time.Time) (*arena.CycleResult, error)
+	ExpireCycles(ctx context.Context, before time.Time, detail string) ([]arena.CycleResult, error)
+	// FinishCycleModel records modelID's outcome (arena.Outcome*) in the
+	// cycle of slot and returns the cycle when that closed it, else nil.
+	FinishCycleModel(ctx context.Context, slot time.Time, modelID, outcome, detail string) (*arena.CycleResult, error)
+	DeleteCyclesBefore(ctx context.Context, before time.Time) (int64, error)
+	InsertSnapshots(ctx context.Context, at time.Time, snaps []arena.EquitySnapshot) (int, error)
+	RollUpSnapshots(ctx context.Context, now time.Time, rawAge, hourAge time.Duration) (arena.SnapshotRollUp, error)
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/autonome-go/autonome/shared/arena"
-	"github.com/autonome-go/autonome/shared/postgres"
 )
 
 // PortfolioUpdate is the portfolio channel's event and state: the
@@ -30,9 +29,9 @@ func (j *Jobs) handleSnapshot(ctx context.Context, t *asynq.Task) error {
 	}
 	start := j.now()
 	accounts := j.o.Trader.Snapshots()
-	snaps := make([]postgres.EquitySnapshot, len(accounts))
+	snaps := make([]arena.EquitySnapshot, len(accounts))
 	for i, a := range accounts {
-		snaps[i] = postgres.EquitySnapshot{ModelID: a.AccountID, Equity: a.Equity}
+		snaps[i] = arena.EquitySnapshot{ModelID: a.AccountID, Equity: a.Equity}
 	}
 	n, err := j.o.Store.InsertSnapshots(ctx, start, snaps)
 	j.health.portfolio(start, err == nil)
