@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,4 +78,29 @@ func TestEMFLine(t *testing.T) {
 	if line.Procedure != "trading/getTrades" || line.Code != "200" || line.Requests != 1 || line.Latency != 12.5 {
 		t.Fatalf("EMF values wrong: %s", buf.String())
 	}
+}
+
+// A Series registers what it makes in the arena's namespace, once.
+func TestSeriesRegistersOnce(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	s := NewSeries(reg)
+	s.CounterVec("things_total", "Things.", "kind").WithLabelValues("a").Add(2)
+	s.Latency("thing_seconds", "Time.").WithLabelValues().Observe(0.2)
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range fams {
+		names = append(names, f.GetName())
+	}
+	if want := []string{"autonome_thing_seconds", "autonome_things_total"}; !slices.Equal(names, want) {
+		t.Fatalf("registered %v, want %v", names, want)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("registering a series twice did not panic")
+		}
+	}()
+	s.Counter("things_total", "Again.")
 }

@@ -99,14 +99,11 @@ type PromObserver struct {
 
 // NewPromObserver registers the API's series on reg.
 func NewPromObserver(reg prometheus.Registerer) *PromObserver {
-	o := &PromObserver{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: metrics.Namespace, Name: "api_requests_total",
-			Help: "API requests by procedure and HTTP status code."}, []string{"procedure", "code"}),
-		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: metrics.Namespace, Name: "api_request_duration_seconds",
-			Help: "API request latency by procedure.", Buckets: metrics.LatencyBuckets}, []string{"procedure"}),
+	s := metrics.NewSeries(reg)
+	return &PromObserver{
+		requests: s.CounterVec("api_requests_total", "API requests by procedure and HTTP status code.", "procedure", "code"),
+		latency:  s.Latency("api_request_duration_seconds", "API request latency by procedure.", "procedure"),
 	}
-	reg.MustRegister(o.requests, o.latency)
-	return o
 }
 
 // ObserveRequest implements Observer.

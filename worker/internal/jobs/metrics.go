@@ -21,26 +21,18 @@ type Metrics struct {
 
 // NewMetrics registers the decisions' series on reg.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
-	ns := metrics.Namespace
-	m := &Metrics{
-		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "decisions_total",
-			Help: "Decision attempts by model, status (success, failed, skipped) and failure reason (none when it succeeded)."},
-			[]string{"model", "status", "reason"}),
-		phase: prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: "decision_phase_duration_seconds",
-			Help:    "Time spent in each phase of a decision: gather (data and prompts), agent (the model's turn, tools included), record.",
-			Buckets: metrics.LatencyBuckets}, []string{"phase"}),
-		llm: prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: "llm_request_duration_seconds",
-			Help: "Time spent waiting for the model in one decision, by model.", Buckets: metrics.LatencyBuckets},
-			[]string{"model"}),
-		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "llm_tokens_total",
-			Help: "Tokens the models used, by model and direction (input, output)."}, []string{"model", "direction"}),
-		cost: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "llm_cost_usd_total",
-			Help: "What the model calls cost, from the roster's prices, by model."}, []string{"model"}),
-		retries: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "decision_retries_total",
-			Help: "Decisions that failed transiently and were queued again, by model."}, []string{"model"}),
+	s := metrics.NewSeries(reg)
+	return &Metrics{
+		decisions: s.CounterVec("decisions_total",
+			"Decision attempts by model, status (success, failed, skipped) and failure reason (none when it succeeded).",
+			"model", "status", "reason"),
+		phase: s.Latency("decision_phase_duration_seconds",
+			"Time spent in each phase of a decision: gather (data and prompts), agent (the model's turn, tools included), record.", "phase"),
+		llm:     s.Latency("llm_request_duration_seconds", "Time spent waiting for the model in one decision, by model.", "model"),
+		tokens:  s.CounterVec("llm_tokens_total", "Tokens the models used, by model and direction (input, output).", "model", "direction"),
+		cost:    s.CounterVec("llm_cost_usd_total", "What the model calls cost, from the roster's prices, by model.", "model"),
+		retries: s.CounterVec("decision_retries_total", "Decisions that failed transiently and were queued again, by model.", "model"),
 	}
-	reg.MustRegister(m.decisions, m.phase, m.llm, m.tokens, m.cost, m.retries)
-	return m
 }
 
 // decided observes one decision attempt.

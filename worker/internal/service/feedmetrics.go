@@ -33,12 +33,12 @@ var (
 // newFeedMetrics registers the feed's series on reg.
 func newFeedMetrics(reg prometheus.Registerer) *feedMetrics {
 	m := &feedMetrics{
-		messages: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: metrics.Namespace, Name: "feed_messages_total",
-			Help: "Market data messages received, by market and kind (book, trade, stats)."}, []string{"market", "kind"}),
+		messages: metrics.NewSeries(reg).CounterVec("feed_messages_total",
+			"Market data messages received, by market and kind (book, trade, stats).", "market", "kind"),
 		now:  time.Now,
 		last: map[arena.Symbol]time.Time{},
 	}
-	reg.MustRegister(m.messages, m)
+	reg.MustRegister(m)
 	return m
 }
 

@@ -33,44 +33,26 @@ type Metrics struct {
 
 // NewMetrics registers the simulator's series on reg.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
-	ns := metrics.Namespace
-	m := &Metrics{
-		orders: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "orders_total",
-			Help: "Orders that reached a final state in the ledger, by state (FILLED, CANCELLED, REJECTED) and trigger (client or the exit that placed it)."},
-			[]string{"state", "trigger"}),
-		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "order_errors_total",
-			Help: "Orders placed that came back with an error (refused before the engine, or not settled in time), by error code: invalid, rejected, conflict, unavailable, timeout, …"}, []string{"code"}),
-		fills: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "fills_total",
-			Help: "Fills written to the ledger, by market and liquidity (MAKER, TAKER)."}, []string{"market", "liquidity"}),
-		fillNotional: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "fill_notional_usd_total",
-			Help: "Traded notional (price × quantity) written to the ledger, by market."}, []string{"market"}),
-		fees: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "fees_usd_total",
-			Help: "Trading fees charged to the accounts."}),
-		rebates: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "rebates_usd_total",
-			Help: "Maker rebates paid to the accounts (negative fees)."}),
-		fundingPaid: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "funding_paid_usd_total",
-			Help: "Funding paid by the accounts."}),
-		fundingRecv: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "funding_received_usd_total",
-			Help: "Funding received by the accounts."}),
-		liquidations: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "liquidations_total",
-			Help: "Accounts liquidated (every position closed through the book)."}),
-		liqFees: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "liquidation_fees_usd_total",
-			Help: "Liquidation fees charged."}),
-		insurance: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "insurance_credits_usd_total",
-			Help: "Deficits the insurance fund covered after liquidations."}),
-		writes: prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: "ledger_write_duration_seconds",
-			Help: "Time to write one ledger batch to PostgreSQL, by result (ok, error).", Buckets: metrics.LatencyBuckets},
-			[]string{"result"}),
-		writeErrors: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "ledger_write_errors_total",
-			Help: "Ledger batch writes that failed (the batch stays queued and is retried)."}),
-		queue: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "ledger_queue_batches",
-			Help: "Ledger batches emitted by the exchange and not yet written."}),
-		lastBatch: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "ledger_last_write_timestamp_seconds",
-			Help: "When a ledger batch was last written (Unix time)."}),
+	s := metrics.NewSeries(reg)
+	return &Metrics{
+		orders: s.CounterVec("orders_total", "Orders that reached a final state in the ledger, by state (FILLED, CANCELLED, REJECTED) and trigger (client or the exit that placed it).",
+			"state", "trigger"),
+		refused: s.CounterVec("order_errors_total", "Orders placed that came back with an error (refused before the engine, or not settled in time), by error code: invalid, rejected, conflict, unavailable, timeout, …",
+			"code"),
+		fills:        s.CounterVec("fills_total", "Fills written to the ledger, by market and liquidity (MAKER, TAKER).", "market", "liquidity"),
+		fillNotional: s.CounterVec("fill_notional_usd_total", "Traded notional (price × quantity) written to the ledger, by market.", "market"),
+		fees:         s.Counter("fees_usd_total", "Trading fees charged to the accounts."),
+		rebates:      s.Counter("rebates_usd_total", "Maker rebates paid to the accounts (negative fees)."),
+		fundingPaid:  s.Counter("funding_paid_usd_total", "Funding paid by the accounts."),
+		fundingRecv:  s.Counter("funding_received_usd_total", "Funding received by the accounts."),
+		liquidations: s.Counter("liquidations_total", "Accounts liquidated (every position closed through the book)."),
+		liqFees:      s.Counter("liquidation_fees_usd_total", "Liquidation fees charged."),
+		insurance:    s.Counter("insurance_credits_usd_total", "Deficits the insurance fund covered after liquidations."),
+		writes:       s.Latency("ledger_write_duration_seconds", "Time to write one ledger batch to PostgreSQL, by result (ok, error).", "result"),
+		writeErrors:  s.Counter("ledger_write_errors_total", "Ledger batch writes that failed (the batch stays queued and is retried)."),
+		queue:        s.Gauge("ledger_queue_batches", "Ledger batches emitted by the exchange and not yet written."),
+		lastBatch:    s.Gauge("ledger_last_write_timestamp_seconds", "When a ledger batch was last written (Unix time)."),
 	}
-	reg.MustRegister(m.orders, m.refused, m.fills, m.fillNotional, m.fees, m.rebates, m.fundingPaid, m.fundingRecv,
-		m.liquidations, m.liqFees, m.insurance, m.writes, m.writeErrors, m.queue, m.lastBatch)
-	return m
 }
 
 // onPersisted counts what a written batch recorded.

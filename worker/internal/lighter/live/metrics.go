@@ -12,9 +12,8 @@ import (
 // on reg and returns the Config.OnMismatch that counts into it, one per
 // reconciliation that halted an account (label: the venue account index).
 func MismatchCounter(reg prometheus.Registerer) func(account int64, diffs []Diff) {
-	c := prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: metrics.Namespace, Name: "live_reconciliation_mismatches_total",
-		Help: "Reconciliations in which the venue's positions or open orders differed from the ledger (trading halted), by venue account."},
-		[]string{"account"})
-	reg.MustRegister(c)
+	c := metrics.NewSeries(reg).CounterVec("live_reconciliation_mismatches_total",
+		"Reconciliations in which the venue's positions or open orders differed from the ledger (trading halted), by venue account.",
+		"account")
 	return func(account int64, _ []Diff) { c.WithLabelValues(strconv.FormatInt(account, 10)).Inc() }
 }
