@@ -98,15 +98,21 @@ func (t *toolbox) history(ctx context.Context, name string, limit int) (any, err
 	return map[string]any{"series": series}, err
 }
 
+// Holding is what an open position and a closed trade share: whose, which
+// market, which way, how much, at what leverage and entry.
+type Holding struct {
+	Model      string   `json:"model" db:"model"`
+	Variant    string   `json:"variant" db:"variant"`
+	Symbol     string   `json:"symbol" db:"symbol"`
+	Side       string   `json:"side" db:"side"`
+	Quantity   float64  `json:"quantity" db:"quantity"`
+	Leverage   *float64 `json:"leverage" db:"leverage"`
+	EntryPrice float64  `json:"entryPrice" db:"entry_price"`
+}
+
 // Position is an open position.
 type Position struct {
-	Model       string    `json:"model" db:"model"`
-	Variant     string    `json:"variant" db:"variant"`
-	Symbol      string    `json:"symbol" db:"symbol"`
-	Side        string    `json:"side" db:"side"`
-	Quantity    float64   `json:"quantity" db:"quantity"`
-	Leverage    *float64  `json:"leverage" db:"leverage"`
-	EntryPrice  float64   `json:"entryPrice" db:"entry_price"`
+	Holding
 	StopPrice   *float64  `json:"stopPrice" db:"stop_price"`
 	TargetPrice *float64  `json:"targetPrice" db:"target_price"`
 	OpenedAt    time.Time `json:"openedAt" db:"opened_at"`
@@ -128,13 +134,7 @@ func (t *toolbox) positions(ctx context.Context, name string) (any, error) {
 
 // Trade is a closed trade.
 type Trade struct {
-	Model        string    `json:"model" db:"model"`
-	Variant      string    `json:"variant" db:"variant"`
-	Symbol       string    `json:"symbol" db:"symbol"`
-	Side         string    `json:"side" db:"side"`
-	Quantity     float64   `json:"quantity" db:"quantity"`
-	Leverage     *float64  `json:"leverage" db:"leverage"`
-	EntryPrice   float64   `json:"entryPrice" db:"entry_price"`
+	Holding
 	ExitPrice    *float64  `json:"exitPrice" db:"exit_price"`
 	NetPnl       float64   `json:"netPnl" db:"net_pnl"`
 	CloseTrigger *string   `json:"closeTrigger" db:"close_trigger"`
