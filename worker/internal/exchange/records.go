@@ -1,6 +1,8 @@
 package exchange
 
 import (
+	"time"
+
 	"github.com/autonome-go/autonome/shared/arena"
 )
 
@@ -13,42 +15,33 @@ func (e *Exchange) nextSeq() uint64 {
 	return e.recordSeq
 }
 
-func (e *Exchange) emitOrder(o *arena.Order) {
-	o.Seq = e.nextSeq()
-	o.UpdatedAt = e.now
-	e.batch.Orders = append(e.batch.Orders, *o)
+// emit stamps rec (through its seq and time fields) and appends it to list.
+func emit[T any](e *Exchange, list *[]T, rec *T, seq *uint64, at *time.Time) {
+	*seq = e.nextSeq()
+	*at = e.now
+	*list = append(*list, *rec)
 }
+
+func (e *Exchange) emitOrder(o *arena.Order) { emit(e, &e.batch.Orders, o, &o.Seq, &o.UpdatedAt) }
 
 func (e *Exchange) emitPosition(p *arena.Position) {
 	p.Leverage = leverage(p)
-	p.Seq = e.nextSeq()
-	p.UpdatedAt = e.now
-	e.batch.Positions = append(e.batch.Positions, *p)
+	emit(e, &e.batch.Positions, p, &p.Seq, &p.UpdatedAt)
 }
 
 func (e *Exchange) emitFunding(f *arena.FundingPayment) {
-	f.Seq = e.nextSeq()
-	f.Time = e.now
-	e.batch.Funding = append(e.batch.Funding, *f)
+	emit(e, &e.batch.Funding, f, &f.Seq, &f.Time)
 }
 
 func (e *Exchange) emitLiquidation(l *arena.Liquidation) {
-	l.Seq = e.nextSeq()
-	l.Time = e.now
-	e.batch.Liquidations = append(e.batch.Liquidations, *l)
+	emit(e, &e.batch.Liquidations, l, &l.Seq, &l.Time)
 }
 
 func (e *Exchange) emitInsurance(n *arena.InsuranceEntry) {
-	n.Seq = e.nextSeq()
-	n.Time = e.now
-	e.batch.Insurance = append(e.batch.Insurance, *n)
+	emit(e, &e.batch.Insurance, n, &n.Seq, &n.Time)
 }
 
-func (e *Exchange) emitReset(r *arena.AccountReset) {
-	r.Seq = e.nextSeq()
-	r.Time = e.now
-	e.batch.Resets = append(e.batch.Resets, *r)
-}
+func (e *Exchange) emitReset(r *arena.AccountReset) { emit(e, &e.batch.Resets, r, &r.Seq, &r.Time) }
 
 // flush settles pending risk work and publishes the batch if it holds
 // anything, or if the exchange's own state (a funding basis) changed.
