@@ -113,7 +113,7 @@ const modelsRes = resource((signal) => rpc("models/getModels", {}, { signal }), 
 const variantsRes = resource((signal) => rpc("variants/getVariants", {}, { signal }), { onData: (out) => store.setVariants(list(out, "variants")) });
 
 // ---- router ---------------------------------------------------------------
-const pageEl = document.getElementById("page");
+const pageEl = /** @type {HTMLElement} */ (document.getElementById("page")); // index.html always has it
 let current = null; // {route, page}
 
 export function parseHash(hash) {

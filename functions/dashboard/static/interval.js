@@ -20,7 +20,7 @@ export function domain(rows, key) {
   for (const e of rows) {
     const iv = interval(e, key), v = f.num(e[key]);
     for (const x of [iv?.lo, iv?.hi, v]) {
-      if (Number.isFinite(x)) {
+      if (typeof x === "number" && Number.isFinite(x)) {
         lo = Math.min(lo, x);
         hi = Math.max(hi, x);
       }

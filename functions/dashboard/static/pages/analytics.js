@@ -87,6 +87,7 @@ function sortRows(rows, key, dir) {
 export default function analytics(root, { rpc, live, store, navigate }, query) {
   const norm = (q) => ({ variant: q.variant || "all", window: WINDOWS.some(([w]) => w === q.window) ? q.window : "7d" });
   let q = norm(query);
+  /** @type {{overall: any[], advanced: any[], stats: any[], history: any, runStart: any, err: Record<string, any>, sort: Record<string, [string, number]>}} */
   const st = { overall: [], advanced: [], stats: [], history: null, runStart: null, err: {}, sort: { overall: ["accountValue", -1], advanced: ["accountValue", -1] } };
 
   render(root, html`<div class="analytics">

@@ -105,7 +105,7 @@ export default function chat(root) {
     try {
       await stream(answer, busy.signal);
     } catch (err) {
-      if (!busy.signal.aborted) notice = err.message || String(err);
+      if (!busy.signal.aborted) notice = (err instanceof Error && err.message) || String(err);
       if (!answer.parts.length) conversation.messages.splice(conversation.messages.indexOf(answer) - 1, 2);
     } finally {
       busy = null;
@@ -126,6 +126,7 @@ export default function chat(root) {
       signal,
     });
     if (!res.ok) throw new Error(await refusal(res));
+    if (!res.body) throw new Error("the co-pilot answered without a body");
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buf = "";
     let pending = false;
