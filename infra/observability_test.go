@@ -74,7 +74,8 @@ func TestDashboardAndAlertsUseExportedSeries(t *testing.T) {
 	}
 }
 
-// exportedSeries lists the autonome_* series named in the Go sources: a
+// exportedSeries lists the autonome_* series named in the Go sources: the
+// name given to a metrics.Series constructor (s.CounterVec("name", ...)), a
 // Name in an Opts literal under metrics.Namespace (or in a pool's
 // metrics.PoolSeries), or a full name string.
 func exportedSeries(t *testing.T) map[string]bool {
@@ -84,6 +85,7 @@ func exportedSeries(t *testing.T) map[string]bool {
 	fullRe := regexp.MustCompile(`"(autonome_[a-z0-9_]+)"|Namespace\s*\+\s*"_([a-z0-9_]+)"|"autonome_(postgres|redis)_pool_"\s*\+\s*name`)
 	poolRe := regexp.MustCompile(`metrics\.NewPoolCollector\("([a-z]+)"`)
 	descRe := regexp.MustCompile(`(?:d|desc)\("([a-z0-9_]+)",`)
+	seriesRe := regexp.MustCompile(`\.(?:Counter|CounterVec|Gauge|GaugeVec|Latency|HistogramVec)\(\s*"([a-z0-9_]+)"`)
 	err := filepath.WalkDir("..", func(path string, e os.DirEntry, err error) error {
 		if err != nil || e.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return err
@@ -99,6 +101,9 @@ func exportedSeries(t *testing.T) map[string]bool {
 		}
 		for _, m := range nameRe.FindAllStringSubmatch(src, -1) {
 			out[namePrefix+m[1]] = true
+		}
+		for _, m := range seriesRe.FindAllStringSubmatch(src, -1) {
+			out["autonome_"+m[1]] = true
 		}
 		for _, m := range fullRe.FindAllStringSubmatch(src, -1) {
 			switch {
