@@ -22,6 +22,8 @@ import (
 // relay in the browser tests and, through TestServeFake, for manual looks
 // at the dashboard.
 type fakeAPI struct {
+	goldens  goldens
+	drift    *driftLog
 	copilot  http.Handler // serves /api/chat when set
 	now      time.Time
 	start    time.Time
@@ -80,8 +82,20 @@ const hostileText = `Closing SOL. <img src=x onerror="document.body.dataset.pwne
 
 var fakePrices = map[string]float64{"BTC": 97000.1, "ETH": 3412.55, "SOL": 182.431}
 
+// newFakeAPI returns a fake answering from the golden files in goldenDir.
 func newFakeAPI(now time.Time) *fakeAPI {
+	g, err := defaultGoldens()
+	f := newFakeAPIFrom(now, g)
+	if err != nil {
+		f.drift.add("%v", err)
+	}
+	return f
+}
+
+func newFakeAPIFrom(now time.Time, g goldens) *fakeAPI {
 	f := &fakeAPI{
+		goldens:      g,
+		drift:        &driftLog{},
 		now:          now.Truncate(time.Minute),
 		history:      map[string][][2]float64{},
 		dropFirst:    map[string]bool{},
