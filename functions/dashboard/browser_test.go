@@ -45,6 +45,9 @@ func newBrowserEnv(t *testing.T, setup func(*fakeAPI)) *browserEnv {
 		fake.close()
 		srv.CloseClientConnections()
 		srv.Close()
+		if err := fake.drift.err(); err != nil {
+			t.Error(err)
+		}
 	})
 	if dir := os.Getenv("DASHBOARD_SCREENSHOTS"); dir != "" {
 		t.Setenv("TEST_ARTIFACTS_DIR", dir)

@@ -12,60 +12,43 @@ import (
 	"time"
 )
 
-// The browser tests' fake API must not drift from the real one: every
-// field the fake answers with, for each procedure that has a golden file
-// of its default answer, must exist at the same place in that file.
+// The browser tests' fake API must not drift from the real one. The fake
+// builds its answers from the golden files (fakeAPI.golden), which logs
+// any field they lack and any value of another JSON kind; this check then
+// compares whole answers with their golden files both ways: no field the
+// golden file lacks, none it has missing, no kind it does not show.
 // Model-written JSON (responsePayload, a tool call's metadata) is free-form
-// and not compared; fakeDrift lists the fields the fake sends on purpose.
-func TestFakeAPIFieldsMatchGoldenFiles(t *testing.T) {
-	files, err := filepath.Glob("../internal/rpc/testdata/golden/*.*.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("golden files: %v (%d)", err, len(files))
-	}
-	f := newFakeAPI(time.Now().UTC())
-	defer f.close()
-	checked := 0
-	for _, file := range files {
-		name := strings.TrimSuffix(filepath.Base(file), ".json")
-		if strings.Count(name, ".") != 1 || strings.HasPrefix(name, "error.") {
-			continue // a variant of a case, or an error
-		}
-		proc := strings.Replace(name, ".", "/", 1)
-		out, _, ok := f.procedure(proc, map[string]any{}, func(string) string { return "" })
-		if !ok {
-			continue
-		}
-		var golden struct{ JSON any }
-		b, err := os.ReadFile(file)
-		if err != nil || json.Unmarshal(b, &golden) != nil {
-			t.Fatalf("%s: %v", file, err)
-		}
-		fb, err := json.Marshal(out)
-		if err != nil {
-			t.Fatalf("%s: fake answer: %v", proc, err)
-		}
-		var fake any
-		if err := json.Unmarshal(fb, &fake); err != nil {
-			t.Fatal(err)
-		}
-		want, got := map[string]bool{}, map[string]bool{}
-		paths(golden.JSON, "", want)
-		paths(fake, "", got)
-		var extra []string
-		for p := range got {
-			if !want[p] && fakeDrift[proc+" "+p] == "" && !freeForm(p) {
-				extra = append(extra, p)
-			}
-		}
-		sort.Strings(extra)
-		if len(extra) > 0 {
-			t.Errorf("%s: the fake answers fields the golden file %s does not have: %v", proc, filepath.Base(file), extra)
-		}
-		checked++
-	}
-	if checked < 5 {
-		t.Fatalf("checked %d procedures against golden files, want at least 5", checked)
-	}
+// and compared only by kind; fakeDrift lists the fake's deliberate
+// departures.
+
+// fakeCases are the inputs the check calls the fake with, each compared
+// with the golden file named (its procedure's default answer unless a case
+// of its own exists). Filters and windows exercise the fake's other paths.
+var fakeCases = []struct {
+	file string
+	in   map[string]any
+}{
+	{"trading.getCryptoPrices", nil},
+	{"models.getModels", nil},
+	{"variants.getVariants", nil},
+	{"trading.getPortfolioHistory.aggregate", nil},
+	{"trading.getPortfolioHistory.apex", map[string]any{"variant": "Apex"}},
+	{"trading.getPositions", nil},
+	{"trading.getPositions.guardian", map[string]any{"variant": "Guardian"}},
+	{"trading.getTrades", nil},
+	{"trading.getTrades.apex", map[string]any{"variant": "Apex"}},
+	{"models.getInvocations", nil},
+	{"analytics.getLeaderboard", nil},
+	{"analytics.getLeaderboard.24h", map[string]any{"window": "24h"}},
+	{"analytics.getLeaderboard.season", map[string]any{"seasonId": "s-demo"}},
+	{"analytics.getComparison", map[string]any{"a": "m-minimax-m2-apex", "b": "m-hold-btc-apex"}},
+	{"analytics.getComparison.season", map[string]any{"a": "m-minimax-m2-apex", "b": "m-hold-btc-apex", "seasonId": "s-demo"}},
+	{"analytics.getModelStats", nil},
+	{"analytics.getModelStats.advanced", map[string]any{"mode": "advanced"}},
+	{"analytics.getRunInfo", nil},
+	{"analytics.getFailures", nil},
+	{"variants.getVariantStats", nil},
+	{"variants.getVariantHistory", nil},
 }
 
 // fakeDrift lists, by procedure and path, where the fake departs from its
@@ -76,11 +59,91 @@ var fakeDrift = map[string]string{
 	"models/getModels .models[].runStatus": "omitempty: as runHint",
 	"analytics/getFailures .failures[].failureReason": "the real failureReason is a string or null; the fake also sends an object, " +
 		"to prove the Failures page reads one without breaking",
-	"analytics/getFailures .failures[].failureReason.code":    "as failureReason",
-	"analytics/getFailures .failures[].failureReason.message": "as failureReason",
 	"analytics/getLeaderboard .entries[].repeats": "omitempty: only a stored season with repeats has them (rpc.LeaderboardEntry.Repeats); " +
 		"no golden file has one, the fake's s-demo season has",
 	"analytics/getComparison .repeats": "null in every golden file (no repeats); the fake's s-demo season has them (rpc.ComparisonRepeats)",
+}
+
+func TestFakeAPIMatchesGoldenFiles(t *testing.T) {
+	g, err := defaultGoldens()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range checkFake(g) {
+		t.Error(p)
+	}
+}
+
+// Every procedure the fake serves that has a golden file is among
+// fakeCases; so is every golden file the cases name.
+func TestFakeCasesCoverTheFake(t *testing.T) {
+	g, err := defaultGoldens()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFakeAPIFrom(time.Now().UTC(), g)
+	defer f.close()
+	covered := map[string]bool{}
+	for _, c := range fakeCases {
+		if g[c.file] == nil {
+			t.Errorf("fakeCases names %s.json, which does not exist", c.file)
+		}
+		covered[procOf(c.file)] = true
+	}
+	served := 0
+	for name := range g {
+		proc := procOf(name)
+		if _, _, ok := f.procedure(proc, map[string]any{}, func(string) string { return "" }); ok {
+			served++
+			if !covered[proc] {
+				t.Errorf("the fake serves %s, which has golden files, but fakeCases does not check it", proc)
+			}
+		}
+	}
+	if served < 14 {
+		t.Errorf("only %d golden files are of procedures the fake serves, want at least 14", served)
+	}
+}
+
+// checkFake calls a fake built on g with every case and returns what
+// differs from the golden files: the drift the fake logged while building
+// its answers, then each answer's differences from its golden file.
+func checkFake(g goldens) []string {
+	f := newFakeAPIFrom(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC), g)
+	defer f.close()
+	var problems []string
+	for _, c := range fakeCases {
+		proc := procOf(c.file)
+		str := func(k string) string { s, _ := c.in[k].(string); return s }
+		out, _, ok := f.procedure(proc, c.in, str)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%s: the fake does not serve it", proc))
+			continue
+		}
+		if e, isErr := out.(rpcError); isErr {
+			problems = append(problems, fmt.Sprintf("%s %v: the fake answers %s", proc, c.in, e.code))
+			continue
+		}
+		golden := g[c.file]
+		if golden == nil {
+			problems = append(problems, fmt.Sprintf("no golden file %s.json", c.file))
+			continue
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: encode the fake's answer: %v", proc, err))
+			continue
+		}
+		var v any
+		_ = json.Unmarshal(b, &v)
+		for _, d := range golden.diff(shapeOf(proc, v), len(c.in) == 0) {
+			problems = append(problems, fmt.Sprintf("%s (%s.json, input %v): %s", proc, c.file, c.in, d))
+		}
+	}
+	if err := f.drift.err(); err != nil {
+		problems = append(problems, err.Error())
+	}
+	return problems
 }
 
 // diff compares the shape of the fake's answer with the golden one's: the
@@ -132,20 +195,69 @@ func freeForm(path string) bool {
 	return false
 }
 
-// paths collects the object key paths in v ("a.b[].c"); list elements share "[]".
-func paths(v any, at string, out map[string]bool) {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			p := at + "." + k
-			out[p] = true
-			paths(x, p, out)
+// The check fails when the real API renames a field, changes its kind, or
+// always sends one the fake leaves out, and a field it adds reaches the fake
+// without a change to it: each case edits a copy of the golden files.
+func TestFakeDriftIsCaught(t *testing.T) {
+	tests := []struct {
+		name, file, from, to, want string
+	}{
+		{"a renamed field", "trading.getTrades", `"netPnl"`, `"netPnL"`,
+			`trading/getTrades .trades[]: the fake sets "netPnl", which the golden file does not have`},
+		{"a field of another kind", "models.getModels", `"initialCapital": 10000`, `"initialCapital": "10000.00"`,
+			"models/getModels .models[].initialCapital: the fake sends number, the golden file shows string"},
+		{"a string that became a number", "analytics.getRunInfo", `"runStartTime": "2026-02-03T12:00:00.000Z"`, `"runStartTime": 1`,
+			"analytics/getRunInfo .runStartTime: the fake sends string, the golden file shows number"},
+		{"an optional field made required", "models.getInvocations", `"status": "success",`, `"status": "success", "failureReason": "none",`,
+			`models/getInvocations .conversations[]: the fake leaves out "failureReason", which every object here in the golden file has`},
+		{"a field added to the golden file", "variants.getVariants", `"temperature": 0,`, `"temperature": 0, "risk": "low",`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := copyGoldens(t)
+			path := filepath.Join(dir, tt.file+".json")
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(b), tt.from) {
+				t.Fatalf("%s has no %s", tt.file, tt.from)
+			}
+			if err := os.WriteFile(path, []byte(strings.ReplaceAll(string(b), tt.from, tt.to)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			g, err := loadGoldens(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			problems := strings.Join(checkFake(g), "\n")
+			if tt.want == "" && problems != "" {
+				t.Errorf("the fake follows the golden file by construction, yet:\n%s", problems)
+			}
+			if tt.want != "" && !strings.Contains(problems, tt.want) {
+				t.Errorf("problems do not include %q:\n%s", tt.want, problems)
+			}
+		})
+	}
+}
+
+func copyGoldens(t *testing.T) string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(goldenDir, "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("golden files: %v (%d)", err, len(files))
+	}
+	dir := t.TempDir()
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
 		}
-	case []any:
-		for _, x := range v {
-			paths(x, at+"[]", out)
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(file)), b, 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
+	return dir
 }
 
 // object.with and diff catch each kind of drift on their own.

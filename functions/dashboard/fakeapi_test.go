@@ -21,6 +21,20 @@ import (
 // baseline, each as 7 variant accounts. It stands in for the API and the
 // relay in the browser tests and, through TestServeFake, for manual looks
 // at the dashboard.
+//
+// Every object it answers an RPC with is a copy of one in the real API's
+// golden files (golden_shape_test.go) with the fake's values set, so it
+// has every field the real API sends, and nothing else, each of the same
+// JSON kind; what it sets that the golden files do not show lands in
+// drift, which the tests fail on (TestFakeAPIMatchesGoldenFiles, and each
+// browser test at its end). Procedures it serves without a golden file,
+// written by hand: none. The relay's SSE payloads have no golden files:
+// the positions, trades and conversations snapshots reuse the RPC answers'
+// objects, the prices, portfolio and workflow ones are written by hand.
+//
+// Shapes come from the golden files, values stay the fake's own: its
+// baselines, for one, sit in every variant where the real API's read
+// "baseline", so that each variant's view has a yardstick.
 type fakeAPI struct {
 	goldens  goldens
 	drift    *driftLog
@@ -142,12 +156,19 @@ func newFakeAPIFrom(now time.Time, g goldens) *fakeAPI {
 		}
 		closed := f.now.Add(-time.Duration(i*67+5) * time.Minute)
 		opened := closed.Add(-time.Duration(20+rng.IntN(600)) * time.Minute)
-		f.trades = append(f.trades, map[string]any{
+		fees := round((entry+exit)*qty*0.00035, 2)
+		trade := f.golden("trading.getTrades", ".trades[]")
+		if i%3 != 0 { // closed by the model, not by its exit plan
+			trade = trade.without("closeTrigger")
+		}
+		f.trades = append(f.trades, trade.with(map[string]any{
 			"id": fmt.Sprintf("trade-%03d", i), "modelId": a.ID, "modelName": a.Name, "modelVariant": a.Variant, "modelRouterName": a.Router,
 			"modelKey": a.Router, "side": side, "symbol": sym, "entryPrice": round(entry, 2), "exitPrice": round(exit, 2), "quantity": qty,
 			"netPnl": round(pnl, 2), "openedAt": opened.Format(time.RFC3339), "closedAt": closed.Format(time.RFC3339),
 			"holdingTime": holding(closed.Sub(opened)), "timestamp": closed.Format(time.RFC3339),
-		})
+			"entryNotional": round(entry*qty, 2), "exitNotional": round(exit*qty, 2), "grossPnl": round(pnl+fees, 2), "fees": fees, "fundingPnl": 0,
+			"leverage": 1 + i%5, "closeTrigger": []string{"TARGET", "STOP"}[i%2], "kind": cmp.Or(a.Kind, "llm"),
+		}))
 	}
 	for i := range 30 {
 		a := f.accounts[(i*5)%21]
@@ -160,7 +181,8 @@ func newFakeAPIFrom(now time.Time, g goldens) *fakeAPI {
 func (f *fakeAPI) chat(i int, a fakeAccount, ts time.Time, rng *rand.Rand) map[string]any {
 	sym := []string{"BTC", "ETH", "SOL"}[i%3]
 	resp := fmt.Sprintf("%s on the 4h is holding above EMA20 with RSI14 at %.1f; funding is flat. Opening a small %s with the stop under the last swing low and a 2R target.", sym, 48+rng.Float64()*20, []string{"long", "short"}[i%2])
-	var calls []map[string]any
+	call := f.golden("models.getInvocations", ".conversations[].toolCalls[]")
+	calls := []any{}
 	switch i % 4 {
 	case 0, 2:
 		d := map[string]any{"symbol": sym, "side": []string{"LONG", "SHORT"}[i%2], "quantity": round(1500/fakePrices[sym], 4), "leverage": 3, "profitTarget": round(fakePrices[sym]*1.03, 2), "stopLoss": round(fakePrices[sym]*0.985, 2), "invalidationCondition": "4h close below EMA20", "confidence": 62 + i%20}
@@ -168,20 +190,23 @@ func (f *fakeAPI) chat(i int, a fakeAccount, ts time.Time, rng *rand.Rand) map[s
 		if i%8 == 2 {
 			r["error"] = "insufficient available cash"
 		}
-		calls = append(calls, map[string]any{"id": fmt.Sprintf("tc-%d", i), "type": "CREATE_POSITION", "metadata": map[string]any{"raw": "", "decisions": []any{d}, "results": []any{r}}, "timestamp": ts.Format(time.RFC3339)})
+		calls = append(calls, call.with(map[string]any{"id": fmt.Sprintf("tc-%d", i), "type": "CREATE_POSITION", "metadata": map[string]any{"raw": "", "decisions": []any{d}, "results": []any{r}},
+			"timestamp": ts.Format(time.RFC3339), "success": i%8 != 2}))
 	case 1:
 		raw, _ := json.Marshal(map[string]any{"action": "holding", "reason": "No setup with R:R above 1.5; staying flat."})
-		calls = append(calls, map[string]any{"id": fmt.Sprintf("tc-%d", i), "type": "HOLDING", "metadata": map[string]any{"raw": string(raw), "decisions": []any{}, "results": []any{}}, "timestamp": ts.Format(time.RFC3339)})
+		calls = append(calls, call.with(map[string]any{"id": fmt.Sprintf("tc-%d", i), "type": "HOLDING", "metadata": map[string]any{"raw": string(raw), "decisions": []any{}, "results": []any{}},
+			"timestamp": ts.Format(time.RFC3339), "success": true}))
 		resp = "Holding. Nothing meets the entry rules this cycle."
 	case 3:
 		resp = hostileText
-		calls = append(calls, map[string]any{"id": fmt.Sprintf("tc-%d", i), "type": "CLOSE_POSITION", "metadata": map[string]any{"raw": "", "decisions": []any{}, "results": []any{map[string]any{"symbol": "SOL", "success": true, "exitPrice": 181.2, "realizedPnl": -12.4}}}, "timestamp": ts.Format(time.RFC3339)})
+		calls = append(calls, call.with(map[string]any{"id": fmt.Sprintf("tc-%d", i), "type": "CLOSE_POSITION", "metadata": map[string]any{"raw": "", "decisions": []any{},
+			"results": []any{map[string]any{"symbol": "SOL", "success": true, "exitPrice": 181.2, "realizedPnl": -12.4}}}, "timestamp": ts.Format(time.RFC3339), "success": true}))
 	}
-	return map[string]any{
-		"id": fmt.Sprintf("inv-%03d", i), "modelId": a.ID, "modelName": a.Name, "modelLogo": "", "response": resp, "timestamp": ts.Format(time.RFC3339),
+	return f.golden("models.getInvocations", ".conversations[]").without("failureReason").with(map[string]any{
+		"id": fmt.Sprintf("inv-%03d", i), "modelId": a.ID, "modelName": a.Name, "modelVariant": a.Variant, "modelLogo": "", "response": resp, "timestamp": ts.Format(time.RFC3339),
 		"responsePayload": map[string]any{"reasoning": "Trend intact on 4h; 5m momentum fading. Sizing at 1% risk.", "usage": map[string]any{"inputTokens": 5210 + i, "outputTokens": 640, "totalTokens": 5850 + i}, "finishReason": "tool-calls", "totalSteps": 2},
-		"toolCalls":       calls,
-	}
+		"toolCalls":       calls, "status": "success", "inputTokens": 5210 + i, "outputTokens": 640, "costUsd": round(float64(5850+i)*1e-6, 6), "latencyMs": 3200 + i*10,
+	})
 }
 
 func round(v float64, dp int) float64 {
@@ -253,8 +278,18 @@ func (f *fakeAPI) serveRPC(w http.ResponseWriter, r *http.Request) {
 		writeRPCError(w, http.StatusNotFound, "NOT_FOUND", "no procedure "+proc)
 		return
 	}
+	if e, isErr := out.(rpcError); isErr {
+		writeRPCError(w, e.status, e.code, e.message)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"json": out, "meta": meta})
+}
+
+// rpcError is an answer the fake gives as an oRPC error.
+type rpcError struct {
+	status        int
+	code, message string
 }
 
 func writeRPCError(w http.ResponseWriter, status int, code, msg string) {
@@ -267,76 +302,89 @@ func (f *fakeAPI) procedure(proc string, in map[string]any, str func(string) str
 	meta = []any{}
 	switch proc {
 	case "trading/getCryptoPrices":
-		return map[string]any{"prices": []any{
-			map[string]any{"symbol": "BTC", "price": fakePrices["BTC"]},
-			map[string]any{"symbol": "ETH", "price": fakePrices["ETH"]},
-			map[string]any{"symbol": "SOL", "price": fakePrices["SOL"]},
-		}}, meta, true
+		price := f.golden("trading.getCryptoPrices", ".prices[]")
+		ps := []any{}
+		for _, sym := range []string{"BTC", "ETH", "SOL"} {
+			ps = append(ps, price.with(map[string]any{"symbol": sym, "price": fakePrices[sym]}))
+		}
+		return f.answer("trading.getCryptoPrices", map[string]any{"prices": ps}), meta, true
 	case "models/getModels":
-		var ms []any
+		model := f.golden("models.getModels", ".models[]")
+		ms := []any{}
 		for _, a := range f.accounts {
-			capital := a.Capital
-			if capital == 0 {
-				capital = 10000
-			}
-			m := map[string]any{"id": a.ID, "name": a.Name, "initialCapital": capital}
-			if a.Kind != "" {
-				m["kind"] = a.Kind
+			m := map[string]any{"id": a.ID, "name": a.Name, "variant": a.Variant, "openRouterModelName": a.Router, "provider": "nim",
+				"kind": cmp.Or(a.Kind, "llm"), "active": true, "initialCapital": cmp.Or(a.Capital, 10000)}
+			if a.Kind == "baseline" {
+				m["provider"] = "baseline"
 			}
 			if a.Name == "kimi-k2-thinking" && a.Variant == "Sniper" { // a seat the worker has no key for
 				m["runStatus"], m["runHint"] = "no_key", "no API key: set NIM_API_KEY in the worker's environment and restart it"
 			}
-			ms = append(ms, m)
+			ms = append(ms, model.with(m))
 		}
-		return map[string]any{"models": ms}, meta, true
+		return f.answer("models.getModels", map[string]any{"models": ms}), meta, true
 	case "variants/getVariants":
-		var vs []any
+		variant := f.golden("variants.getVariants", ".variants[]")
+		vs := []any{}
 		for _, v := range fakeVariants {
-			vs = append(vs, map[string]any{"id": v.ID, "label": v.Label, "description": v.Desc, "temperature": 0, "color": v.Color})
+			vs = append(vs, variant.with(map[string]any{"id": v.ID, "label": v.Label, "description": v.Desc, "temperature": 0, "color": v.Color}))
 		}
-		return map[string]any{"variants": vs}, meta, true
+		return f.answer("variants.getVariants", map[string]any{"variants": vs}), meta, true
 	case "trading/getPortfolioHistory":
 		return f.portfolioHistory(str("variant"), str("startDate")), meta, true
 	case "trading/getPositions":
-		return map[string]any{"positions": f.positions(str("variant"))}, meta, true
+		return f.answer("trading.getPositions", map[string]any{"positions": f.positions(str("variant"))}), meta, true
 	case "trading/getTrades":
-		var ts []any
+		ts := []any{}
 		for _, t := range f.trades {
 			if f.variantOK(t["modelVariant"].(string), str("variant")) {
 				ts = append(ts, t)
 			}
 		}
-		return map[string]any{"trades": ts}, meta, true
+		return f.answer("trading.getTrades", map[string]any{"trades": ts}), meta, true
 	case "models/getInvocations":
-		return map[string]any{"conversations": f.chats}, meta, true
+		return f.answer("models.getInvocations", map[string]any{"conversations": f.chats}), meta, true
 	case "analytics/getLeaderboard":
 		out := f.leaderboard(str("window"), str("variant"))
 		if str("seasonId") == "s-demo" { // a stored season: its first entrant repeated five times
 			out["window"] = "season"
-			out["entries"].([]any)[0].(map[string]any)["repeats"] = map[string]any{"runs": []any{-1.2, 0.4, 1.1, 2.5, 0.9}, "mean": 0.74,
-				"sd": 1.34, "min": -1.2, "max": 2.5, "interval": map[string]any{"lo": -0.3, "hi": 1.8}}
+			out["entries"].([]any)[0].(map[string]any)["repeats"] = fakeRepeats()
 		}
-		return out, meta, true
+		return f.answer("analytics.getLeaderboard", out), meta, true
 	case "analytics/getComparison":
 		out := f.comparison(str("a"), str("b"), str("window"))
+		if out == nil {
+			return rpcError{http.StatusNotFound, "NOT_FOUND", "model does not exist"}, meta, true
+		}
 		if str("seasonId") == "s-demo" { // a stored season with five repeats of A
 			out["seasonId"], out["window"] = "s-demo", "season"
-			out["repeats"] = map[string]any{"a": map[string]any{"runs": []any{-1.2, 0.4, 1.1, 2.5, 0.9}, "mean": 0.74, "sd": 1.34,
-				"min": -1.2, "max": 2.5, "interval": map[string]any{"lo": -0.3, "hi": 1.8}}, "b": nil}
+			out["repeats"] = map[string]any{"a": fakeRepeats(), "b": nil}
 		}
-		return out, meta, true
+		return f.answer("analytics.getComparison", out), meta, true
 	case "analytics/getModelStats":
 		return f.modelStats(str("mode"), str("variant")), meta, true
 	case "analytics/getRunInfo":
-		return map[string]any{"runStartTime": f.start.Format(time.RFC3339Nano)}, []any{[]any{1, "runStartTime"}}, true
+		return f.answer("analytics.getRunInfo", map[string]any{"runStartTime": f.start.Format(time.RFC3339Nano)}), []any{[]any{1, "runStartTime"}}, true
 	case "analytics/getFailures":
 		return f.failures(str("variant"))
 	case "variants/getVariantStats":
 		return f.variantStats(), meta, true
 	case "variants/getVariantHistory":
-		return f.variantHistory(str("window")), meta, true
+		return f.answer("variants.getVariantHistory", f.variantHistory(str("window"))), meta, true
 	}
 	return nil, nil, false
+}
+
+// answer is the golden answer in file with the fake's members set.
+func (f *fakeAPI) answer(file string, over map[string]any) map[string]any {
+	return f.golden(file, "").with(over)
+}
+
+// fakeRepeats is a stored season's entrant's returns over five repeats.
+// No golden file has one (fakeDrift).
+func fakeRepeats() map[string]any {
+	return map[string]any{"runs": []any{-1.2, 0.4, 1.1, 2.5, 0.9}, "mean": 0.74, "sd": 1.34, "min": -1.2, "max": 2.5,
+		"interval": map[string]any{"lo": -0.3, "hi": 1.8}}
 }
 
 func (f *fakeAPI) portfolioHistory(variant, startDate string) map[string]any {
@@ -344,31 +392,34 @@ func (f *fakeAPI) portfolioHistory(variant, startDate string) map[string]any {
 	if t, err := time.Parse(time.RFC3339Nano, startDate); err == nil {
 		from = t
 	}
-	var hs []any
+	point := f.golden("trading.getPortfolioHistory.aggregate", ".history[]")
+	hs := []any{}
 	for _, a := range f.accounts {
 		if !f.variantOK(a.Variant, variant) {
 			continue
 		}
+		model := map[string]any{"name": a.Name, "variant": a.Variant, "openRouterModelName": a.Router, "kind": cmp.Or(a.Kind, "llm")}
 		for i, p := range f.history[a.ID] {
 			t := time.UnixMilli(int64(p[0])).UTC()
 			if t.Before(from) {
 				continue
 			}
-			hs = append(hs, map[string]any{"id": fmt.Sprintf("%s-%d", a.ID, i), "modelId": a.ID, "netPortfolio": fmt.Sprintf("%.2f", p[1]),
-				"createdAt": t.Format(time.RFC3339), "updatedAt": t.Format(time.RFC3339), "model": map[string]any{"name": a.Name, "variant": a.Variant, "openRouterModelName": a.Router}})
+			hs = append(hs, point.with(map[string]any{"id": fmt.Sprintf("%s-%d", a.ID, i), "modelId": a.ID, "netPortfolio": fmt.Sprintf("%.2f", p[1]),
+				"createdAt": t.Format(time.RFC3339), "updatedAt": t.Format(time.RFC3339), "model": model}))
 		}
 	}
-	return map[string]any{"history": hs, "resolution": "15m"}
+	return f.answer("trading.getPortfolioHistory.aggregate", map[string]any{"history": hs, "resolution": "15m"})
 }
 
 func (f *fakeAPI) positions(variant string) []any {
-	var out []any
+	account, position := f.golden("trading.getPositions", ".positions[]"), f.golden("trading.getPositions", ".positions[].positions[]")
+	out := []any{}
 	for i, a := range f.accounts {
 		if !f.variantOK(a.Variant, variant) {
 			continue
 		}
-		var ps []any
-		total := 0.0
+		ps := []any{}
+		total, used := 0.0, 0.0
 		for j, sym := range []string{"BTC", "ETH", "SOL"} {
 			if (i+j)%4 != 0 || a.Kind == "baseline" && sym != "BTC" {
 				continue
@@ -381,13 +432,19 @@ func (f *fakeAPI) positions(variant string) []any {
 			if side == "SHORT" {
 				u = -u
 			}
-			total += u
-			ps = append(ps, map[string]any{"symbol": sym, "side": side, "quantity": qty, "entryPrice": round(entry, 2), "currentPrice": px, "unrealizedPnl": round(u, 2),
+			lev := 2 + (i % 5)
+			margin := round(entry*qty/float64(lev), 2)
+			total, used = total+u, used+margin
+			decided := f.now.Add(-time.Duration(i) * time.Minute).Format(time.RFC3339)
+			ps = append(ps, position.with(map[string]any{"symbol": sym, "side": side, "quantity": qty, "entryPrice": round(entry, 2), "currentPrice": px, "unrealizedPnl": round(u, 2),
 				"exitPlan": map[string]any{"target": round(px*1.04, 2), "stop": round(px*0.98, 2), "invalidation": map[string]any{"enabled": true, "message": "4h close back inside the range"}},
-				"signal":   side, "leverage": 2 + (i % 5), "confidence": 55 + i%30, "lastDecisionAt": f.now.Add(-time.Duration(i) * time.Minute).Format(time.RFC3339), "decisionStatus": "active"})
+				"signal":   side, "leverage": lev, "confidence": 55 + i%30, "lastDecisionAt": decided, "decisionStatus": "active",
+				"notional": round(px*qty, 2), "margin": margin, "fees": round(entry*qty*0.00035, 2), "fundingPnl": 0, "openedAt": decided}))
 		}
 		last := f.history[a.ID][len(f.history[a.ID])-1][1]
-		out = append(out, map[string]any{"modelId": a.ID, "modelName": a.Name, "modelVariant": a.Variant, "modelLogo": "", "positions": ps, "totalUnrealizedPnl": round(total, 2), "availableCash": round(last*0.6, 2)})
+		out = append(out, account.with(map[string]any{"modelId": a.ID, "modelName": a.Name, "modelVariant": a.Variant, "modelLogo": "", "positions": ps,
+			"totalUnrealizedPnl": round(total, 2), "availableCash": round(last*0.6, 2), "kind": cmp.Or(a.Kind, "llm"), "cash": round(last-total, 2), "equity": last,
+			"usedMargin": round(used, 2)}))
 	}
 	return out
 }
@@ -407,7 +464,7 @@ func (f *fakeAPI) leaderboard(window, variant string) map[string]any {
 		window = "7d"
 	}
 	from := f.now.Add(-windowDur(window))
-	var es []any
+	var es []map[string]any
 	for i, a := range f.accounts {
 		if !f.variantOK(a.Variant, variant) {
 			continue
@@ -427,12 +484,11 @@ func (f *fakeAPI) leaderboard(window, variant string) map[string]any {
 		e := map[string]any{"modelId": a.ID, "modelName": a.Name, "variant": a.Variant, "pnlPercent": round((end-start)/start*100, 2), "pnlAbsolute": round(end-start, 2),
 			"maxDrawdown": round(dd, 2), "startValue": start, "endValue": end, "sharpe": round(float64(i%9)/4-0.6, 2), "sortino": round(float64(i%7)/3-0.4, 2),
 			"profitFactor": round(0.7+float64(i%5)/4, 2), "feesPaid": round(8+float64(i%6)*2.5, 2), "fundingPaid": round(float64(i%5)-2.2, 2),
-			"totalTokens": 180000 + i*3100, "failureRate": round(float64(i%6)*1.7, 1)}
+			"totalTokens": 180000 + i*3100, "failureRate": round(float64(i%6)*1.7, 1), "kind": "llm", "trades": 12 + i, "winRate": 38 + i%25, "decisions": 140 + i}
 		cost := 0.0
 		if a.Kind == "baseline" {
-			e["kind"] = "baseline"
+			e["kind"], e["totalTokens"] = "baseline", 0
 			e["llmCostUsd"], e["costPerDecision"], e["pnlNetOfCost"] = 0.0, 0.0, round(end-start, 2)
-			delete(e, "totalTokens")
 		} else {
 			cost = 1.2 + float64(i%7)*0.3
 			e["llmCostUsd"], e["costPerDecision"], e["pnlNetOfCost"] = round(cost, 2), round(cost/150, 4), round(end-start-cost, 2)
@@ -447,14 +503,29 @@ func (f *fakeAPI) leaderboard(window, variant string) map[string]any {
 		es = append(es, e)
 	}
 	sort.SliceStable(es, func(i, j int) bool {
-		x, y := es[i].(map[string]any), es[j].(map[string]any)
+		x, y := es[i], es[j]
 		if x["immature"] != y["immature"] {
 			return y["immature"] == true
 		}
 		return x["pnlPercent"].(float64) > y["pnlPercent"].(float64)
 	})
-	return map[string]any{"entries": es, "window": window, "intervals": map[string]any{"method": "stationary bootstrap", "confidence": 0.95,
-		"period": "4h", "blockLength": 4, "resamples": 1000, "seed": 1, "minTrades": 10, "minDays": 1}}
+	entry := f.golden("analytics.getLeaderboard", ".entries[]")
+	ranked := []any{}
+	for i, e := range es {
+		e["rank"] = i + 1
+		ranked = append(ranked, entry.with(e))
+	}
+	return f.answer("analytics.getLeaderboard", map[string]any{"entries": ranked, "window": window, "intervals": f.intervals(true)})
+}
+
+// intervals is the bootstrap method behind the leaderboard's intervals and
+// the comparison's pBeats.
+func (f *fakeAPI) intervals(leaderboard bool) map[string]any {
+	in := map[string]any{"method": "stationary bootstrap", "confidence": 0.95, "period": "4h", "blockLength": 4, "resamples": 1000, "seed": 1, "minTrades": 10, "minDays": 1}
+	if leaderboard {
+		return f.golden("analytics.getLeaderboard", ".intervals").with(in)
+	}
+	return f.golden("analytics.getComparison", ".intervals").with(in)
 }
 
 // comparison answers analytics.getComparison from the fake's histories:
@@ -465,12 +536,13 @@ func (f *fakeAPI) comparison(a, b, window string) map[string]any {
 		window = "7d"
 	}
 	from := f.now.Add(-windowDur(window))
-	side := func(id string) map[string]any {
+	side, point := f.golden("analytics.getComparison", ".a"), f.golden("analytics.getComparison", ".a.equity[]")
+	compared := func(id string) map[string]any {
 		for _, acc := range f.accounts {
 			if acc.ID != id {
 				continue
 			}
-			var eq []any
+			eq := []any{}
 			var first, last float64
 			for _, p := range f.history[id] {
 				if t := time.UnixMilli(int64(p[0])); !t.Before(from) {
@@ -478,51 +550,63 @@ func (f *fakeAPI) comparison(a, b, window string) map[string]any {
 						first = p[1]
 					}
 					last = p[1]
-					eq = append(eq, map[string]any{"time": t.UTC().Format(time.RFC3339), "value": p[1]})
+					eq = append(eq, point.with(map[string]any{"time": t.UTC().Format(time.RFC3339), "value": p[1]}))
 				}
 			}
-			return map[string]any{"modelId": id, "modelName": acc.Name, "variant": acc.Variant, "kind": cmp.Or(acc.Kind, "llm"),
-				"pnlPercent": round((last-first)/first*100, 2), "equity": eq}
+			return side.with(map[string]any{"modelId": id, "modelName": acc.Name, "variant": acc.Variant, "kind": cmp.Or(acc.Kind, "llm"),
+				"pnlPercent": round((last-first)/first*100, 2), "equity": eq})
 		}
 		return nil
 	}
-	sa, sb := side(a), side(b)
+	sa, sb := compared(a), compared(b)
 	if sa == nil || sb == nil {
-		return map[string]any{"seasonId": "live", "window": window, "periods": 0, "pBeats": nil, "significant": false}
+		return nil // the real API answers NOT_FOUND
 	}
 	p := round(0.5+math.Tanh((sa["pnlPercent"].(float64)-sb["pnlPercent"].(float64))/4)/2, 4)
 	return map[string]any{"seasonId": "live", "window": window, "a": sa, "b": sb, "periods": len(sa["equity"].([]any)) - 1,
-		"pBeats": p, "significant": p >= 0.975 || p <= 0.025,
-		"intervals": map[string]any{"method": "stationary bootstrap", "confidence": 0.95, "period": "4h", "blockLength": 4, "resamples": 1000, "seed": 1}}
+		"pBeats": p, "significant": p >= 0.975 || p <= 0.025, "intervals": f.intervals(false), "repeats": nil}
 }
 
 func (f *fakeAPI) modelStats(mode, variant string) map[string]any {
-	var rows []any
+	file, list := "analytics.getModelStats", "overall"
+	if mode == "advanced" {
+		file, list = "analytics.getModelStats.advanced", "advanced"
+	}
+	row := f.golden(file, "."+list+"[]")
+	rows := []any{}
 	for i, a := range f.accounts {
 		if !f.variantOK(a.Variant, variant) {
 			continue
 		}
 		last := f.history[a.ID][len(f.history[a.ID])-1][1]
-		base := map[string]any{"modelId": a.ID, "modelName": a.Name, "variant": a.Variant, "accountValue": last}
+		base := map[string]any{"modelId": a.ID, "modelName": a.Name, "variant": a.Variant, "accountValue": last, "kind": cmp.Or(a.Kind, "llm")}
 		if mode == "advanced" {
 			for k, v := range map[string]any{"avgTradeSize": 1800 + i*20, "medianTradeSize": 1700 + i*15, "maxTradeSize": 4200 + i*40, "avgHoldTimeMinutes": 95 + i*3,
 				"medianHoldTimeMinutes": 80 + i*2, "maxHoldTimeMinutes": 610 + i*9, "longPercent": 40 + i%30, "expectancy": round(float64(i%9)-3.5, 2),
 				"avgLeverage": 2.5 + float64(i%4), "medianLeverage": 2 + float64(i%3), "maxLeverage": 5 + i%6, "avgConfidence": 61 + i%10, "medianConfidence": 60 + i%9,
-				"maxConfidence": 85 + i%10, "failedWorkflowCount": i % 3, "failedToolCallCount": i % 4, "invocationCount": 140 + i, "failureRate": round(float64(i%3+i%4)/float64(140+i)*100, 2)} {
+				"maxConfidence": 85 + i%10, "failedWorkflowCount": i % 3, "failedToolCallCount": i % 4, "invocationCount": 140 + i, "failureRate": round(float64(i%3+i%4)/float64(140+i)*100, 2),
+				"failedCount": i%3 + i%4, "tradesCount": 12 + i, "profitFactor": round(0.7+float64(i%5)/4, 2), "avgLatencyMs": 3200 + i*10} {
 				base[k] = v
 			}
 		} else {
 			for k, v := range map[string]any{"returnPercent": round((last-10000)/100, 2), "totalPnl": round(last-10000, 2), "winRate": 38 + i%25, "biggestWin": 120 + i*4,
-				"biggestLoss": -(80 + float64(i*3)), "sharpeRatio": round(float64(i%9)/4-0.6, 2), "tradesCount": 12 + i} {
+				"biggestLoss": -(80 + float64(i*3)), "sharpeRatio": round(float64(i%9)/4-0.6, 2), "tradesCount": 12 + i,
+				"sortinoRatio": round(float64(i%7)/3-0.4, 2), "profitFactor": round(0.7+float64(i%5)/4, 2), "feesPaid": round(8+float64(i%6)*2.5, 2),
+				"fundingPaid": round(float64(i%5)-2.2, 2), "grossPnl": round(last-10000+8+float64(i%6)*2.5, 2), "decisions": 140 + i,
+				"totalTokens": 180000 + i*3100, "llmCostUsd": 0, "costPerDecision": nil, "pnlNetOfCost": round(last-10000, 2), "failureRate": nil} {
 				base[k] = v
 			}
+			if a.Kind != "baseline" { // as the leaderboard's costs
+				cost := 1.2 + float64(i%7)*0.3
+				base["llmCostUsd"], base["costPerDecision"], base["pnlNetOfCost"] = round(cost, 2), round(cost/150, 4), round(last-10000-cost, 2)
+				base["failureRate"] = round(float64(i%6)*1.7, 1)
+			} else {
+				base["totalTokens"] = 0
+			}
 		}
-		rows = append(rows, base)
+		rows = append(rows, row.with(base))
 	}
-	if mode == "advanced" {
-		return map[string]any{"advanced": rows}
-	}
-	return map[string]any{"overall": rows}
+	return f.answer(file, map[string]any{list: rows})
 }
 
 func (f *fakeAPI) failures(variant string) (any, []any, bool) {
@@ -532,8 +616,9 @@ func (f *fakeAPI) failures(variant string) (any, []any, bool) {
 		nil,
 		map[string]any{"code": "provider_error", "message": "HTTP 502 from provider after 3 attempts"},
 	}
-	var fs, meta []any
-	meta = []any{}
+	failure, call, step := f.golden("analytics.getFailures", ".failures[]"), f.golden("analytics.getFailures", ".failures[].toolCalls[]"),
+		f.golden("analytics.getFailures", ".failures[].stepTelemetry[]")
+	fs, meta := []any{}, []any{}
 	n := 0
 	for i := range 12 {
 		a := f.accounts[(i*4)%21]
@@ -546,36 +631,44 @@ func (f *fakeAPI) failures(variant string) (any, []any, bool) {
 			resp = hostileText
 		}
 		md, _ := json.Marshal(map[string]any{"decisions": []any{map[string]any{"symbol": "ETH", "side": "LONG", "quantity": 0.8, "leverage": 25}}, "results": []any{map[string]any{"symbol": "ETH", "success": false, "error": "leverage must be between 1 and 20"}}})
-		fs = append(fs, map[string]any{"invocationId": fmt.Sprintf("fail-%02d", i), "modelId": a.ID, "modelName": a.Name, "response": resp,
+		fs = append(fs, failure.with(map[string]any{"invocationId": fmt.Sprintf("fail-%02d", i), "modelId": a.ID, "modelName": a.Name, "variant": a.Variant, "response": resp,
 			"responsePayload": map[string]any{"failureReason": "timeout", "result": nil}, "createdAt": ts.Format(time.RFC3339Nano),
-			"toolCalls":     []any{map[string]any{"id": fmt.Sprintf("ftc-%d", i), "toolCallType": "CREATE_POSITION", "metadata": string(md), "createdAt": ts.Format(time.RFC3339Nano)}},
-			"failureReason": reasons[i%4], "stepTelemetry": []any{map[string]any{"stepNumber": 1, "toolNames": []string{"createPosition"}, "inputTokens": 5100, "outputTokens": 220, "totalTokens": 5320, "timestamp": ts.Format(time.RFC3339)}},
-			"totalSteps": 1, "totalInputTokens": 5100, "totalOutputTokens": 220})
+			"toolCalls": []any{call.with(map[string]any{"id": fmt.Sprintf("ftc-%d", i), "toolCallType": "CREATE_POSITION", "metadata": string(md),
+				"createdAt": ts.Format(time.RFC3339Nano), "success": false})},
+			"failureReason": reasons[i%4], "failureSource": "tool_call", "failedToolCalls": 1,
+			"stepTelemetry": []any{step.with(map[string]any{"stepNumber": 1, "toolNames": []string{"createPosition"}, "inputTokens": 5100, "outputTokens": 220,
+				"totalTokens": 5320, "timestamp": ts.Format(time.RFC3339)})},
+			"totalSteps": 1, "totalInputTokens": 5100, "totalOutputTokens": 220, "costUsd": 0.0053, "latencyMs": 4100 + i*100}))
 		meta = append(meta, []any{1, "failures", n, "createdAt"}, []any{1, "failures", n, "toolCalls", 0, "createdAt"})
 		n++
 	}
-	var stats []any
+	stat := f.golden("analytics.getFailures", ".modelStats[]")
+	stats := []any{}
 	for i, a := range f.accounts {
 		if f.variantOK(a.Variant, variant) && a.Kind == "" {
-			stats = append(stats, map[string]any{"modelId": a.ID, "modelName": a.Name, "variant": a.Variant, "failedWorkflowCount": i % 3, "failedToolCallCount": i % 4,
-				"invocationCount": 140 + i, "failureRate": round(float64(i%3+i%4)/float64(140+i)*100, 2)})
+			stats = append(stats, stat.with(map[string]any{"modelId": a.ID, "modelName": a.Name, "variant": a.Variant, "failedWorkflowCount": i % 3, "failedToolCallCount": i % 4,
+				"failedCount": i%3 + i%4, "invocationCount": 140 + i, "failureRate": round(float64(i%3+i%4)/float64(140+i)*100, 2), "kind": "llm"}))
 		}
 	}
-	return map[string]any{"failures": fs, "modelStats": stats}, meta, true
+	return f.answer("analytics.getFailures", map[string]any{"failures": fs, "modelStats": stats}), meta, true
 }
 
 func (f *fakeAPI) variantStats() map[string]any {
-	var out []any
+	stat := f.golden("variants.getVariantStats", ".stats[]")
+	out := []any{}
 	for i, v := range fakeVariants {
-		out = append(out, map[string]any{"variantId": v.ID, "label": v.Label, "color": v.Color, "totalTrades": 20 + i*3, "winRate": 41 + float64(i)*2.5, "totalPnl": round(float64(i-3)*84.3, 2), "avgPnl": round(float64(i-3)*2.1, 2), "modelCount": 4})
+		out = append(out, stat.with(map[string]any{"variantId": v.ID, "label": v.Label, "color": v.Color, "totalTrades": 20 + i*3, "winRate": 41 + float64(i)*2.5,
+			"totalPnl": round(float64(i-3)*84.3, 2), "avgPnl": round(float64(i-3)*2.1, 2), "modelCount": 4, "decisions": 560 + i*4,
+			"feesPaid": round(40+float64(i)*3.2, 2), "llmCostUsd": round(4.5+float64(i)*0.6, 2)}))
 	}
-	return map[string]any{"stats": out}
+	return f.answer("variants.getVariantStats", map[string]any{"stats": out})
 }
 
 func (f *fakeAPI) variantHistory(window string) map[string]any {
 	from := f.now.Add(-windowDur(window))
 	hour := func(ms float64) int64 { return int64(ms) / 3600000 * 3600000 }
-	var vs []any
+	variant, point := f.golden("variants.getVariantHistory", ".variants[]"), f.golden("variants.getVariantHistory", ".aggregate[]")
+	vs := []any{}
 	agg := map[int64][]float64{}
 	for _, v := range fakeVariants {
 		sums := map[int64][]float64{}
@@ -590,17 +683,17 @@ func (f *fakeAPI) variantHistory(window string) map[string]any {
 			}
 		}
 		keys := slices.Sorted(maps.Keys(sums))
-		var hist []any
+		hist := []any{}
 		for _, k := range keys {
 			m := mean(sums[k])
-			hist = append(hist, map[string]any{"timestamp": time.UnixMilli(k).UTC().Format(time.RFC3339), "value": round(m, 2)})
+			hist = append(hist, point.with(map[string]any{"timestamp": time.UnixMilli(k).UTC().Format(time.RFC3339), "value": round(m, 2)}))
 			agg[k] = append(agg[k], m)
 		}
-		vs = append(vs, map[string]any{"variantId": v.ID, "label": v.Label, "color": v.Color, "history": hist})
+		vs = append(vs, variant.with(map[string]any{"variantId": v.ID, "label": v.Label, "color": v.Color, "history": hist}))
 	}
-	var aggregate []any
+	aggregate := []any{}
 	for _, k := range slices.Sorted(maps.Keys(agg)) {
-		aggregate = append(aggregate, map[string]any{"timestamp": time.UnixMilli(k).UTC().Format(time.RFC3339), "value": round(mean(agg[k]), 2)})
+		aggregate = append(aggregate, point.with(map[string]any{"timestamp": time.UnixMilli(k).UTC().Format(time.RFC3339), "value": round(mean(agg[k]), 2)}))
 	}
 	return map[string]any{"variants": vs, "aggregate": aggregate}
 }
@@ -706,8 +799,10 @@ func (f *fakeAPI) snapshot(channel string) (any, bool) {
 func (f *fakeAPI) newTrade(id string) map[string]any {
 	a := f.accounts[0]
 	ts := time.Now().UTC().Format(time.RFC3339)
-	return map[string]any{"id": id, "modelId": a.ID, "modelName": a.Name, "modelRouterName": a.Router, "symbol": "BTC", "side": "long", "quantity": 0.02,
-		"entryPrice": 96500.0, "exitPrice": 97100.0, "entryNotional": 1930.0, "exitNotional": 1942.0, "netPnl": 12.0, "openedAt": ts, "closedAt": ts, "holdingTime": "2H 5M", "timestamp": ts}
+	return f.golden("trading.getTrades", ".trades[]").without("closeTrigger").with(map[string]any{"id": id, "modelId": a.ID, "modelName": a.Name,
+		"modelVariant": a.Variant, "modelRouterName": a.Router, "modelKey": a.Router, "symbol": "BTC", "side": "long", "quantity": 0.02,
+		"entryPrice": 96500.0, "exitPrice": 97100.0, "entryNotional": 1930.0, "exitNotional": 1942.0, "grossPnl": 12.0, "fees": 0.0, "fundingPnl": 0.0, "netPnl": 12.0,
+		"leverage": 1, "openedAt": ts, "closedAt": ts, "holdingTime": "2H 5M", "timestamp": ts, "kind": "llm"})
 }
 
 func (f *fakeAPI) close() { close(f.done) }

@@ -45,4 +45,7 @@ func TestServeFake(t *testing.T) {
 	if err := srv.Serve(ln); err != http.ErrServerClosed {
 		t.Fatal(err)
 	}
+	if err := fake.drift.err(); err != nil {
+		t.Error(err)
+	}
 }
