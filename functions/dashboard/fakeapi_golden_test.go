@@ -3,6 +3,8 @@ package dashboard
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -318,4 +320,27 @@ func keys(m map[string]any) []string {
 		ks = append(ks, k)
 	}
 	return ks
+}
+
+// Serving a procedure no golden file shows is drift unless
+// fakeWithoutGolden lists it.
+func TestFakeServesOnlyGoldenProcedures(t *testing.T) {
+	all, err := defaultGoldens()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := goldens{}
+	for name, s := range all {
+		if procOf(name) != "trading/getCryptoPrices" {
+			g[name] = s
+		}
+	}
+	f := newFakeAPIFrom(time.Now().UTC(), g)
+	defer f.close()
+	rec := httptest.NewRecorder()
+	f.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/rpc/trading/getCryptoPrices", strings.NewReader(`{"json":{}}`)))
+	want := "trading/getCryptoPrices: the fake serves it, but no golden file holds its answer"
+	if err := f.drift.err(); rec.Code != http.StatusOK || err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("status %d, drift %v; want %q", rec.Code, err, want)
+	}
 }

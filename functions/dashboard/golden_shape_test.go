@@ -49,6 +49,16 @@ func loadGoldens(dir string) (goldens, error) {
 	return g, nil
 }
 
+// has reports whether some golden file holds an answer of proc ("a/b").
+func (g goldens) has(proc string) bool {
+	for name := range g {
+		if procOf(name) == proc {
+			return true
+		}
+	}
+	return false
+}
+
 // defaultGoldens loads goldenDir once for every fake in the test binary;
 // shapes are never changed after loading.
 var defaultGoldens = sync.OnceValues(func() (goldens, error) { return loadGoldens(goldenDir) })
