@@ -66,7 +66,13 @@ func TestDashboardShowsTradesLiveAcrossRelayRestart(t *testing.T) {
 	live := p.waitFor("SSE live", `document.querySelector('[data-testid=sse-status]').textContent.trim() === 'live'`, 20*time.Second)
 	t.Logf("the page's streams were all open %s after it loaded", live.Round(time.Millisecond))
 	p.waitFor("a BTC price", `document.querySelector('[data-testid=price-BTC]').textContent.match(/[0-9]/)`, 20*time.Second)
-	p.run("open the trades tab", chromedp.Click(chromedp.CSS(`[data-testid=tab-trades]`)))
+	// The side tabs are drawn again as their counts arrive, so a node found
+	// by one call may be gone by the next: click in the page until selected.
+	p.waitFor("the trades tab selected", `(() => {
+		const tab = () => document.querySelector('[data-testid=tab-trades]');
+		if (tab() && tab().getAttribute('aria-selected') !== 'true') tab().click();
+		return tab()?.getAttribute('aria-selected') === 'true';
+	})()`, 10*time.Second)
 
 	first := s.roundTrip(t, ctx, model, "BTC", "0.01")
 	took := p.waitFor("trade "+first+" in the list", tradeRow(first), 5*time.Second)
