@@ -28,17 +28,7 @@ func (s Series) Gauge(name, help string) prometheus.Gauge {
 	return s.f.NewGauge(prometheus.GaugeOpts{Namespace: Namespace, Name: name, Help: help})
 }
 
-// GaugeVec is a gauge with labels.
-func (s Series) GaugeVec(name, help string, labels ...string) *prometheus.GaugeVec {
-	return s.f.NewGaugeVec(prometheus.GaugeOpts{Namespace: Namespace, Name: name, Help: help}, labels)
-}
-
 // Latency is a histogram of seconds in LatencyBuckets, with labels.
 func (s Series) Latency(name, help string, labels ...string) *prometheus.HistogramVec {
 	return s.f.NewHistogramVec(prometheus.HistogramOpts{Namespace: Namespace, Name: name, Help: help, Buckets: LatencyBuckets}, labels)
-}
-
-// HistogramVec is a histogram with its own buckets, with labels.
-func (s Series) HistogramVec(name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
-	return s.f.NewHistogramVec(prometheus.HistogramOpts{Namespace: Namespace, Name: name, Help: help, Buckets: buckets}, labels)
 }

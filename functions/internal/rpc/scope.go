@@ -56,15 +56,21 @@ func (s *scope) model(id string) arena.Model {
 // (or, when a context ended, a timeout); another code (not found, invalid)
 // is the answer as it is. The cause is logged by the router, never sent.
 func dbErr(err error, what string) error {
+	code := arena.CodeUnavailable
 	var coded *arena.Error
 	switch {
-	case errors.As(err, &coded) && coded.Code == arena.CodeTimeout,
-		!errors.As(err, &coded) && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
-		return arena.WrapError(arena.CodeTimeout, err, "reading %s took too long", what)
-	case !errors.As(err, &coded) || coded.Code == arena.CodeUnavailable:
-		return arena.WrapError(arena.CodeUnavailable, err, "the database is unavailable")
-	case coded.Code == arena.CodeInternal:
-		return arena.WrapError(arena.CodeInternal, err, "reading %s failed", what)
+	case errors.As(err, &coded):
+		code = coded.Code
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		code = arena.CodeTimeout
+	}
+	switch code {
+	case arena.CodeUnavailable:
+		return arena.WrapError(code, err, "the database is unavailable")
+	case arena.CodeTimeout:
+		return arena.WrapError(code, err, "reading %s took too long", what)
+	case arena.CodeInternal:
+		return arena.WrapError(code, err, "reading %s failed", what)
 	}
 	return err
 }
