@@ -19,14 +19,16 @@ import (
 // measures end to end.
 func BenchmarkFanOut(b *testing.B) {
 	const clients = 10_000
+	// New starts nothing and Run is not called: the benchmark drives the
+	// shards itself, and its clients are not streams, so nothing is
+	// entered and there is nothing to shut down (a Shutdown would wait for
+	// streams that never end).
 	s := New(nopLog{}, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	defer func() { _ = s.Shutdown(context.Background()) }()
 	h := s.hubs[arena.ChannelPrices]
 	sinks := make([]*countSink, clients)
 	for i := range sinks {
 		sinks[i] = &countSink{}
 		c := &client{s: s, hub: h, sink: sinks[i], addr: strconv.Itoa(i), pos: arena.EventIDZero}
-		s.enter()
 		h.register(c, "")
 	}
 	data, _ := json.Marshal(map[string]any{"symbol": "BTC", "price": "97000.5", "t": time.Now().UnixNano()})
